@@ -162,9 +162,12 @@ export type UsageSummaryRow = {
 }
 
 export type ApplyResult = {
+  /** Entries like `integration:openai`, `provider:@openai-prod`, `key:default/ci`. */
   created: string[]
   updated: string[]
   unchanged: string[]
+  /** Keys the file asked for without a value: generated now and shown this once. */
+  generatedKeys: Array<{ name: string; workspace: string; key: string }>
 }
 
 export type SystemStatus = {
@@ -197,7 +200,8 @@ export type Commands = {
   'keys:revoke': (a: { id: string }) => ApiKey
   'usage:query': (a: UsageQuery) => UsageRow[]
   'usage:summary': (a: UsageSummaryQuery) => UsageSummaryRow[]
-  'config:apply': (a: { document: unknown }) => ApplyResult
+  /** `env` supplies values for `${VAR}` references (the CLI sends the ones the document uses). */
+  'config:apply': (a: { document: unknown; env?: Record<string, string> }) => ApplyResult
 }
 
 export type CommandName = keyof Commands

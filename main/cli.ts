@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+/**
+ * Headless entry. `serve` runs the gateway core without Electron; `apply` applies a setup file to a
+ * running server (found through its data directory) or directly to the data directory.
+ * Usage: switchyard serve [--port N] [--host H] [--data-dir DIR] [--config FILE] [--insecure-key-file]
+ *        switchyard apply FILE [--data-dir DIR] [--insecure-key-file]
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { parse as parseYaml } from 'yaml'
+import type { ApplyResult, Result } from '../preload/contract.ts'
+import { defaultDataDir } from './dataDir.ts'
+import { log } from './log.ts'
+import { readRuntimeFile, startSwitchyard } from './startSwitchyard.ts'
+import { version } from './version.ts'
+
+const out = (line = '') => process.stdout.write(line + '\n')
+
+const options = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+  'insecure-key-file': { type: 'boolean' },
+  'admin-token': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+const help = `Switchyard ${version}: a local AI gateway.
+
+Usage:
+  switchyard serve [options]        run the gateway (headless) with its web UI at /ui
+  switchyard apply FILE [options]   apply a setup file (YAML or JSON); idempotent
+
+Options (environment variable in brackets):
+  --port N              port to listen on, 0 for any (SWITCHYARD_PORT, default 8787)
+  --host H              address to bind (SWITCHYARD_HOST, default 127.0.0.1; anything else is reachable from other machines)
+  --data-dir DIR        where the database lives (SWITCHYARD_DATA_DIR, default ${defaultDataDir()})
+  --config FILE         setup file applied at start (SWITCHYARD_CONFIG)
+  --insecure-key-file   keep the vault key in a 0600 file when no OS keychain is available (SWITCHYARD_INSECURE_KEY_FILE=1)
+  --admin-token T       fixed admin token instead of a random one per start (SWITCHYARD_ADMIN_TOKEN)
+`
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+  const env = process.env
+  const command = positionals[0] ?? 'serve'
+  if (values.help) return (out(help), 0)
+  const dataDir = values['data-dir'] ?? defaultDataDir()
+  const insecureKeyFile = values['insecure-key-file'] ?? env.SWITCHYARD_INSECURE_KEY_FILE === '1'
+  if (command === 'serve') {
+    const port = Number(values.port ?? env.SWITCHYARD_PORT ?? 8787)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, not '${values.port}'`)
+    return serve({ port, host: values.host ?? env.SWITCHYARD_HOST ?? '127.0.0.1', dataDir, insecureKeyFile, config: values.config ?? env.SWITCHYARD_CONFIG, adminToken: values['admin-token'] ?? env.SWITCHYARD_ADMIN_TOKEN })
+  }
+  if (command === 'apply') {
+    const file = positionals[1]
+    if (!file) throw new Error('usage: switchyard apply FILE')
+    return apply(file, dataDir, insecureKeyFile)
+  }
+  throw new Error(`unknown command '${command}'\n\n${help}`)
+}
+
+async function serve(o: { port: number; host: string; dataDir: string; insecureKeyFile: boolean; config: string | undefined; adminToken: string | undefined }): Promise<number> {
+  const uiDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer')
+  const running = await startSwitchyard({
+    port: o.port,
+    host: o.host,
+    dataDir: o.dataDir,
+    insecureKeyFile: o.insecureKeyFile,
+    adminToken: o.adminToken,
+    uiDir: existsSync(join(uiDir, 'index.html')) ? uiDir : null,
+  })
+  const stop = async () => {
+    await running.stop()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop())
+  process.once('SIGTERM', () => void stop())
+
+  if (o.config) printApply(await running.control.invoke('config:apply', { document: readSetupFile(o.config), env: referencedEnv(o.config) }))
+  const firstKey =
+    running.store.apiKeys.list().length === 0 ? await running.control.invoke('keys:create', { name: 'default' }) : null
+  const status = await running.control.invoke('system:status', {})
+  out(`Switchyard ${version}: headless gateway (the desktop tray app needs Electron; this is the same core with its web UI)`)
+  out(`  Gateway:   ${running.url}    OpenAI-compatible base URL: ${running.url}/v1`)
+  out(`  Admin UI:  ${running.adminUrl}`)
+  out(`  Admin API: ${running.url}/admin/api/<command>  (OpenAPI: ${running.url}/admin/openapi.json; token above)`)
+  out(`  Data:      ${o.dataDir}  (vault key in ${status.vaultBackend === 'keychain' ? 'the OS keychain' : 'a key file'})`)
+  if (firstKey) out(`  Your first API key (shown once, store it now): ${firstKey.key}`)
+  for (const w of status.warnings) out(`  WARNING: ${w}`)
+  return -1 // keep running
+}
+
+async function apply(file: string, dataDir: string, insecureKeyFile: boolean): Promise<number> {
+  const document = readSetupFile(file)
+  const env = referencedEnv(file)
+  const running = readRuntimeFile(dataDir)
+  if (running) {
+    const res = await fetch(`${running.url}/admin/api/config:apply`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${running.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ document, env }),
+    })
+    const body = (await res.json()) as Result<ApplyResult>
+    if (!body.ok) throw new Error(`${body.error.path ? body.error.path + ': ' : ''}${body.error.message}`.replace(/^(.+): \1: /, '$1: '))
+    out(`Applied to the running server at ${running.url}`)
+    printApply(body.value)
+    return 0
+  }
+  const app = await startSwitchyard({ dataDir, insecureKeyFile, port: 0 })
+  try {
+    printApply(await app.control.invoke('config:apply', { document, env }))
+    out(`Applied to ${dataDir}`)
+  } finally {
+    await app.stop()
+  }
+  return 0
+}
+
+function readSetupFile(file: string): unknown {
+  const text = readFileSync(file, 'utf8')
+  try {
+    return parseYaml(text) as unknown // YAML is a superset of JSON
+  } catch (err) {
+    throw new Error(`${file} is not valid YAML or JSON: ${(err as Error).message}`)
+  }
+}
+
+/** The environment variables a setup file refers to as `${VAR}`, and only those. */
+function referencedEnv(file: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const m of readFileSync(file, 'utf8').matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
+    const name = m[1] as string
+    const value = process.env[name]
+    if (value !== undefined) out[name] = value
+  }
+  return out
+}
+
+function printApply(r: ApplyResult): void {
+  out(`  created: ${r.created.join(', ') || 'nothing'}`)
+  out(`  updated: ${r.updated.join(', ') || 'nothing'}`)
+  out(`  unchanged: ${r.unchanged.length}`)
+  for (const k of r.generatedKeys) out(`  new API key ${k.workspace}/${k.name} (shown once): ${k.key}`)
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code)
+  },
+  (err: unknown) => {
+    const e = err as Error & { code?: string; path?: string }
+    const where = e.path ? `${e.path}: ` : ''
+    log.debug('fatal', { error: err })
+    process.stderr.write(`switchyard: ${e.message.startsWith(where) ? e.message : where + e.message}\n`)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,70 @@
+/** The admin API as an OpenAPI 3.1 document, generated from the command schemas so it cannot drift. */
+import { z } from 'zod'
+import { schemas } from './schemas.ts'
+import { setupDocument } from './applyConfig.ts'
+
+const descriptions: Record<string, string> = {
+  'integrations:create': 'Stores credentials for one provider account (the API key goes to the vault and is never returned) and creates an @slug provider of the same name when that slug is free.',
+  'keys:create': 'Creates a Switchyard API key for a workspace. The key is in the response exactly once; only its hash is stored.',
+  'models:refresh': "Asks the provider's /models endpoint which models it serves and stores the list.",
+  'config:apply': 'Applies a setup document (see components.schemas.SetupDocument). Idempotent.',
+  'usage:query': 'Usage rows, newest first.',
+  'usage:summary': 'Aggregates of usage rows, grouped by day (in timeZone), provider, model, workspace or API key.',
+}
+
+let cached: object | null = null
+
+export function openApiDocument(version: string): object {
+  if (cached) return cached
+  const paths: Record<string, object> = {}
+  for (const [name, schema] of Object.entries(schemas)) {
+    paths[`/admin/api/${name}`] = {
+      post: {
+        operationId: name.replace(':', '_'),
+        summary: name,
+        description: descriptions[name],
+        tags: [name.split(':')[0]],
+        security: [{ adminToken: [] }],
+        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(schema, { unrepresentable: 'any' }) } } },
+        responses: {
+          '200': { description: 'Success', content: { 'application/json': { schema: { $ref: '#/components/schemas/Ok' } } } },
+          default: { description: 'Failure', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        },
+      },
+    }
+  }
+  cached = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Switchyard admin API',
+      version,
+      description: 'Every operation of the Switchyard window, over HTTP. Send the admin token printed at start as a Bearer token. Host must be the loopback address the server listens on.',
+    },
+    servers: [{ url: '/' }],
+    paths,
+    components: {
+      securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Ok: { type: 'object', required: ['ok', 'value'], properties: { ok: { const: true }, value: {} } },
+        Error: {
+          type: 'object',
+          required: ['ok', 'error'],
+          properties: {
+            ok: { const: false },
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { enum: ['invalid_input', 'not_found', 'conflict', 'unauthorized', 'forbidden', 'upstream_error', 'internal_error'] },
+                message: { type: 'string' },
+                path: { type: 'string', description: 'The input field at fault.' },
+              },
+            },
+          },
+        },
+        SetupDocument: z.toJSONSchema(setupDocument, { unrepresentable: 'any' }),
+      },
+    },
+  }
+  return cached
+}

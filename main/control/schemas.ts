@@ -1,0 +1,129 @@
+/**
+ * Input schemas for every Control API command (zod). The same schemas validate IPC payloads, admin
+ * HTTP bodies and setup files, and generate the OpenAPI document.
+ */
+import { z } from 'zod'
+
+export const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use 1-63 lowercase letters, digits, "-" or "_", starting with a letter or digit')
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL')
+
+export const azureDeployment = z
+  .object({
+    alias: z.string().min(1),
+    deployment: z.string().min(1),
+    model: z.string().min(1).optional(),
+    isDefault: z.boolean().optional(),
+  })
+  .strict()
+
+export const integrationSettings = z
+  .object({
+    baseUrl: httpUrl.optional(),
+    azureEndpoint: httpUrl.optional(),
+    azureResourceName: z.string().regex(/^[a-zA-Z0-9-]+$/).optional(),
+    azureApiVersion: z.string().min(1).optional(),
+    azureDeployments: z.array(azureDeployment).optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    timeoutMs: z.number().int().positive().optional(),
+  })
+  .strict()
+
+const id = z.string().min(1)
+const none = z.object({}).strict()
+const workspaceIds = z.array(id).nullable()
+
+export const schemas = {
+  'system:status': none,
+  'providerKinds:list': none,
+  'workspaces:list': none,
+  'workspaces:create': z.object({ slug, name: z.string().min(1).optional() }).strict(),
+  'workspaces:update': z.object({ id, slug: slug.optional(), name: z.string().min(1).optional() }).strict(),
+  'integrations:list': none,
+  'integrations:get': z.object({ id }).strict(),
+  'integrations:create': z
+    .object({
+      slug,
+      name: z.string().min(1).optional(),
+      kind: z.string().min(1),
+      apiKey: z.string().min(1).optional(),
+      settings: integrationSettings.optional(),
+      workspaceIds: workspaceIds.optional(),
+    })
+    .strict(),
+  'integrations:update': z
+    .object({
+      id,
+      slug: slug.optional(),
+      name: z.string().min(1).optional(),
+      apiKey: z.string().min(1).optional(),
+      settings: integrationSettings.optional(),
+      workspaceIds: workspaceIds.optional(),
+    })
+    .strict(),
+  'integrations:delete': z.object({ id }).strict(),
+  'providers:list': z.object({ integrationId: id.optional() }).strict(),
+  'providers:create': z.object({ slug, name: z.string().min(1).optional(), integrationId: id }).strict(),
+  'providers:update': z.object({ id, slug: slug.optional(), name: z.string().min(1).optional() }).strict(),
+  'providers:delete': z.object({ id }).strict(),
+  'models:list': z.object({ providerSlug: slug.optional(), workspaceId: id.optional() }).strict(),
+  'models:refresh': z.object({ providerSlug: slug }).strict(),
+  'keys:list': z.object({ workspaceId: id.optional() }).strict(),
+  'keys:create': z
+    .object({
+      name: z.string().min(1),
+      workspaceId: id.optional(),
+      key: z.string().min(20, 'a given key needs at least 20 characters').regex(/^\S+$/, 'no spaces').optional(),
+    })
+    .strict(),
+  'keys:revoke': z.object({ id }).strict(),
+  'usage:query': z
+    .object({
+      since: z.number().int().optional(),
+      until: z.number().int().optional(),
+      workspaceId: id.optional(),
+      providerSlug: z.string().optional(),
+      model: z.string().optional(),
+      status: z.enum(['ok', 'error']).optional(),
+      traceId: z.string().optional(),
+      limit: z.number().int().min(1).max(10_000).optional(),
+      offset: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  'usage:summary': z
+    .object({
+      groupBy: z.enum(['day', 'provider', 'model', 'workspace', 'apiKey']),
+      since: z.number().int().optional(),
+      until: z.number().int().optional(),
+      workspaceId: id.optional(),
+      providerSlug: z.string().optional(),
+      model: z.string().optional(),
+      status: z.enum(['ok', 'error']).optional(),
+      timeZone: z
+        .string()
+        .refine((tz) => {
+          try {
+            new Intl.DateTimeFormat('en', { timeZone: tz })
+            return true
+          } catch {
+            return false
+          }
+        }, 'not a known IANA time zone')
+        .optional(),
+    })
+    .strict(),
+  'config:apply': z.object({ document: z.unknown(), env: z.record(z.string(), z.string()).optional() }).strict(),
+} as const
+
+export type Schemas = typeof schemas
+
+/** Turns zod's first issue into `path: message`, the form every caller shows. */
+export function describeIssue(issue: { path: PropertyKey[]; message: string }): { path: string; message: string } {
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
+  return { path, message: path ? `${path}: ${issue.message}` : issue.message }
+}

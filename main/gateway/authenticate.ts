@@ -1,0 +1,34 @@
+/**
+ * Stage 2: finds the caller's Switchyard API key and its workspace, from the routing snapshot
+ * (memory only; the key is compared by SHA-256 hash). Accepted, in this order:
+ * `x-portkey-api-key`, `Authorization: Bearer`, `x-api-key`. When the key comes in
+ * `x-portkey-api-key`, the `Authorization` header belongs to the upstream (bring-your-own key).
+ */
+import { hashApiKey } from '../store/apiKeysRepo.ts'
+import type { RoutingTable } from '../routing/RoutingTable.ts'
+import { GatewayError } from './GatewayError.ts'
+import { header } from './parse.ts'
+import type { Client, GatewayRequest } from './types.ts'
+
+export function authenticate(req: Pick<GatewayRequest, 'headers'>, table: RoutingTable): Client {
+  const portkeyKey = header(req, 'x-portkey-api-key')
+  const authorization = header(req, 'authorization')
+  const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim()
+  const key = portkeyKey ?? bearer ?? header(req, 'x-api-key')
+  if (!key) {
+    throw new GatewayError(
+      'missing_api_key',
+      'no API key: send your Switchyard key as "Authorization: Bearer sy-…", "x-api-key" or "x-portkey-api-key"',
+    )
+  }
+  const found = table.keysByHash.get(hashApiKey(key))
+  if (!found) throw new GatewayError('invalid_api_key', 'invalid API key: this key is not known to this Switchyard')
+  if (found.revoked) throw new GatewayError('invalid_api_key', `API key '${found.name}' has been revoked`)
+  const ws = table.workspaces.get(found.workspaceId)
+  if (!ws || ws.archived) throw new GatewayError('invalid_api_key', `API key '${found.name}' belongs to an archived workspace`)
+  return {
+    keyId: found.id,
+    workspaceId: found.workspaceId,
+    upstreamAuthorization: portkeyKey !== undefined && authorization ? authorization : null,
+  }
+}

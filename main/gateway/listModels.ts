@@ -1,0 +1,25 @@
+/**
+ * `GET /v1/models`: the models the caller's workspace may use, in OpenAI's list format. Ids are
+ * `@slug/model`, which every client can send back as `model` unchanged; with `x-portkey-provider: @slug`
+ * the list is that provider's, with bare ids.
+ */
+import type { RoutingTable } from '../routing/RoutingTable.ts'
+import { GatewayError } from './GatewayError.ts'
+import { header } from './parse.ts'
+import type { Client, GatewayRequest } from './types.ts'
+
+export type OpenAIModelList = { object: 'list'; data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> }
+
+export function listModels(req: Pick<GatewayRequest, 'headers'>, client: Client, table: RoutingTable): OpenAIModelList {
+  const only = header(req, 'x-portkey-provider')?.replace(/^@/, '')
+  if (only !== undefined && !table.providers.has(only)) throw new GatewayError('provider_not_found', `no provider @${only}`)
+  const data: OpenAIModelList['data'] = []
+  for (const p of table.providers.values()) {
+    if (only !== undefined && p.slug !== only) continue
+    if (p.workspaceIds && !p.workspaceIds.has(client.workspaceId)) continue
+    for (const m of [...p.models].sort()) {
+      data.push({ id: only !== undefined ? m : `@${p.slug}/${m}`, object: 'model', created: 0, owned_by: p.slug })
+    }
+  }
+  return { object: 'list', data }
+}

@@ -1,0 +1,72 @@
+/**
+ * Stage 1: turns raw bytes into a `Call`: which endpoint, the JSON body, model, stream flag,
+ * metadata and trace id. Rejects malformed input with a precise message; never looks at keys.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Endpoint } from '../providers/provider.ts'
+import { GatewayError } from './GatewayError.ts'
+import type { Call, GatewayRequest } from './types.ts'
+
+export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
+  let body: unknown
+  try {
+    body = JSON.parse(req.body.toString('utf8'))
+  } catch (err) {
+    throw new GatewayError('invalid_json', `request body is not valid JSON: ${(err as Error).message}`)
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new GatewayError('invalid_request', 'request body must be a JSON object')
+  }
+  const b = body as Record<string, unknown>
+  if (b.model !== undefined && typeof b.model !== 'string') {
+    throw new GatewayError('invalid_request', "'model' must be a string", { param: 'model' })
+  }
+  if (endpoint === 'chat' && !Array.isArray(b.messages)) {
+    throw new GatewayError('invalid_request', "'messages' is required and must be an array", { param: 'messages' })
+  }
+  if (endpoint === 'completions' && b.prompt === undefined) {
+    throw new GatewayError('invalid_request', "'prompt' is required", { param: 'prompt' })
+  }
+  if (endpoint === 'embeddings' && b.input === undefined) {
+    throw new GatewayError('invalid_request', "'input' is required", { param: 'input' })
+  }
+  const stream = b.stream === true
+  const streamOptions = b.stream_options as { include_usage?: unknown } | undefined
+  return {
+    endpoint,
+    dialect: 'openai',
+    body: b,
+    model: typeof b.model === 'string' && b.model !== '' ? b.model : undefined,
+    stream,
+    clientWantsStreamUsage: stream && streamOptions?.include_usage === true,
+    metadata: parseMetadata(header(req, 'x-portkey-metadata')),
+    traceId: header(req, 'x-portkey-trace-id') ?? randomUUID(),
+  }
+}
+
+export function header(req: Pick<GatewayRequest, 'headers'>, name: string): string | undefined {
+  const v = req.headers[name]
+  return Array.isArray(v) ? v[0] : v
+}
+
+/** `x-portkey-metadata`: a JSON object; values are kept as strings (Portkey's rule). */
+export function parseMetadata(raw: string | undefined): Record<string, string> | null {
+  if (raw === undefined || raw === '') return null
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    throw new GatewayError('invalid_request', 'x-portkey-metadata must be a JSON object, e.g. {"_user":"alice"}')
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new GatewayError('invalid_request', 'x-portkey-metadata must be a JSON object, e.g. {"_user":"alice"}')
+  }
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null || typeof v === 'object') {
+      throw new GatewayError('invalid_request', `x-portkey-metadata.${k} must be a string, number or boolean`)
+    }
+    out[k] = String(v)
+  }
+  return out
+}

@@ -1,0 +1,62 @@
+/**
+ * Azure OpenAI: one resource, several deployments. Clients pass a deployment's alias as `model`
+ * (or nothing, for the default deployment); the deployment goes into the URL and `api-version`
+ * into the query. Auth is the `api-key` header.
+ * https://learn.microsoft.com/azure/ai-services/openai/reference
+ */
+import type { IntegrationSettings } from '../../preload/contract.ts'
+import { GatewayError } from '../gateway/GatewayError.ts'
+import { endpointPath, header, defineProvider, type Endpoint, type ProviderContext } from './provider.ts'
+import { openai } from './openai.ts'
+
+export const defaultAzureApiVersion = '2024-10-21'
+
+export function azureEndpoint(settings: IntegrationSettings): string | null {
+  if (settings.azureEndpoint) return settings.azureEndpoint.replace(/\/+$/, '')
+  if (settings.azureResourceName) return `https://${settings.azureResourceName}.openai.azure.com`
+  return null
+}
+
+function resolveDeployment(model: string | undefined, ctx: ProviderContext) {
+  const deployments = ctx.settings.azureDeployments ?? []
+  const wanted = model ?? ''
+  const found =
+    deployments.find((d) => d.alias === wanted) ??
+    deployments.find((d) => d.deployment === wanted) ??
+    (wanted === '' ? (deployments.find((d) => d.isDefault) ?? (deployments.length === 1 ? deployments[0] : undefined)) : undefined)
+  if (!found) {
+    const aliases = deployments.map((d) => d.alias).join(', ') || 'none configured'
+    throw new GatewayError(
+      'model_not_found',
+      wanted === ''
+        ? `no model given and this Azure integration has no default deployment (aliases: ${aliases})`
+        : `no Azure deployment has the alias '${wanted}' (aliases: ${aliases})`,
+      { param: 'model' },
+    )
+  }
+  return found
+}
+
+export const azureOpenai = defineProvider({
+  id: 'azure-openai',
+  name: 'Azure OpenAI',
+  category: 'azure',
+  baseUrl: null,
+  authHeaders: header('api-key'),
+  streamUsage: 'stream_options',
+  endpoints: ['chat', 'completions', 'embeddings', 'models'],
+  knownModels: openai.knownModels,
+  target(endpoint: Endpoint, model, ctx) {
+    const d = resolveDeployment(model, ctx)
+    const version = encodeURIComponent(ctx.settings.azureApiVersion ?? defaultAzureApiVersion)
+    const base = ctx.baseUrl.replace(/\/+$/, '')
+    return {
+      url: `${base}/openai/deployments/${encodeURIComponent(d.deployment)}${endpointPath[endpoint]}?api-version=${version}`,
+      // Azure reads the deployment from the URL; the body keeps the name the client used.
+      model: model ?? d.alias,
+      pricingModel: d.model ?? d.alias,
+    }
+  },
+  staticModels: (ctx) => (ctx.settings.azureDeployments ?? []).map((d) => d.alias),
+  docs: 'https://learn.microsoft.com/azure/ai-services/openai/reference',
+})

@@ -1,0 +1,11 @@
+/** xAI (Grok): OpenAI-compatible. https://docs.x.ai/docs/api-reference */
+import { defineProvider } from './provider.ts'
+
+export const xai = defineProvider({
+  id: 'xai',
+  name: 'xAI',
+  baseUrl: 'https://api.x.ai/v1',
+  streamUsage: 'stream_options',
+  endpoints: ['chat', 'completions', 'embeddings', 'models'],
+  docs: 'https://docs.x.ai/docs/api-reference',
+})

@@ -1,0 +1,48 @@
+/**
+ * The immutable snapshot that `resolveRoute` and `authenticate` read: providers by `@slug`, API keys
+ * by hash, workspaces. Built by `compileRoutingTable`; swapped whole by `RoutingTableHolder.replace`,
+ * so a request keeps the snapshot it started with while the next one sees the change.
+ */
+import type { IntegrationSettings } from '../../preload/contract.ts'
+import type { KnownModel, ProviderSpec } from '../providers/provider.ts'
+import type { Secret } from '../vault/Secret.ts'
+
+export type RouteProvider = {
+  id: string
+  slug: string
+  name: string
+  integrationId: string
+  integrationSlug: string
+  spec: ProviderSpec
+  baseUrl: string
+  settings: IntegrationSettings
+  apiKey: Secret | null
+  /** null: every workspace may use it. */
+  workspaceIds: ReadonlySet<string> | null
+  /** Models this provider is known to serve (built-in list, discovery, Azure deployments). */
+  models: ReadonlySet<string>
+  prices: ReadonlyMap<string, KnownModel>
+  timeoutMs: number
+}
+
+export type RouteKey = { id: string; name: string; workspaceId: string; revoked: boolean }
+
+export type RoutingTable = {
+  readonly version: number
+  readonly providers: ReadonlyMap<string, RouteProvider>
+  readonly keysByHash: ReadonlyMap<string, RouteKey>
+  readonly workspaces: ReadonlyMap<string, { slug: string; archived: boolean }>
+}
+
+export type RoutingTableHolder = {
+  current(): RoutingTable
+  replace(next: RoutingTable): void
+}
+
+export function createRoutingTableHolder(initial: RoutingTable): RoutingTableHolder {
+  let table = initial
+  return {
+    current: () => table,
+    replace: (next) => void (table = next),
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Assembles the core: store, vault, routing table, Control API and the HTTP server, and takes it
+ * apart again in order on stop (usage flushed before the database closes). Used by the headless
+ * `serve` command, the tests, the benchmarks and (later) the Electron shell. Never imports electron.
+ */
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Server } from 'node:http'
+import { createAdminHttp } from './control/adminHttp.ts'
+import { createControlService, type ControlService } from './control/createControlService.ts'
+import { createGatewayServer, listen } from './gateway/server.ts'
+import { log, redact } from './log.ts'
+import { compileRoutingTable } from './routing/compileRoutingTable.ts'
+import { createRoutingTableHolder } from './routing/RoutingTable.ts'
+import { openStore, type Store } from './store/Store.ts'
+import { keychainStore } from './vault/keychain.ts'
+import { keyFileStore } from './vault/keyFileStore.ts'
+import type { KeyStore } from './vault/KeyStore.ts'
+import { openVault } from './vault/openVault.ts'
+import { version } from './version.ts'
+
+export type StartOptions = {
+  dataDir: string
+  port?: number
+  host?: string
+  /** Opt-in: keep the vault's data key in a 0600 file instead of the OS keychain. */
+  insecureKeyFile?: boolean
+  /** Fixed admin token (scripts, tests); otherwise a random one per start. */
+  adminToken?: string
+  /** Built web UI folder, or null. */
+  uiDir?: string | null
+  /** Replaces the key store (tests). */
+  keyStore?: KeyStore
+  env?: Record<string, string | undefined>
+}
+
+export type Running = {
+  url: string
+  adminUrl: string
+  adminToken: string
+  store: Store
+  control: ControlService
+  server: Server
+  stop(): Promise<void>
+}
+
+const loopback = new Set(['127.0.0.1', 'localhost', '::1'])
+
+export async function startSwitchyard(opts: StartOptions): Promise<Running> {
+  const dataDir = resolve(opts.dataDir)
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const runtimeFile = join(dataDir, 'server.json')
+  refuseIfRunning(runtimeFile)
+  const host = opts.host ?? '127.0.0.1'
+  const keyStore = opts.keyStore ?? (opts.insecureKeyFile ? keyFileStore(join(dataDir, 'vault.key')) : keychainStore())
+  const store = openStore(join(dataDir, 'switchyard.db'))
+  let vault
+  try {
+    vault = await openVault({ db: store.db, keyStore })
+  } catch (err) {
+    store.close()
+    throw err
+  }
+  const routes = createRoutingTableHolder(compileRoutingTable(store, vault))
+  const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url')
+  redact(adminToken)
+  let url = ''
+  const warnings = (): string[] =>
+    loopback.has(host) ? [] : [`The gateway listens on ${host}, reachable from other machines. Every request still needs a key.`]
+  const control = createControlService({
+    store,
+    vault,
+    routes,
+    status: { version, gatewayUrl: () => url, dataDir, warnings },
+    env: opts.env,
+  })
+  let allowedHosts: ReadonlySet<string> | null = null
+  const server = createGatewayServer({
+    routes,
+    usage: store.usageWriter,
+    userAgent: `Switchyard/${version}`,
+    version,
+    uiDir: opts.uiDir === undefined ? null : opts.uiDir,
+    admin: createAdminHttp(control, { token: adminToken, allowedHosts: () => allowedHosts, version }),
+  })
+  try {
+    url = await listen(server, opts.port ?? 8787, host)
+  } catch (err) {
+    store.close()
+    throw err
+  }
+  const port = new URL(url).port
+  allowedHosts = loopback.has(host) ? new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) : null
+  const adminUrl = `${url}/ui/#token=${adminToken}`
+  writeFileSync(runtimeFile, JSON.stringify({ pid: process.pid, url, adminToken }), { mode: 0o600 })
+  chmodSync(runtimeFile, 0o600)
+
+  let stopped: Promise<void> | null = null
+  return {
+    url,
+    adminUrl,
+    adminToken,
+    store,
+    control,
+    server,
+    stop() {
+      stopped ??= (async () => {
+        await new Promise<void>((done) => {
+          server.close(() => done())
+          server.closeIdleConnections()
+          // Streams in flight get a moment to finish; then they are cut and still recorded.
+          setTimeout(() => server.closeAllConnections(), 2000).unref()
+        })
+        store.close() // flushes queued usage first
+        rmSync(runtimeFile, { force: true })
+        log.info('stopped')
+      })()
+      return stopped
+    },
+  }
+}
+
+/** The runtime file a running server leaves in its data dir, read by `apply` to reach it. */
+export function readRuntimeFile(dataDir: string): { pid: number; url: string; adminToken: string } | null {
+  const file = join(resolve(dataDir), 'server.json')
+  if (!existsSync(file)) return null
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; url: string; adminToken: string }
+    return isAlive(r.pid) ? r : null
+  } catch {
+    return null
+  }
+}
+
+function refuseIfRunning(runtimeFile: string): void {
+  if (!existsSync(runtimeFile)) return
+  try {
+    const r = JSON.parse(readFileSync(runtimeFile, 'utf8')) as { pid: number; url: string }
+    if (r.pid !== process.pid && isAlive(r.pid)) {
+      throw new Error(`Switchyard is already running on this data directory (pid ${r.pid}, ${r.url})`)
+    }
+  } catch (err) {
+    if (err instanceof Error && err.message.startsWith('Switchyard is already running')) throw err
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

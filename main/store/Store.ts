@@ -1,0 +1,32 @@
+/** The store: one SQLite database, migrated on open, with a repository per table family. */
+import { apiKeysRepo } from './apiKeysRepo.ts'
+import { integrationsRepo } from './integrationsRepo.ts'
+import { migrate } from './migrate.ts'
+import { openDb, type Db } from './openDb.ts'
+import { providersRepo } from './providersRepo.ts'
+import { usageRepo } from './usageRepo.ts'
+import { createUsageWriter } from './UsageWriter.ts'
+import { workspacesRepo } from './workspacesRepo.ts'
+
+export function openStore(file: string) {
+  const db = openDb(file)
+  migrate(db)
+  const store = {
+    db,
+    workspaces: workspacesRepo(db),
+    integrations: integrationsRepo(db),
+    providers: providersRepo(db),
+    apiKeys: apiKeysRepo(db),
+    usage: usageRepo(db),
+    usageWriter: createUsageWriter(db),
+    close(): void {
+      store.usageWriter.flush()
+      db.close()
+    },
+  }
+  store.workspaces.ensureDefault()
+  return store
+}
+
+export type Store = ReturnType<typeof openStore>
+export type { Db }

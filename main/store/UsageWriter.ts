@@ -1,0 +1,86 @@
+/**
+ * Queues usage rows and writes them in batched transactions, off the response path: the request
+ * that produced a row never waits for the disk. `flush()` (called on shutdown) writes everything
+ * still queued, so a graceful stop loses nothing.
+ */
+import type { UsageRow } from '../../preload/contract.ts'
+import { log } from '../log.ts'
+import type { Db } from './openDb.ts'
+
+export type NewUsage = Omit<UsageRow, 'id'>
+
+export type UsageWriter = {
+  enqueue(row: NewUsage): void
+  flush(): void
+  pending(): number
+  /** Called after each batch is committed, with the rows as stored. */
+  onWritten(fn: (rows: UsageRow[]) => void): void
+}
+
+export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: number } = {}): UsageWriter {
+  const delayMs = opts.delayMs ?? 25
+  const maxBatch = opts.maxBatch ?? 2000
+  const insert = db.prepare(
+    `INSERT INTO usage (created_at, workspace_id, api_key_id, provider_slug, model, endpoint, status, stream,
+       latency_ms, ttfb_ms, input_tokens, output_tokens, cached_tokens, cost_micros, metadata, trace_id, error)
+     VALUES (@createdAt, @workspaceId, @apiKeyId, @providerSlug, @model, @endpoint, @status, @stream,
+       @latencyMs, @ttfbMs, @inputTokens, @outputTokens, @cachedTokens, @costMicros, @metadata, @traceId, @error)`,
+  )
+  const touchKey = db.prepare<[number, string]>(
+    'UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?',
+  )
+  let queue: NewUsage[] = []
+  let timer: NodeJS.Timeout | null = null
+  const listeners: Array<(rows: UsageRow[]) => void> = []
+
+  const write = db.transaction((rows: NewUsage[]) => {
+    const stored: UsageRow[] = []
+    const lastUse = new Map<string, number>()
+    for (const r of rows) {
+      const info = insert.run({
+        ...r,
+        stream: r.stream ? 1 : 0,
+        metadata: r.metadata === null ? null : JSON.stringify(r.metadata),
+      })
+      stored.push({ ...r, id: Number(info.lastInsertRowid) })
+      if (r.apiKeyId) lastUse.set(r.apiKeyId, Math.max(lastUse.get(r.apiKeyId) ?? 0, r.createdAt))
+    }
+    for (const [id, at] of lastUse) touchKey.run(at, id)
+    return stored
+  })
+
+  function flush(): void {
+    if (timer) clearTimeout(timer)
+    timer = null
+    while (queue.length > 0) {
+      const batch = queue.slice(0, maxBatch)
+      try {
+        const stored = write(batch)
+        queue = queue.slice(batch.length)
+        for (const fn of listeners) fn(stored)
+      } catch (err) {
+        // Keep the rows and retry later: a busy database must not lose usage.
+        log.error('usage write failed; will retry', { error: err, queued: queue.length })
+        schedule(1000)
+        return
+      }
+    }
+  }
+
+  function schedule(ms: number): void {
+    if (timer) return
+    timer = setTimeout(flush, ms)
+    timer.unref()
+  }
+
+  return {
+    enqueue(row) {
+      queue.push(row)
+      if (queue.length >= maxBatch) setImmediate(flush)
+      else schedule(delayMs)
+    },
+    flush,
+    pending: () => queue.length,
+    onWritten: (fn) => void listeners.push(fn),
+  }
+}

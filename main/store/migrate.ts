@@ -1,0 +1,34 @@
+/**
+ * Numbered migrations, applied in order inside one transaction each; `user_version` records the
+ * schema version. A database newer than this build is refused rather than guessed at.
+ */
+import type { Db } from './openDb.ts'
+import { m001_init } from './migrations/001_init.ts'
+
+export type Migration = { version: number; name: string; up: string | ((db: Db) => void) }
+
+export const migrations: readonly Migration[] = [m001_init]
+
+export const latestVersion = migrations.length
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+/** Brings `db` to `target` (default: latest). Each migration commits with its version bump. */
+export function migrate(db: Db, target: number = latestVersion): void {
+  const current = schemaVersion(db)
+  if (current > latestVersion) {
+    throw new Error(
+      `database schema version ${current} is newer than this Switchyard (${latestVersion}); upgrade Switchyard`,
+    )
+  }
+  for (const m of migrations) {
+    if (m.version <= current || m.version > target) continue
+    db.transaction(() => {
+      if (typeof m.up === 'string') db.exec(m.up)
+      else m.up(db)
+      db.pragma(`user_version = ${m.version}`)
+    })()
+  }
+}

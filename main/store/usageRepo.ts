@@ -1,0 +1,125 @@
+/**
+ * Reads of the `usage` table: rows for the log view, aggregates for dashboards.
+ * Writes go through `UsageWriter` (batched, off the response path).
+ */
+import type { UsageQuery, UsageRow, UsageSummaryQuery, UsageSummaryRow } from '../../preload/contract.ts'
+import type { Db } from './openDb.ts'
+
+type Row = {
+  id: number
+  created_at: number
+  workspace_id: string | null
+  api_key_id: string | null
+  provider_slug: string | null
+  model: string | null
+  endpoint: string
+  status: number
+  stream: number
+  latency_ms: number
+  ttfb_ms: number | null
+  input_tokens: number | null
+  output_tokens: number | null
+  cached_tokens: number | null
+  cost_micros: number | null
+  metadata: string | null
+  trace_id: string
+  error: string | null
+}
+
+const toUsage = (r: Row): UsageRow => ({
+  id: r.id,
+  createdAt: r.created_at,
+  workspaceId: r.workspace_id,
+  apiKeyId: r.api_key_id,
+  providerSlug: r.provider_slug,
+  model: r.model,
+  endpoint: r.endpoint,
+  status: r.status,
+  stream: r.stream === 1,
+  latencyMs: r.latency_ms,
+  ttfbMs: r.ttfb_ms,
+  inputTokens: r.input_tokens,
+  outputTokens: r.output_tokens,
+  cachedTokens: r.cached_tokens,
+  costMicros: r.cost_micros,
+  metadata: r.metadata === null ? null : (JSON.parse(r.metadata) as Record<string, string>),
+  traceId: r.trace_id,
+  error: r.error,
+})
+
+function where(q: Omit<UsageQuery, 'limit' | 'offset'>): { sql: string; params: Record<string, unknown> } {
+  const parts: string[] = []
+  const params: Record<string, unknown> = {}
+  if (q.since !== undefined) (parts.push('created_at >= @since'), (params.since = q.since))
+  if (q.until !== undefined) (parts.push('created_at < @until'), (params.until = q.until))
+  if (q.workspaceId) (parts.push('workspace_id = @workspaceId'), (params.workspaceId = q.workspaceId))
+  if (q.providerSlug) (parts.push('provider_slug = @providerSlug'), (params.providerSlug = q.providerSlug))
+  if (q.model) (parts.push('model = @model'), (params.model = q.model))
+  if (q.traceId) (parts.push('trace_id = @traceId'), (params.traceId = q.traceId))
+  if (q.status === 'ok') parts.push('status < 400')
+  if (q.status === 'error') parts.push('status >= 400')
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params }
+}
+
+const groupColumn: Record<Exclude<UsageSummaryQuery['groupBy'], 'day'>, string> = {
+  provider: 'provider_slug',
+  model: 'model',
+  workspace: 'workspace_id',
+  apiKey: 'api_key_id',
+}
+
+/** Day buckets are built from 15-minute UTC buckets so that every zone (including +5:30, +5:45) and DST work. */
+const BUCKET_MS = 15 * 60 * 1000
+
+type Agg = Omit<UsageSummaryRow, 'key' | 'avgLatencyMs'> & { key: string | null; latencySum: number }
+
+export function usageRepo(db: Db) {
+  return {
+    query(q: UsageQuery): UsageRow[] {
+      const w = where(q)
+      const sql = `SELECT * FROM usage ${w.sql} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`
+      return db
+        .prepare<Record<string, unknown>, Row>(sql)
+        .all({ ...w.params, limit: q.limit ?? 100, offset: q.offset ?? 0 })
+        .map(toUsage)
+    },
+    count: (): number => (db.prepare('SELECT count(*) AS n FROM usage').get() as { n: number }).n,
+    summary(q: UsageSummaryQuery): UsageSummaryRow[] {
+      const w = where(q)
+      const key = q.groupBy === 'day' ? `created_at / ${BUCKET_MS}` : groupColumn[q.groupBy]
+      const sql = `SELECT ${key} AS key, count(*) AS requests, sum(status >= 400) AS errors,
+          coalesce(sum(input_tokens), 0) AS inputTokens, coalesce(sum(output_tokens), 0) AS outputTokens,
+          coalesce(sum(cached_tokens), 0) AS cachedTokens, coalesce(sum(cost_micros), 0) AS costMicros,
+          sum(latency_ms) AS latencySum
+        FROM usage ${w.sql} GROUP BY 1`
+      let rows = db.prepare<Record<string, unknown>, Agg>(sql).all(w.params)
+      if (q.groupBy === 'day') rows = mergeIntoDays(rows, q.timeZone)
+      return rows
+        .map(({ latencySum, ...r }) => ({ ...r, key: r.key ?? '(none)', avgLatencyMs: r.requests ? Math.round(latencySum / r.requests) : 0 }))
+        .sort((a, b) => (q.groupBy === 'day' ? a.key.localeCompare(b.key) : b.costMicros - a.costMicros || b.requests - a.requests))
+    },
+  }
+}
+
+function mergeIntoDays(rows: Agg[], timeZone: string | undefined): Agg[] {
+  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+  const days = new Map<string, Agg>()
+  for (const r of rows) {
+    const day = fmt.format(new Date(Number(r.key) * BUCKET_MS))
+    const d = days.get(day)
+    if (!d) {
+      days.set(day, { ...r, key: day })
+      continue
+    }
+    d.requests += r.requests
+    d.errors += r.errors
+    d.inputTokens += r.inputTokens
+    d.outputTokens += r.outputTokens
+    d.cachedTokens += r.cachedTokens
+    d.costMicros += r.costMicros
+    d.latencySum += r.latencySum
+  }
+  return [...days.values()]
+}
+
+export type UsageRepo = ReturnType<typeof usageRepo>

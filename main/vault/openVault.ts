@@ -1,0 +1,208 @@
+/**
+ * Opens, or on first use creates, the encrypted vault inside the Switchyard database.
+ * Owns the data key's life: made once, kept in a KeyStore, verified against `key_check`, held in
+ * memory while the vault is open. Secrets are sealed per row with the row id as AAD.
+ * Must not re-key, switch backends, or fall back to plaintext on its own (Signal's rule): each of
+ * those situations is a VaultError that tells the user what to do.
+ */
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { Db } from '../store/openDb.ts'
+import type { KeyStore, KeyStoreBackend } from './KeyStore.ts'
+import { DATA_KEY_BYTES, open, seal } from './cipher.ts'
+import { Secret } from './Secret.ts'
+import { VaultError } from './VaultError.ts'
+
+export type Vault = {
+  readonly backend: KeyStoreBackend
+  /** Random id made on first open; names the data key's entry in the key store. */
+  readonly vaultId: string
+  /** Things to show the user (a key file backend, an exposed key file). */
+  readonly warnings: string[]
+  /** Stores or replaces the secret under `id`. */
+  put(id: string, secret: string): void
+  /** Throws VaultError 'not_found' when absent, 'tampered' when the row fails authentication. */
+  get(id: string): Secret
+  has(id: string): boolean
+  /** Removes the secret; removing an absent id is not an error. */
+  delete(id: string): void
+}
+
+export type OpenVaultOptions = {
+  db: Db
+  keyStore: KeyStore
+  /** Clock for created_at / updated_at (epoch ms). */
+  now?: () => number
+}
+
+const META_VAULT_ID = 'vault_id'
+const META_BACKEND = 'vault_backend'
+const META_KEY_CHECK = 'key_check'
+const KEY_CHECK_PLAINTEXT = 'switchyard vault key check v1'
+
+/** The key store entry holding a vault's data key. */
+export function dataKeyAccount(vaultId: string): string {
+  return `data-key:${vaultId}`
+}
+
+const keyCheckAad = (vaultId: string): string => `key_check:${vaultId}`
+const secretAad = (id: string): string => `secret:${id}`
+
+const BACKEND_NAMES: Record<KeyStoreBackend, string> = {
+  keychain: 'the OS keychain',
+  keyfile: 'a key file (--insecure-key-file)',
+}
+
+export async function openVault(opts: OpenVaultOptions): Promise<Vault> {
+  const { db, keyStore } = opts
+  const now = opts.now ?? Date.now
+  const vaultId = readMeta(db, META_VAULT_ID)
+  const { key, id } = vaultId === undefined ? await create(db, keyStore) : await unlock(db, keyStore, vaultId)
+  return makeVault(db, keyStore, id, key, now)
+}
+
+function readMeta(db: Db, key: string): string | undefined {
+  const row = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)
+  return row?.value
+}
+
+function countSecrets(db: Db): number {
+  return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM secrets').get()?.n ?? 0
+}
+
+/**
+ * First open. The key is saved to the store before the meta rows are written: a crash in between
+ * leaves an unused store entry, never meta rows that point at a key that does not exist.
+ */
+async function create(db: Db, keyStore: KeyStore): Promise<{ key: Buffer; id: string }> {
+  const existing = countSecrets(db)
+  if (existing > 0) {
+    throw new VaultError(
+      'wrong_key',
+      `The vault's metadata is missing from this database but ${existing} encrypted secrets remain. ` +
+        'Switchyard will not create a new key over them; restore the database from a backup, or delete the ' +
+        'stored secrets and enter your provider API keys again.',
+    )
+  }
+  const key = randomBytes(DATA_KEY_BYTES)
+  const id = randomUUID()
+  const account = dataKeyAccount(id)
+  await keyStore.save(account, key)
+  let won: boolean
+  try {
+    won = db.transaction(() => {
+      if (readMeta(db, META_VAULT_ID) !== undefined) return false
+      const insert = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?)')
+      insert.run(META_VAULT_ID, id)
+      insert.run(META_BACKEND, keyStore.backend)
+      insert.run(META_KEY_CHECK, seal(key, KEY_CHECK_PLAINTEXT, keyCheckAad(id)).toString('base64'))
+      return true
+    }).immediate()
+  } catch (err) {
+    await keyStore.remove(account).catch(() => false)
+    throw err
+  }
+  if (won) return { key, id }
+  // Another process created the vault between our read and our write: use theirs.
+  key.fill(0)
+  await keyStore.remove(account).catch(() => false)
+  const theirs = readMeta(db, META_VAULT_ID)
+  if (theirs === undefined) throw new Error('vault_id vanished while opening the vault')
+  return unlock(db, keyStore, theirs)
+}
+
+async function unlock(db: Db, keyStore: KeyStore, id: string): Promise<{ key: Buffer; id: string }> {
+  const backend = readMeta(db, META_BACKEND)
+  const check = readMeta(db, META_KEY_CHECK)
+  if (backend === undefined || check === undefined) {
+    throw new VaultError(
+      'wrong_key',
+      `The vault's metadata in this database is incomplete (vault ${id}); its secrets cannot be verified. ` +
+        'Restore the database from a backup, or delete the stored secrets and enter your provider API keys again.',
+    )
+  }
+  if (backend !== keyStore.backend) {
+    const stored = backend === 'keychain' || backend === 'keyfile' ? BACKEND_NAMES[backend] : `'${backend}'`
+    const howBack =
+      backend === 'keyfile'
+        ? 'start Switchyard with --insecure-key-file pointing at the same key file'
+        : backend === 'keychain'
+          ? 'make the OS keychain available again (see the keychain error, if any) and start Switchyard without --insecure-key-file'
+          : 'use the Switchyard version that created this vault'
+    throw new VaultError(
+      'keyring_changed',
+      `This vault's data key is kept in ${stored}, but Switchyard is now using ${BACKEND_NAMES[keyStore.backend]}. ` +
+        `Switchyard never moves or re-creates the key on its own, so your secrets stay untouched: ${howBack}.`,
+    )
+  }
+  const account = dataKeyAccount(id)
+  const where = keyStore.location ?? BACKEND_NAMES[keyStore.backend]
+  const key = await keyStore.load(account)
+  if (key === null) {
+    throw new VaultError(
+      'wrong_key',
+      `The data key for this vault is missing from ${where} (entry '${account}'), so the ` +
+        `${countSecrets(db)} secrets stored in this database cannot be decrypted. If the database was copied ` +
+        'from another machine or user account, bring that key entry over too; otherwise delete the stored ' +
+        'secrets and enter your provider API keys again.',
+    )
+  }
+  const mismatch = new VaultError(
+    'wrong_key',
+    `The key in ${where} (entry '${account}') does not belong to this vault, so its secrets cannot be ` +
+      'decrypted. It was replaced outside Switchyard; restore the original entry or start a new vault.',
+  )
+  if (key.length !== DATA_KEY_BYTES) throw mismatch
+  try {
+    open(key, Buffer.from(check, 'base64'), keyCheckAad(id))
+  } catch (err) {
+    key.fill(0)
+    if (err instanceof VaultError && err.code === 'tampered') throw mismatch
+    throw err
+  }
+  return { key, id }
+}
+
+function makeVault(db: Db, keyStore: KeyStore, vaultId: string, key: Buffer, now: () => number): Vault {
+  const selectEnvelope = db.prepare<[string], { envelope: Buffer }>('SELECT envelope FROM secrets WHERE id = ?')
+  const selectExists = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM secrets WHERE id = ?')
+  const upsert = db.prepare<[string, Buffer, number, number]>(
+    `INSERT INTO secrets (id, envelope, created_at, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET envelope = excluded.envelope, updated_at = excluded.updated_at`,
+  )
+  const remove = db.prepare<[string]>('DELETE FROM secrets WHERE id = ?')
+
+  const warnings: string[] = []
+  if (keyStore.backend === 'keyfile') {
+    warnings.push(
+      `The vault key is stored in ${keyStore.location ?? 'a key file'} instead of an OS keychain: anyone who ` +
+        'can read that file (or a backup of it) can decrypt every API key in this vault.',
+    )
+  }
+  warnings.push(...(keyStore.warnings ?? []))
+
+  return {
+    backend: keyStore.backend,
+    vaultId,
+    warnings,
+    put(id, secret) {
+      checkId(id)
+      const at = now()
+      upsert.run(id, seal(key, secret, secretAad(id)), at, at)
+    },
+    get(id) {
+      const row = selectEnvelope.get(id)
+      if (!row) throw new VaultError('not_found', `No secret with id '${id}' in the vault.`)
+      return new Secret(open(key, row.envelope, secretAad(id)))
+    },
+    has(id) {
+      return selectExists.get(id) !== undefined
+    },
+    delete(id) {
+      remove.run(id)
+    },
+  }
+}
+
+function checkId(id: string): void {
+  if (typeof id !== 'string' || id.length === 0) throw new TypeError('secret id must be a non-empty string')
+}

@@ -1,0 +1,27 @@
+/**
+ * Entry point: capture the admin token from the URL fragment, build the stores on the default
+ * gateway (IPC bridge in the desktop app, HTTP in the browser) and render the app.
+ */
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './App.tsx'
+import { captureAdminToken, readAdminToken } from './lib/captureAdminToken.ts'
+import { defaultGateway } from './lib/gateway.ts'
+import { StoresContext } from './lib/useStores.ts'
+import { createAppStores } from './stores/appStores.ts'
+import './styles.css'
+
+const token = captureAdminToken(window)
+const stores = createAppStores(defaultGateway(() => readAdminToken(window)))
+const hasCredentials = token !== null || window.switchyard !== undefined
+
+const root = document.getElementById('root')
+if (root === null) throw new Error('index.html has no #root element')
+
+createRoot(root).render(
+  <StrictMode>
+    <StoresContext value={stores}>
+      <App hasCredentials={hasCredentials} />
+    </StoresContext>
+  </StrictMode>,
+)
