@@ -1,6 +1,6 @@
 /**
  * A secret value that redacts itself wherever it could leak by accident: string conversion,
- * JSON, `util.inspect` / `console.log`. Owns no I/O; reading the value takes an explicit `reveal()`.
+ * JSON, `util.inspect` / `console.log`. Owns no I/O; reading the value takes `reveal()`.
  */
 
 const REDACTED = '[redacted]'
@@ -18,7 +18,7 @@ export class Secret {
     return this.#value
   }
 
-  /** Last four characters for UIs ("…wxyz"); '' for values under 8 characters, where 4 would give away half. */
+  /** Last four characters for UIs ("…wxyz"); '' under 8 characters, where 4 would give away half. */
   hint(): string {
     const chars = Array.from(this.#value)
     return chars.length < 8 ? '' : chars.slice(-4).join('')

@@ -1,7 +1,8 @@
 /**
  * Authenticated encryption of one secret: AES-256-GCM in a versioned envelope
  * `[0x01][12-byte IV][16-byte tag][ciphertext]`.
- * Pure apart from the random IV: no storage, no key management. Errors never include plaintext or key.
+ * Pure apart from the random IV: no storage, no key management.
+ * Errors never include plaintext or key material.
  *
  * The GCM additional data is the version byte followed by the caller's `aad` (the secret's id), so
  * an envelope only opens under the id it was sealed for (rows cannot be swapped) and the version
@@ -50,7 +51,8 @@ export function open(dataKey: Buffer, envelope: Buffer, aad: string): string {
   if (envelope.length > 0 && envelope[0] !== VERSION) {
     throw new VaultError(
       'unsupported_version',
-      `secret envelope version ${envelope[0]} is not supported by this Switchyard (expected ${VERSION}); upgrade Switchyard`,
+      `secret envelope version ${envelope[0]} is not supported by this Switchyard ` +
+        `(expected ${VERSION}); upgrade Switchyard`,
     )
   }
   if (envelope.length < HEADER_BYTES) {
@@ -68,7 +70,8 @@ export function open(dataKey: Buffer, envelope: Buffer, aad: string): string {
   } catch (cause) {
     throw new VaultError(
       'tampered',
-      'secret failed authentication: it was modified, belongs to another id, or was sealed with another key',
+      'secret failed authentication: it was modified, belongs to another id, ' +
+        'or was sealed with another key',
       { cause },
     )
   }

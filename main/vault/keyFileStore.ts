@@ -11,7 +11,19 @@
  *   un-leak a key that may already have been read, and it would lock the user out of their own
  *   secrets after a copy or restore that reset the mode; the warning says to rotate the API keys.
  */
-import { closeSync, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs'
 import type { Stats } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { dirname } from 'node:path'
@@ -42,7 +54,11 @@ export function keyFileStore(path: string): KeyStore & { readonly warnings: read
     if (!POSIX) return
     const uid = process.getuid?.()
     if (uid !== undefined && st.uid !== uid) {
-      throw refuse(path, `it is owned by another user (uid ${st.uid}), who could have chosen the key. Create a new key file of your own.`)
+      throw refuse(
+        path,
+        `it is owned by another user (uid ${st.uid}), who could have chosen the key. ` +
+          'Create a new key file of your own.',
+      )
     }
     if ((st.mode & 0o022) !== 0) {
       throw refuse(
@@ -59,7 +75,9 @@ export function keyFileStore(path: string): KeyStore & { readonly warnings: read
             'Anyone who read it can decrypt the vault: consider rotating the provider API keys stored in it.',
         )
       } catch {
-        warn(`Key file ${path} is readable by other users (mode ${octal(st.mode)}) and could not be made 0600.`)
+        warn(
+          `Key file ${path} is readable by other users (mode ${octal(st.mode)}) and could not be made 0600.`,
+        )
       }
     }
   }
@@ -70,7 +88,8 @@ export function keyFileStore(path: string): KeyStore & { readonly warnings: read
       fd = openSync(path, 'r')
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, keys: {} }
-      throw refuse(path, `it cannot be opened (${(cause as NodeJS.ErrnoException).code ?? 'error'}).`, cause)
+      const code = (cause as NodeJS.ErrnoException).code ?? 'error'
+      throw refuse(path, `it cannot be opened (${code}).`, cause)
     }
     try {
       checkPermissions(fd, fstatSync(fd))
@@ -85,14 +104,22 @@ export function keyFileStore(path: string): KeyStore & { readonly warnings: read
     try {
       data = JSON.parse(text)
     } catch (cause) {
-      throw new VaultError('wrong_key', `Key file ${path} is not valid JSON; it was changed outside Switchyard.`, { cause })
+      throw new VaultError('wrong_key', `Key file ${path} is not valid JSON; it was changed outside Switchyard.`, {
+        cause,
+      })
     }
     if (typeof data === 'object' && data !== null && 'version' in data && data.version !== 1) {
-      throw new VaultError('unsupported_version', `Key file ${path} has format version ${String(data.version)}; upgrade Switchyard.`)
+      throw new VaultError(
+        'unsupported_version',
+        `Key file ${path} has format version ${String(data.version)}; upgrade Switchyard.`,
+      )
     }
     const keys = typeof data === 'object' && data !== null && 'keys' in data ? data.keys : undefined
     if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) {
-      throw new VaultError('wrong_key', `Key file ${path} has no "keys" object; it was changed outside Switchyard.`)
+      throw new VaultError(
+        'wrong_key',
+        `Key file ${path} has no "keys" object; it was changed outside Switchyard.`,
+      )
     }
     const out: Record<string, string> = {}
     for (const [account, value] of Object.entries(keys)) {
@@ -140,7 +167,9 @@ export function keyFileStore(path: string): KeyStore & { readonly warnings: read
         const text = read().keys[account]
         if (text === undefined) return null
         const key = decodeKey(text)
-        if (!key) throw new VaultError('wrong_key', `Key file ${path}: the entry '${account}' is not a valid key.`)
+        if (!key) {
+          throw new VaultError('wrong_key', `Key file ${path}: the entry '${account}' is not a valid key.`)
+        }
         return key
       }),
     save: (account, key) =>

@@ -38,9 +38,14 @@ function remedy(): string {
   const fallback =
     'or start Switchyard with --insecure-key-file to keep the vault key in a file ' +
     '(anyone who can read that file can decrypt your provider API keys).'
-  if (process.platform === 'darwin') return `Unlock your login Keychain and allow Switchyard to use it, ${fallback}`
+  if (process.platform === 'darwin') {
+    return `Unlock your login Keychain and allow Switchyard to use it, ${fallback}`
+  }
   if (process.platform === 'win32') return `Make sure Windows Credential Manager is available, ${fallback}`
-  return `Install and unlock a Secret Service in your desktop session (gnome-keyring or KWallet, with libsecret), ${fallback}`
+  return (
+    'Install and unlock a Secret Service in your desktop session (gnome-keyring or KWallet, with ' +
+    `libsecret), ${fallback}`
+  )
 }
 
 /** keytar rejects with plain Errors whose text comes from libsecret / D-Bus; name the cause plainly. */
@@ -80,7 +85,8 @@ export function keychainStore(service = 'Switchyard'): KeyStore {
       if (!key) {
         throw new VaultError(
           'wrong_key',
-          `The OS keychain entry '${account}' (service '${service}') is not a valid key; it was changed outside Switchyard.`,
+          `The OS keychain entry '${account}' (service '${service}') is not a valid key; ` +
+            'it was changed outside Switchyard.',
         )
       }
       return key

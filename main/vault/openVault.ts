@@ -10,7 +10,7 @@ import type { Db } from '../store/openDb.ts'
 import type { KeyStore, KeyStoreBackend } from './KeyStore.ts'
 import { DATA_KEY_BYTES, open, seal } from './cipher.ts'
 import { Secret } from './Secret.ts'
-import { VaultError } from './VaultError.ts'
+import { VaultError, isVaultError } from './VaultError.ts'
 
 export type Vault = {
   readonly backend: KeyStoreBackend
@@ -56,13 +56,13 @@ export async function openVault(opts: OpenVaultOptions): Promise<Vault> {
   const { db, keyStore } = opts
   const now = opts.now ?? Date.now
   const vaultId = readMeta(db, META_VAULT_ID)
-  const { key, id } = vaultId === undefined ? await create(db, keyStore) : await unlock(db, keyStore, vaultId)
+  const { key, id } =
+    vaultId === undefined ? await create(db, keyStore) : await unlock(db, keyStore, vaultId)
   return makeVault(db, keyStore, id, key, now)
 }
 
 function readMeta(db: Db, key: string): string | undefined {
-  const row = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)
-  return row?.value
+  return db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value
 }
 
 function countSecrets(db: Db): number {
@@ -73,7 +73,9 @@ function countSecrets(db: Db): number {
  * First open. The key is saved to the store before the meta rows are written: a crash in between
  * leaves an unused store entry, never meta rows that point at a key that does not exist.
  */
-async function create(db: Db, keyStore: KeyStore): Promise<{ key: Buffer; id: string }> {
+type Unlocked = { key: Buffer; id: string }
+
+async function create(db: Db, keyStore: KeyStore): Promise<Unlocked> {
   const existing = countSecrets(db)
   if (existing > 0) {
     throw new VaultError(
@@ -110,7 +112,7 @@ async function create(db: Db, keyStore: KeyStore): Promise<{ key: Buffer; id: st
   return unlock(db, keyStore, theirs)
 }
 
-async function unlock(db: Db, keyStore: KeyStore, id: string): Promise<{ key: Buffer; id: string }> {
+async function unlock(db: Db, keyStore: KeyStore, id: string): Promise<Unlocked> {
   const backend = readMeta(db, META_BACKEND)
   const check = readMeta(db, META_KEY_CHECK)
   if (backend === undefined || check === undefined) {
@@ -121,17 +123,20 @@ async function unlock(db: Db, keyStore: KeyStore, id: string): Promise<{ key: Bu
     )
   }
   if (backend !== keyStore.backend) {
-    const stored = backend === 'keychain' || backend === 'keyfile' ? BACKEND_NAMES[backend] : `'${backend}'`
+    const stored =
+      backend === 'keychain' || backend === 'keyfile' ? BACKEND_NAMES[backend] : `'${backend}'`
     const howBack =
       backend === 'keyfile'
         ? 'start Switchyard with --insecure-key-file pointing at the same key file'
         : backend === 'keychain'
-          ? 'make the OS keychain available again (see the keychain error, if any) and start Switchyard without --insecure-key-file'
+          ? 'make the OS keychain available again (see the keychain error, if any) and start ' +
+            'Switchyard without --insecure-key-file'
           : 'use the Switchyard version that created this vault'
     throw new VaultError(
       'keyring_changed',
-      `This vault's data key is kept in ${stored}, but Switchyard is now using ${BACKEND_NAMES[keyStore.backend]}. ` +
-        `Switchyard never moves or re-creates the key on its own, so your secrets stay untouched: ${howBack}.`,
+      `This vault's data key is kept in ${stored}, but Switchyard is now using ` +
+        `${BACKEND_NAMES[keyStore.backend]}. Switchyard never moves or re-creates the key on its own, ` +
+        `so your secrets stay untouched: ${howBack}.`,
     )
   }
   const account = dataKeyAccount(id)
@@ -156,15 +161,25 @@ async function unlock(db: Db, keyStore: KeyStore, id: string): Promise<{ key: Bu
     open(key, Buffer.from(check, 'base64'), keyCheckAad(id))
   } catch (err) {
     key.fill(0)
-    if (err instanceof VaultError && err.code === 'tampered') throw mismatch
+    if (isVaultError(err, 'tampered')) throw mismatch
     throw err
   }
   return { key, id }
 }
 
-function makeVault(db: Db, keyStore: KeyStore, vaultId: string, key: Buffer, now: () => number): Vault {
-  const selectEnvelope = db.prepare<[string], { envelope: Buffer }>('SELECT envelope FROM secrets WHERE id = ?')
-  const selectExists = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM secrets WHERE id = ?')
+function makeVault(
+  db: Db,
+  keyStore: KeyStore,
+  vaultId: string,
+  key: Buffer,
+  now: () => number,
+): Vault {
+  const selectEnvelope = db.prepare<[string], { envelope: Buffer }>(
+    'SELECT envelope FROM secrets WHERE id = ?',
+  )
+  const selectExists = db.prepare<[string], { one: number }>(
+    'SELECT 1 AS one FROM secrets WHERE id = ?',
+  )
   const upsert = db.prepare<[string, Buffer, number, number]>(
     `INSERT INTO secrets (id, envelope, created_at, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET envelope = excluded.envelope, updated_at = excluded.updated_at`,
@@ -204,5 +219,7 @@ function makeVault(db: Db, keyStore: KeyStore, vaultId: string, key: Buffer, now
 }
 
 function checkId(id: string): void {
-  if (typeof id !== 'string' || id.length === 0) throw new TypeError('secret id must be a non-empty string')
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new TypeError('secret id must be a non-empty string')
+  }
 }

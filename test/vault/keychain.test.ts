@@ -5,11 +5,13 @@
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
+import type * as Keytar from 'keytar'
 import { disposableKeychain, keychainTest, projectRoot } from './secretService.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-keychain-'))
@@ -124,8 +126,7 @@ describe('keychainStore on a real Secret Service', () => {
   })
 
   keychainTest('a mangled keychain entry is wrong_key, not a different key', async () => {
-    const { createRequire } = await import('node:module')
-    const keytar = createRequire(import.meta.url)('keytar') as typeof import('keytar')
+    const keytar = createRequire(import.meta.url)('keytar') as typeof Keytar
     await keychain.store().save('data-key:mangled', randomBytes(32))
     await keytar.setPassword(keychain.service, 'data-key:mangled', 'not base64!')
     await assert.rejects(keychain.store().load('data-key:mangled'), { code: 'wrong_key' })
