@@ -10,6 +10,7 @@ import { createOpenAIStreamTap } from '../dialects/openai/streamTap.ts'
 import { renderOpenAIStreamError } from '../dialects/openai/renderError.ts'
 import { noUsage, usageFromOpenAI } from '../dialects/openai/usage.ts'
 import { GatewayError } from './GatewayError.ts'
+import { scrub } from '../log.ts'
 import type { Call, Outcome, Route } from './types.ts'
 
 const MAX_TAPPED_BODY = 16 * 1024 * 1024
@@ -107,7 +108,8 @@ function relayError(upstream: IncomingMessage, status: number, res: ServerRespon
       if (size < 1024 * 1024) (chunks.push(c), (size += c.length))
     })
     const done = () => {
-      const raw = Buffer.concat(chunks).toString('utf8')
+      // Some upstreams echo the key they were sent in their error text: scrub every vault secret.
+      const raw = scrub(Buffer.concat(chunks).toString('utf8'))
       let message: string | null = null
       let body = raw
       try {
