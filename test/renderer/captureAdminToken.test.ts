@@ -1,7 +1,7 @@
 // The admin token moves from the URL fragment to sessionStorage and leaves the address bar.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ADMIN_TOKEN_KEY, captureAdminToken } from '../../renderer/lib/captureAdminToken.ts'
+import { ADMIN_TOKEN_KEY, captureAdminToken, hasTokenFragment } from '../../renderer/lib/captureAdminToken.ts'
 
 function host(hash: string, stored: Record<string, string> = {}) {
   const storage = new Map(Object.entries(stored))
@@ -39,4 +39,10 @@ test('after a reload the stored token is used and the URL is left alone', () => 
 
 test('no token anywhere gives null', () => {
   assert.equal(captureAdminToken(host('')), null)
+})
+
+test('hasTokenFragment spots an admin link pasted into an open tab', () => {
+  assert.equal(hasTokenFragment('#token=abc'), true)
+  assert.equal(hasTokenFragment('#/usage'), false)
+  assert.equal(hasTokenFragment(''), false)
 })

@@ -72,6 +72,21 @@ describe('integrations store', () => {
     assert.equal(store.getState().formError, null)
   })
 
+  test('replaceKey sends the new key once and keeps only the new hint', async () => {
+    const rotated = 'sk-rotated-000000009876'
+    const gw = fakeGateway({
+      'integrations:list': () => [integration()],
+      'providerKinds:list': () => kinds,
+      'integrations:update': (input) => integration({ credentialHint: input.apiKey?.slice(-4) ?? null }),
+    })
+    const store = createIntegrationsStore(gw)
+    await store.getState().load()
+    assert.equal(await store.getState().replaceKey('int_1', ` ${rotated} `), true)
+    assert.deepEqual(gw.callsTo('integrations:update'), [{ id: 'int_1', apiKey: rotated }])
+    assert.equal(store.getState().items[0]?.credentialHint, '9876')
+    assert.equal(JSON.stringify(store.getState()).includes(rotated), false)
+  })
+
   test('delete removes the row; a refusal becomes actionError and keeps it', async () => {
     let refuse = true
     const gw = fakeGateway({

@@ -1,0 +1,90 @@
+/** Usage rows are batched off the response path, survive a busy database, and a flush loses nothing. */
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { openStore } from '../../main/store/Store.ts'
+import { openDb } from '../../main/store/openDb.ts'
+import { setLogSink } from '../../main/log.ts'
+import type { NewUsage } from '../../main/store/UsageWriter.ts'
+
+const row = (i: number, extra: Partial<NewUsage> = {}): NewUsage => ({
+  createdAt: 1_700_000_000_000 + i,
+  workspaceId: 'ws_default',
+  apiKeyId: null,
+  providerSlug: 'p',
+  model: 'm',
+  endpoint: '/v1/chat/completions',
+  status: 200,
+  stream: false,
+  latencyMs: 5,
+  ttfbMs: 1,
+  inputTokens: 10,
+  outputTokens: 20,
+  cachedTokens: 0,
+  costMicros: 7,
+  metadata: { i: String(i) },
+  traceId: `t${i}`,
+  error: null,
+  ...extra,
+})
+
+test('enqueue does not write synchronously; rows arrive in one batch; flush writes the rest', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
+  const store = openStore(join(dir, 'db.sqlite'))
+  const batches: number[] = []
+  store.usageWriter.onWritten((rows) => batches.push(rows.length))
+  for (let i = 0; i < 500; i++) store.usageWriter.enqueue(row(i))
+  assert.equal(store.usage.count(), 0, 'nothing written on the request path')
+  assert.equal(store.usageWriter.pending(), 500)
+  await new Promise((r) => setTimeout(r, 100))
+  assert.equal(store.usage.count(), 500)
+  assert.deepEqual(batches, [500])
+  for (let i = 500; i < 510; i++) store.usageWriter.enqueue(row(i))
+  store.close() // flushes
+  const reopened = openStore(join(dir, 'db.sqlite'))
+  assert.equal(reopened.usage.count(), 510)
+  const [last] = reopened.usage.query({ limit: 1 })
+  assert.deepEqual(last?.metadata, { i: '509' })
+  reopened.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+test('a failing write keeps the rows queued for a retry', () => {
+  const logged: string[] = []
+  setLogSink((l) => void logged.push(l))
+  const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
+  const store = openStore(join(dir, 'db.sqlite'))
+  store.usageWriter.enqueue(row(1))
+  // Another process holds the write lock: the batch fails with SQLITE_BUSY.
+  store.db.pragma('busy_timeout = 10')
+  const other = openDb(join(dir, 'db.sqlite'))
+  other.exec('BEGIN IMMEDIATE')
+  store.usageWriter.flush()
+  assert.equal(store.usageWriter.pending(), 1, 'row kept')
+  other.exec('COMMIT')
+  other.close()
+  store.usageWriter.flush()
+  assert.equal(store.usageWriter.pending(), 0)
+  assert.equal(store.usage.count(), 1)
+  assert.ok(logged.some((l) => l.includes('usage write failed')))
+  store.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+test('summary by day follows the time zone, including half-hour offsets', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
+  const store = openStore(join(dir, 'db.sqlite'))
+  // 2026-03-01T18:40Z is already 2026-03-02 in Kolkata (+5:30), still 2026-03-01 in New York.
+  const t = Date.UTC(2026, 2, 1, 18, 40)
+  store.usageWriter.enqueue(row(0, { createdAt: t }))
+  store.usageWriter.enqueue(row(1, { createdAt: t - 12 * 3600_000 }))
+  store.usageWriter.flush()
+  const kolkata = store.usage.summary({ groupBy: 'day', timeZone: 'Asia/Kolkata' })
+  assert.deepEqual(kolkata.map((r) => [r.key, r.requests]), [['2026-03-01', 1], ['2026-03-02', 1]])
+  const ny = store.usage.summary({ groupBy: 'day', timeZone: 'America/New_York' })
+  assert.deepEqual(ny.map((r) => [r.key, r.requests]), [['2026-03-01', 2]])
+  store.close()
+  rmSync(dir, { recursive: true, force: true })
+})

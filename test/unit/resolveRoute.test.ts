@@ -1,0 +1,99 @@
+/** Route resolution over a hand-built routing snapshot: every way to name a provider, and every refusal. */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { GatewayError } from '../../main/gateway/GatewayError.ts'
+import { resolveRoute } from '../../main/gateway/resolveRoute.ts'
+import type { Call, Client } from '../../main/gateway/types.ts'
+import { azureOpenai } from '../../main/providers/azureOpenai.ts'
+import { ollama } from '../../main/providers/ollama.ts'
+import { openai } from '../../main/providers/openai.ts'
+import type { ProviderSpec } from '../../main/providers/provider.ts'
+import type { RouteProvider, RoutingTable } from '../../main/routing/RoutingTable.ts'
+import { Secret } from '../../main/vault/Secret.ts'
+
+function provider(slug: string, spec: ProviderSpec, extra: Partial<RouteProvider> = {}): RouteProvider {
+  return {
+    id: `prv_${slug}`,
+    slug,
+    name: slug,
+    integrationId: `int_${slug}`,
+    integrationSlug: slug,
+    spec,
+    baseUrl: spec.baseUrl ?? 'https://x.openai.azure.com',
+    settings: {},
+    apiKey: new Secret(`key-of-${slug}-0123456789`),
+    workspaceIds: null,
+    models: new Set(spec.knownModels.map((m) => m.id)),
+    prices: new Map(spec.knownModels.map((m) => [m.id, m])),
+    timeoutMs: 1000,
+    ...extra,
+  }
+}
+
+const table: RoutingTable = {
+  version: 1,
+  providers: new Map([
+    ['openai', provider('openai', openai)],
+    ['openai-dev', provider('openai-dev', openai, { workspaceIds: new Set(['ws_other']) })],
+    ['local', provider('local', ollama, { apiKey: null, models: new Set(['llama3.2']) })],
+    ['az', provider('az', azureOpenai, { settings: { azureDeployments: [{ alias: 'fast', deployment: 'dep-fast', model: 'gpt-4o-mini', isDefault: true }] } })],
+  ]),
+  keysByHash: new Map(),
+  workspaces: new Map([['ws_default', { slug: 'default', archived: false }]]),
+}
+
+const client: Client = { keyId: 'k', workspaceId: 'ws_default', upstreamAuthorization: null }
+const call = (model: string | undefined, stream = false): Call => ({
+  endpoint: 'chat',
+  dialect: 'openai',
+  body: { model, messages: [] },
+  model,
+  stream,
+  clientWantsStreamUsage: false,
+  metadata: null,
+  traceId: 't',
+})
+const req = (headers: Record<string, string> = {}) => ({ headers })
+
+type Expect = { url: string; model: string; slug: string | null } | { error: string }
+const cases: Array<[string, Call, Record<string, string>, Expect]> = [
+  ['@slug/model', call('@openai/gpt-4o'), {}, { url: 'https://api.openai.com/v1/chat/completions', model: 'gpt-4o', slug: 'openai' }],
+  ['model names with slashes survive', call('@local/library/qwen:7b'), {}, { url: 'http://127.0.0.1:11434/v1/chat/completions', model: 'library/qwen:7b', slug: 'local' }],
+  ['x-portkey-provider @slug + bare model', call('gpt-4o'), { 'x-portkey-provider': '@openai' }, { url: 'https://api.openai.com/v1/chat/completions', model: 'gpt-4o', slug: 'openai' }],
+  ['virtual key', call('gpt-4o'), { 'x-portkey-virtual-key': 'openai' }, { url: 'https://api.openai.com/v1/chat/completions', model: 'gpt-4o', slug: 'openai' }],
+  ['bare model served by one provider in the workspace', call('llama3.2'), {}, { url: 'http://127.0.0.1:11434/v1/chat/completions', model: 'llama3.2', slug: 'local' }],
+  ['azure alias', call('@az/fast'), {}, { url: 'https://x.openai.azure.com/openai/deployments/dep-fast/chat/completions?api-version=2024-10-21', model: 'fast', slug: 'az' }],
+  ['azure default deployment', call(undefined), { 'x-portkey-provider': '@az' }, { url: 'https://x.openai.azure.com/openai/deployments/dep-fast/chat/completions?api-version=2024-10-21', model: 'fast', slug: 'az' }],
+  ['custom host', call('m'), { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': 'http://127.0.0.1:9999/v1/' }, { url: 'http://127.0.0.1:9999/v1/chat/completions', model: 'm', slug: null }],
+  ['unknown slug', call('@nope/gpt-4o'), {}, { error: 'provider_not_found' }],
+  ['provider of another workspace', call('@openai-dev/gpt-4o'), {}, { error: 'provider_not_allowed' }],
+  ['no model at all', call(undefined), {}, { error: 'model_required' }],
+  ['unknown bare model', call('who-knows'), {}, { error: 'model_not_found' }],
+  ['@slug without a model part', call('@openai'), {}, { error: 'invalid_request' }],
+  ['azure unknown alias', call('@az/slow'), {}, { error: 'model_not_found' }],
+  ['provider kind without host or key', call('m'), { 'x-portkey-provider': 'openai' }, { error: 'provider_not_found' }],
+  ['custom host that is not http', call('m'), { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': 'file:///etc/passwd' }, { error: 'invalid_request' }],
+]
+
+for (const [name, c, headers, expected] of cases) {
+  test(name, () => {
+    if ('error' in expected) {
+      assert.throws(() => resolveRoute(c, client, req(headers), table), (e: unknown) => e instanceof GatewayError && e.code === expected.error)
+      return
+    }
+    const r = resolveRoute(c, client, req(headers), table)
+    assert.deepEqual({ url: r.url, model: r.model, slug: r.providerSlug }, expected)
+  })
+}
+
+test('auth headers follow the provider: bearer for OpenAI, api-key for Azure, none for a keyless local server', () => {
+  assert.deepEqual(resolveRoute(call('@openai/gpt-4o'), client, req(), table).headers, { authorization: 'Bearer key-of-openai-0123456789' })
+  assert.deepEqual(resolveRoute(call('@az/fast'), client, req(), table).headers, { 'api-key': 'key-of-az-0123456789' })
+  assert.deepEqual(resolveRoute(call('@local/llama3.2'), client, req(), table).headers, {})
+})
+
+test('stream usage is requested on the client\'s behalf only where the upstream needs asking', () => {
+  assert.equal(resolveRoute(call('@openai/gpt-4o', true), client, req(), table).injectStreamUsage, true)
+  assert.equal(resolveRoute(call('@openai/gpt-4o', false), client, req(), table).injectStreamUsage, false)
+  assert.equal(resolveRoute({ ...call('@openai/gpt-4o', true), clientWantsStreamUsage: true }, client, req(), table).injectStreamUsage, false)
+})
