@@ -103,7 +103,7 @@ export function App({ hasCredentials }: { hasCredentials: boolean }) {
           <div className="sidebar-foot muted">{status.status ? `v${status.status.version}` : null}</div>
         </nav>
         <main className="content">
-          {status.error && status.error.code !== 'unauthorized' ? <ErrorNote error={status.error} /> : null}
+          <ErrorNote error={status.error} />
           <Screen route={route} navigate={navigate} />
         </main>
       </div>

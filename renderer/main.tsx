@@ -5,7 +5,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App.tsx'
-import { captureAdminToken, readAdminToken } from './lib/captureAdminToken.ts'
+import { captureAdminToken, hasTokenFragment, readAdminToken } from './lib/captureAdminToken.ts'
 import { defaultGateway } from './lib/gateway.ts'
 import { StoresContext } from './lib/useStores.ts'
 import { createAppStores } from './stores/appStores.ts'
@@ -13,6 +13,13 @@ import './styles.css'
 
 const token = captureAdminToken(window)
 const stores = createAppStores(defaultGateway(() => readAdminToken(window)))
+// The admin link opened in a tab that already shows the UI only changes the fragment: take the
+// new token and start over with it.
+window.addEventListener('hashchange', () => {
+  if (!hasTokenFragment(window.location.hash)) return
+  captureAdminToken(window)
+  window.location.reload()
+})
 const hasCredentials = token !== null || window.switchyard !== undefined
 
 const root = document.getElementById('root')

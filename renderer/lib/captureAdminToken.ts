@@ -31,6 +31,11 @@ export function captureAdminToken(host: TokenHost): string | null {
   return readAdminToken(host)
 }
 
+/** True when the fragment carries a new token (the admin link pasted into an open tab). */
+export function hasTokenFragment(hash: string): boolean {
+  return new URLSearchParams(hash.replace(/^#/, '')).has('token')
+}
+
 export function readAdminToken(host: Pick<TokenHost, 'sessionStorage'>): string | null {
   const token = host.sessionStorage.getItem(ADMIN_TOKEN_KEY)
   return token === null || token === '' ? null : token

@@ -24,7 +24,8 @@ function usd(costMicros: number | null | undefined): string {
   const scaled = Math.round(abs / step) // whole units of 10^-decimals dollars
   const unit = 10 ** decimals
   const dollars = Math.floor(scaled / unit)
-  const fraction = String(scaled % unit).padStart(decimals, '0')
+  // Keep cents; drop zeros beyond them ($0.4000 → $0.40, $0.0750 → $0.075).
+  const fraction = String(scaled % unit).padStart(decimals, '0').replace(/(\d{2}\d*?)0+$/, '$1')
   return `${sign}$${dollars.toLocaleString('en-US')}.${fraction}`
 }
 

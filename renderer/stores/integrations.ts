@@ -89,6 +89,8 @@ export type IntegrationsState = {
   load(): Promise<void>
   /** Resolves to the created integration, or null when the server refused (see `formError`). */
   create(input: IntegrationInput): Promise<Integration | null>
+  /** Rotates the stored API key; like create, the key is sent once and not kept. */
+  replaceKey(id: string, apiKey: string): Promise<boolean>
   remove(id: string): Promise<boolean>
   clearFormError(): void
 }
@@ -126,6 +128,17 @@ export function createIntegrationsStore(gateway: Gateway): StoreApi<Integrations
       } catch (err) {
         set({ saving: false, formError: toErrorInfo(err) })
         return null
+      }
+    },
+    async replaceKey(id, apiKey) {
+      set({ actionError: null })
+      try {
+        const updated = await gateway.invoke('integrations:update', { id, apiKey: apiKey.trim() })
+        set({ items: get().items.map((i) => (i.id === updated.id ? updated : i)) })
+        return true
+      } catch (err) {
+        set({ actionError: toErrorInfo(err) })
+        return false
       }
     },
     async remove(id) {

@@ -16,6 +16,8 @@ export type ModelsState = {
   refreshError: ControlErrorInfo | null
   /** When the last refresh from upstream succeeded (epoch ms), for "refreshed just now". */
   refreshedAt: number | null
+  /** Chooses the provider to show; the view loads it (with the workspace) in an effect. */
+  select(providerSlug: string): void
   load(providerSlug: string, workspaceId?: string): Promise<void>
   refresh(): Promise<void>
 }
@@ -32,6 +34,10 @@ export function createModelsStore(
     refreshing: false,
     refreshError: null,
     refreshedAt: null,
+    select(providerSlug) {
+      if (providerSlug === get().providerSlug) return
+      set({ providerSlug, entries: [], error: null, refreshError: null, refreshedAt: null })
+    },
     async load(providerSlug, workspaceId) {
       const switching = providerSlug !== get().providerSlug
       set({

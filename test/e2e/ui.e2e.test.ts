@@ -21,8 +21,11 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
 ]
 
+const nonce = () => `${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`
 /** The provider API key typed into the integration form. It must never come back. */
-const integrationSecret = `sk-e2e-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}WXYZ`
+const integrationSecret = `sk-e2e-${nonce()}WXYZ`
+/** The key it is later replaced with. Neither may come back. */
+const rotatedSecret = `sk-e2e-rotated-${nonce()}QRST`
 
 describe('web UI against `serve`', { timeout: 180_000 }, () => {
   let served: Served
@@ -102,6 +105,17 @@ describe('web UI against `serve`', { timeout: 180_000 }, () => {
     await form.getByRole('button', { name: 'Cancel' }).click()
   })
 
+  test('replace the integration key: write-only again, only the new hint shows', async () => {
+    const row = page.getByRole('table', { name: 'Integrations' }).getByRole('row').filter({ hasText: 'openai-main' })
+    await row.getByRole('button', { name: 'Replace' }).click()
+    const input = row.getByLabel('New API key')
+    assert.equal(await input.getAttribute('type'), 'password')
+    await input.fill(rotatedSecret)
+    await row.getByRole('button', { name: 'Save' }).click()
+    await row.getByText('••••QRST').waitFor()
+    assert.equal(await row.getByText('••••WXYZ').count(), 0)
+  })
+
   test('create provider @openai-test from the integration', async () => {
     await page.getByRole('link', { name: 'Providers' }).click()
     await page.getByRole('heading', { name: 'AI providers' }).waitFor()
@@ -173,14 +187,16 @@ describe('web UI against `serve`', { timeout: 180_000 }, () => {
 
   test('the integration key never reaches the page: HTML, storage, Control API responses', async () => {
     await page.getByRole('link', { name: 'Integrations' }).click()
-    await page.getByRole('table', { name: 'Integrations' }).getByText('••••WXYZ').waitFor()
+    await page.getByRole('table', { name: 'Integrations' }).getByText('••••QRST').waitFor()
     const html = await page.content()
-    assert.equal(html.includes(integrationSecret), false, 'integration key in page HTML')
     const storage = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }))
-    assert.equal(storage.includes(integrationSecret), false, 'integration key in browser storage')
     assert.ok(apiBodies.length > 5, `expected Control API traffic, saw ${apiBodies.length} responses`)
-    for (const body of apiBodies) {
-      assert.equal(body.includes(integrationSecret), false, `integration key in an API response: ${body.slice(0, 200)}`)
+    for (const secret of [integrationSecret, rotatedSecret]) {
+      assert.equal(html.includes(secret), false, 'integration key in page HTML')
+      assert.equal(storage.includes(secret), false, 'integration key in browser storage')
+      for (const body of apiBodies) {
+        assert.equal(body.includes(secret), false, `integration key in an API response: ${body.slice(0, 200)}`)
+      }
     }
   })
 

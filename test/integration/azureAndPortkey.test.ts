@@ -110,7 +110,7 @@ describe('portkey-ai SDK', () => {
   test('provider: "@slug"', async () => {
     const portkey = new Portkey({ baseURL: `${gw.url}/v1`, apiKey: key, provider: '@openai' })
     const res = await portkey.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'from portkey' }] })
-    assert.equal(res.choices[0]?.message.content, 'Hello from gpt-4o: from portkey')
+    assert.equal(res.choices?.[0]?.message?.content, 'Hello from gpt-4o: from portkey')
     assert.equal(openai.requests.at(-1)?.headers.authorization, `Bearer ${OPENAI_KEY}`)
   })
 
@@ -118,7 +118,7 @@ describe('portkey-ai SDK', () => {
     const traceId = randomUUID()
     const portkey = new Portkey({ baseURL: `${gw.url}/v1`, apiKey: key, traceID: traceId, metadata: { _user: 'bob' } })
     const res = await portkey.chat.completions.create({ model: '@azure/prod-4o', messages: [{ role: 'user', content: 'x' }] })
-    assert.equal(res.choices[0]?.message.content, 'Hello from gpt-4o: x')
+    assert.equal(res.choices?.[0]?.message?.content, 'Hello from gpt-4o: x')
     const row = await usageFor(gw, traceId)
     assert.deepEqual(row.metadata, { _user: 'bob' })
     assert.equal(row.providerSlug, 'azure')
@@ -127,7 +127,7 @@ describe('portkey-ai SDK', () => {
   test('legacy virtualKey', async () => {
     const portkey = new Portkey({ baseURL: `${gw.url}/v1`, apiKey: key, virtualKey: 'openai' })
     const res = await portkey.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'vk' }] })
-    assert.equal(res.choices[0]?.message.content, 'Hello from gpt-4o-mini: vk')
+    assert.equal(res.choices?.[0]?.message?.content, 'Hello from gpt-4o-mini: vk')
   })
 
   test('provider kind + customHost + the caller\'s own key (self-hosted server not in the catalog)', async () => {
@@ -135,7 +135,7 @@ describe('portkey-ai SDK', () => {
     try {
       const portkey = new Portkey({ baseURL: `${gw.url}/v1`, apiKey: key, provider: 'openai', customHost: own.url, Authorization: 'Bearer sk-own-1234567890' })
       const res = await portkey.chat.completions.create({ model: 'phi-4', messages: [{ role: 'user', content: 'ch' }] })
-      assert.equal(res.choices[0]?.message.content, 'Hello from phi-4: ch')
+      assert.equal(res.choices?.[0]?.message?.content, 'Hello from phi-4: ch')
       const stream = await portkey.chat.completions.create({ model: 'phi-4', stream: true, messages: [{ role: 'user', content: 'st' }] })
       let text = ''
       for await (const c of stream) text += c.choices[0]?.delta?.content ?? ''

@@ -65,3 +65,13 @@ test('an answer for a provider the user left is ignored', async () => {
   assert.equal(store.getState().providerSlug, 'fast')
   assert.deepEqual(store.getState().entries.map((e) => e.model), ['llama3'])
 })
+
+test('select switches provider and clears the old list without loading', async () => {
+  const gw = fakeGateway({ 'models:list': () => [entry('a', 'gpt-4o')] })
+  const store = createModelsStore(gw)
+  await store.getState().load('a')
+  store.getState().select('b')
+  assert.equal(store.getState().providerSlug, 'b')
+  assert.deepEqual(store.getState().entries, [])
+  assert.equal(gw.callsTo('models:list').length, 1)
+})

@@ -3,7 +3,7 @@
  * component's state until submit; it is cleared after a successful save and never read back.
  * Fields follow the chosen kind: base URL for self-hosted servers, endpoint/version/deployments for Azure.
  */
-import { useState, type FormEvent } from 'react'
+import { useId, useState, type FormEvent } from 'react'
 import type { ProviderKind } from '../../../preload/contract.ts'
 import { ErrorNote } from '../../components/ErrorNote.tsx'
 import type { ControlErrorInfo } from '../../lib/gateway.ts'
@@ -34,6 +34,9 @@ const emptyDeployment: DeploymentDraft = { alias: '', deployment: '', model: '' 
 
 export function IntegrationForm({ kinds, saving, error, onSubmit, onCancel, onDismissError }: Props) {
   const [draft, setDraft] = useState<IntegrationDraft>(emptyIntegrationDraft)
+  const ids = useId()
+  /** Until the user types a slug, it follows the chosen kind. */
+  const [slugEdited, setSlugEdited] = useState(false)
   const kind = kinds.find((k) => k.id === draft.kind)
   const update = (patch: Partial<IntegrationDraft>) => setDraft((d) => ({ ...d, ...patch }))
   const updateDeployment = (index: number, patch: Partial<DeploymentDraft>) =>
@@ -45,7 +48,10 @@ export function IntegrationForm({ kinds, saving, error, onSubmit, onCancel, onDi
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     const created = await onSubmit(buildIntegrationInput(draft, kind))
-    if (created !== null) setDraft(emptyIntegrationDraft)
+    if (created !== null) {
+      setDraft(emptyIntegrationDraft)
+      setSlugEdited(false)
+    }
   }
 
   const invalid = (field: string) => (error?.path === field || error?.path?.endsWith(`.${field}`) ? true : undefined)
@@ -62,7 +68,7 @@ export function IntegrationForm({ kinds, saving, error, onSubmit, onCancel, onDi
             aria-invalid={invalid('kind')}
             onChange={(e) => {
               const next = kinds.find((k) => k.id === e.target.value)
-              update({ kind: e.target.value, slug: draft.slug || (next ? suggestSlug(next) : '') })
+              update({ kind: e.target.value, slug: slugEdited ? draft.slug : next ? suggestSlug(next) : '' })
             }}
           >
             <option value="" disabled>
@@ -92,7 +98,10 @@ export function IntegrationForm({ kinds, saving, error, onSubmit, onCancel, onDi
             spellCheck={false}
             autoComplete="off"
             aria-invalid={invalid('slug')}
-            onChange={(e) => update({ slug: e.target.value })}
+            onChange={(e) => {
+              setSlugEdited(e.target.value !== '')
+              update({ slug: e.target.value })
+            }}
           />
         </label>
         <label className="field">
@@ -107,44 +116,48 @@ export function IntegrationForm({ kinds, saving, error, onSubmit, onCancel, onDi
           />
         </label>
         {kind && (kind.needsApiKey || kind.category === 'self-hosted') ? (
-          <label className="field field-wide">
-            <span className="field-label">
+          <div className="field field-wide">
+            <label className="field-label" htmlFor={`${ids}-key`}>
               API key {kind.needsApiKey ? null : <span className="optional">optional</span>}
-            </span>
+            </label>
             <input
+              id={`${ids}-key`}
               type="password"
               required={kind.needsApiKey}
               value={draft.apiKey}
               placeholder={kind.needsApiKey ? 'Paste the provider API key' : 'Only if your server checks one'}
               autoComplete="new-password"
               spellCheck={false}
+              aria-describedby={`${ids}-key-hint`}
               aria-invalid={invalid('apiKey')}
               onChange={(e) => update({ apiKey: e.target.value })}
             />
-            <span className="field-hint">
+            <span className="field-hint" id={`${ids}-key-hint`}>
               Write-only: stored encrypted in the vault. After saving, only the last four characters are shown.
             </span>
-          </label>
+          </div>
         ) : null}
         {kind?.category === 'self-hosted' ? (
-          <label className="field field-wide">
-            <span className="field-label">
+          <div className="field field-wide">
+            <label className="field-label" htmlFor={`${ids}-url`}>
               Base URL {kind.defaultBaseUrl ? <span className="optional">optional</span> : null}
-            </span>
+            </label>
             <input
+              id={`${ids}-url`}
               type="url"
               required={kind.defaultBaseUrl === null}
               value={draft.baseUrl}
               placeholder={kind.defaultBaseUrl ?? 'http://127.0.0.1:8000/v1'}
               spellCheck={false}
+              aria-describedby={`${ids}-url-hint`}
               aria-invalid={invalid('baseUrl')}
               onChange={(e) => update({ baseUrl: e.target.value })}
             />
-            <span className="field-hint">
+            <span className="field-hint" id={`${ids}-url-hint`}>
               The OpenAI-compatible endpoint of your server
               {kind.defaultBaseUrl ? `; defaults to ${kind.defaultBaseUrl}` : ''}.
             </span>
-          </label>
+          </div>
         ) : null}
         {kind?.category === 'azure' ? (
           <>

@@ -13,10 +13,12 @@ import { format } from '../../lib/format.ts'
 import type { Navigate } from '../../lib/routes.ts'
 import { useStores } from '../../lib/useStores.ts'
 import { IntegrationForm } from './IntegrationForm.tsx'
+import { ReplaceKeyCell } from './ReplaceKeyCell.tsx'
 
 export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
   const stores = useStores()
   const state = useStore(stores.integrations)
+  const providers = useStore(stores.providers)
   const [formOpen, setFormOpen] = useState(false)
   const [justCreated, setJustCreated] = useState<Integration | null>(null)
 
@@ -24,6 +26,9 @@ export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
     void stores.integrations.getState().load()
   }, [stores])
 
+  const autoProvider = justCreated
+    ? (providers.items.find((p) => p.integrationId === justCreated.id && p.slug === justCreated.slug) ?? null)
+    : null
   const showForm = formOpen || (!state.loading && state.error === null && state.items.length === 0)
   const kindsById = new Map(state.kinds.map((k) => [k.id, k]))
 
@@ -59,6 +64,8 @@ export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
             if (created) {
               setFormOpen(false)
               setJustCreated(created)
+              // The server may have made an @slug provider for it ("create once, use at once").
+              void stores.providers.getState().load()
             }
             return created
           }}
@@ -67,11 +74,20 @@ export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
       {justCreated ? (
         <div className="note note-ok" role="status">
           <span>
-            Saved <strong>{justCreated.slug}</strong>. Next, create an AI provider from it to route{' '}
-            <code>@slug/model</code> requests.
+            Saved <strong>{justCreated.slug}</strong>.{' '}
+            {autoProvider ? (
+              <>
+                Clients can use it now as <code>@{autoProvider.slug}/&lt;model&gt;</code>; add more providers from it
+                for separate budgets and limits.
+              </>
+            ) : (
+              <>
+                Next, create an AI provider from it to route <code>@slug/model</code> requests.
+              </>
+            )}
           </span>
           <button type="button" className="btn btn-small" onClick={() => onNavigate('providers')}>
-            Create provider
+            {autoProvider ? 'Providers' : 'Create provider'}
           </button>
         </div>
       ) : null}
@@ -104,12 +120,11 @@ export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
                   <td className="mono strong">{integration.slug}</td>
                   <td>{kindsById.get(integration.kind)?.name ?? integration.kind}</td>
                   <td>{integration.name}</td>
-                  <td className="mono">
-                    {integration.hasCredential ? (
-                      <span className="secret-hint">{format.credentialHint(integration.credentialHint)}</span>
-                    ) : (
-                      <span className="muted">none</span>
-                    )}
+                  <td>
+                    <ReplaceKeyCell
+                      integration={integration}
+                      onReplace={(apiKey) => state.replaceKey(integration.id, apiKey)}
+                    />
                   </td>
                   <td className="mono muted truncate">{endpointOf(integration, kindsById.get(integration.kind))}</td>
                   <td className="muted nowrap">{format.dateTime(integration.createdAt)}</td>
@@ -117,7 +132,12 @@ export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
                     <ConfirmButton
                       label="Delete"
                       confirmLabel="Delete integration"
-                      onConfirm={() => state.remove(integration.id)}
+                      onConfirm={async () => {
+                        if (await state.remove(integration.id)) {
+                          if (justCreated?.id === integration.id) setJustCreated(null)
+                          void stores.providers.getState().load()
+                        }
+                      }}
                     />
                   </td>
                 </tr>

@@ -98,7 +98,7 @@ export function KeysView() {
               {state.items.map((k) => (
                 <tr key={k.id} className={k.revokedAt !== null ? 'row-dim' : undefined}>
                   <td className="strong">{k.name}</td>
-                  <td className="mono">{k.prefix}…</td>
+                  <td className="mono">{k.prefix.endsWith('…') ? k.prefix : `${k.prefix}…`}</td>
                   <td className="muted nowrap">{format.dateTime(k.createdAt)}</td>
                   <td className="muted nowrap">{format.ago(k.lastUsedAt, now)}</td>
                   <td>

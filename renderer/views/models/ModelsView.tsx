@@ -2,7 +2,7 @@
  * Models screen: the models one AI provider offers (known and priced, discovered upstream, or Azure
  * deployments), with "Refresh from upstream". Scoped to the workspace selected in the header.
  */
-import { useEffect, useState } from 'react'
+import { useEffect } from 'react'
 import { useStore } from 'zustand'
 import { EmptyState } from '../../components/EmptyState.tsx'
 import { ErrorNote } from '../../components/ErrorNote.tsx'
@@ -23,8 +23,7 @@ export function ModelsView({ onNavigate }: { onNavigate: Navigate }) {
     void stores.providers.getState().load()
   }, [stores])
 
-  const [chosen, setChosen] = useState(() => stores.models.getState().providerSlug)
-  const selected = providers.items.find((p) => p.slug === chosen) ?? providers.items[0] ?? null
+  const selected = providers.items.find((p) => p.slug === state.providerSlug) ?? providers.items[0] ?? null
   const selectedSlug = selected?.slug ?? null
 
   useEffect(() => {
@@ -45,7 +44,7 @@ export function ModelsView({ onNavigate }: { onNavigate: Navigate }) {
                 <span>Provider</span>
                 <select
                   value={selected.slug}
-                  onChange={(e) => setChosen(e.target.value)}
+                  onChange={(e) => state.select(e.target.value)}
                 >
                   {providers.items.map((p) => (
                     <option key={p.id} value={p.slug}>

@@ -100,7 +100,7 @@ export function ProvidersView({ onNavigate }: { onNavigate: Navigate }) {
               <span className="field-label">
                 Name <span className="optional">optional</span>
               </span>
-              <input value={name} placeholder="Production OpenAI" onChange={(e) => setName(e.target.value)} />
+              <input value={name} placeholder="Display name" onChange={(e) => setName(e.target.value)} />
             </label>
           </div>
           <ErrorNote error={state.formError} />
@@ -142,7 +142,14 @@ export function ProvidersView({ onNavigate }: { onNavigate: Navigate }) {
                   <td>{p.kind}</td>
                   <td className="muted nowrap">{format.dateTime(p.createdAt)}</td>
                   <td className="col-actions">
-                    <button type="button" className="btn btn-small btn-ghost" onClick={() => onNavigate('models')}>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-ghost"
+                      onClick={() => {
+                        stores.models.getState().select(p.slug)
+                        onNavigate('models')
+                      }}
+                    >
                       Models
                     </button>
                     <ConfirmButton label="Delete" confirmLabel="Delete provider" onConfirm={() => state.remove(p.id)} />

@@ -67,7 +67,13 @@ export function UsageView({ onNavigate }: { onNavigate: Navigate }) {
       <ErrorNote error={state.error} />
       <div className="cards">
         <SummaryCard label="Requests" value={totals.requests.toLocaleString('en-US')}>
-          {totals.errors > 0 ? <span className="text-danger">{totals.errors} errors</span> : 'no errors'}
+          {totals.errors > 0 ? (
+            <span className="text-danger">
+              {totals.errors} error{totals.errors === 1 ? '' : 's'}
+            </span>
+          ) : (
+            'no errors'
+          )}
         </SummaryCard>
         <SummaryCard label="Cost" value={format.usd(totals.costMicros)}>
           {rangeLabels[state.range].toLowerCase()}

@@ -1,0 +1,33 @@
+/**
+ * Builds what `npm start` runs: the headless entry bundled into one file (fast start: one file to
+ * load, TypeScript already stripped) and the web UI. Native modules stay external (N-API binaries).
+ */
+import { build } from 'esbuild'
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const only = process.argv[2]
+
+if (only !== 'renderer') {
+  const started = performance.now()
+  await build({
+    entryPoints: [`${root}/main/cli.ts`],
+    outfile: `${root}/dist/cli.js`,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    sourcemap: 'linked',
+    external: ['better-sqlite3', 'keytar'],
+    // ESM output still loads the external CommonJS natives through require().
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'warning',
+  })
+  console.log(`built dist/cli.js in ${Math.round(performance.now() - started)} ms`)
+}
+if (only !== 'main') {
+  execFileSync(process.execPath, [`${root}/node_modules/vite/bin/vite.js`, 'build', '--config', `${root}/renderer/vite.config.ts`, '--logLevel', 'warn'], { stdio: 'inherit', cwd: root })
+  console.log('built dist/renderer')
+}
