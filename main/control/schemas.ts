@@ -38,6 +38,16 @@ const id = z.string().min(1)
 const none = z.object({}).strict()
 const workspaceIds = z.array(id).nullable()
 
+/** Filters shared by usage rows and usage aggregates. */
+const usageFilter = {
+  since: z.number().int().optional(),
+  until: z.number().int().optional(),
+  workspaceId: id.optional(),
+  providerSlug: z.string().optional(),
+  model: z.string().optional(),
+  status: z.enum(['ok', 'error']).optional(),
+}
+
 export const schemas = {
   'system:status': none,
   'providerKinds:list': none,
@@ -84,12 +94,7 @@ export const schemas = {
   'keys:revoke': z.object({ id }).strict(),
   'usage:query': z
     .object({
-      since: z.number().int().optional(),
-      until: z.number().int().optional(),
-      workspaceId: id.optional(),
-      providerSlug: z.string().optional(),
-      model: z.string().optional(),
-      status: z.enum(['ok', 'error']).optional(),
+      ...usageFilter,
       traceId: z.string().optional(),
       limit: z.number().int().min(1).max(10_000).optional(),
       offset: z.number().int().min(0).optional(),
@@ -98,12 +103,7 @@ export const schemas = {
   'usage:summary': z
     .object({
       groupBy: z.enum(['day', 'provider', 'model', 'workspace', 'apiKey']),
-      since: z.number().int().optional(),
-      until: z.number().int().optional(),
-      workspaceId: id.optional(),
-      providerSlug: z.string().optional(),
-      model: z.string().optional(),
-      status: z.enum(['ok', 'error']).optional(),
+      ...usageFilter,
       timeZone: z
         .string()
         .refine((tz) => {
