@@ -4,30 +4,14 @@
  * routing table swapped in atomically, so the next request sees the change without a restart.
  * Secrets go into the vault and never come back out of here.
  */
-import type {
-  AIProvider,
-  CommandInput,
-  CommandName,
-  CommandOutput,
-  Commands,
-  Events,
-  Integration,
-  ModelEntry,
-  ProviderKind,
-} from '../../preload/contract.ts'
-import { providerKind, providerKinds } from '../providers/registry.ts'
+import type { CommandInput, CommandName, CommandOutput, Commands, Events } from '../../preload/contract.ts'
 import { compileRoutingTable } from '../routing/compileRoutingTable.ts'
 import type { RoutingTableHolder } from '../routing/RoutingTable.ts'
-import { generateApiKey, hashApiKey } from '../store/apiKeysRepo.ts'
-import type { IntegrationRecord } from '../store/integrationsRepo.ts'
 import type { Store } from '../store/Store.ts'
 import type { Vault } from '../vault/openVault.ts'
-import { Secret } from '../vault/Secret.ts'
-import { applyConfig } from './applyConfig.ts'
+import { catalogHandlers } from './catalogHandlers.ts'
 import { ControlError } from './ControlError.ts'
-import { discoverModels } from './discoverModels.ts'
 import { describeIssue, schemas } from './schemas.ts'
-import { validateIntegration } from './validateIntegration.ts'
 
 export type ControlDeps = {
   store: Store
@@ -38,7 +22,18 @@ export type ControlDeps = {
   env?: Record<string, string | undefined>
 }
 
-type Handlers = { [N in CommandName]: (a: CommandInput<N>) => CommandOutput<N> | Promise<CommandOutput<N>> }
+export type Handlers = { [N in CommandName]: (a: CommandInput<N>) => CommandOutput<N> | Promise<CommandOutput<N>> }
+
+/** What a group of command handlers gets to work with. */
+export type HandlerContext = {
+  store: Store
+  vault: Vault
+  routes: RoutingTableHolder
+  deps: ControlDeps
+  /** Persisted a change: rebuild the routing table, swap it in, tell listeners. */
+  changed(reason: string): void
+  invoke<N extends CommandName>(name: N, input: unknown): Promise<CommandOutput<N>>
+}
 
 export type ControlService = {
   invoke<N extends CommandName>(name: N, input: unknown): Promise<CommandOutput<N>>
@@ -46,8 +41,6 @@ export type ControlService = {
   on<E extends keyof Events>(event: E, fn: (payload: Events[E]) => void): () => void
   emit<E extends keyof Events>(event: E, payload: Events[E]): void
 }
-
-const publicIntegration = ({ secretId: _secretId, ...i }: IntegrationRecord): Integration => i
 
 export function createControlService(deps: ControlDeps): ControlService {
   const { store, vault, routes } = deps
@@ -63,232 +56,8 @@ export function createControlService(deps: ControlDeps): ControlService {
     emit('catalog:changed', { reason })
   }
 
-  function integrationOr404(id: string): IntegrationRecord {
-    const i = store.integrations.get(id) ?? store.integrations.getBySlug(id)
-    if (!i) throw new ControlError('not_found', `no integration '${id}'`)
-    return i
-  }
-
-  function providerOr404(id: string): AIProvider {
-    const p = store.providers.get(id) ?? store.providers.getBySlug(id)
-    if (!p) throw new ControlError('not_found', `no provider '${id}'`)
-    return p
-  }
-
-  function workspaceOr404(id: string) {
-    const w = store.workspaces.get(id) ?? store.workspaces.getBySlug(id)
-    if (!w) throw new ControlError('not_found', `no workspace '${id}'`)
-    return w
-  }
-
-  function checkWorkspaces(ids: string[] | null | undefined): string[] | null {
-    if (ids === undefined || ids === null) return null
-    return ids.map((w) => workspaceOr404(w).id)
-  }
-
-  function modelsOf(p: AIProvider): ModelEntry[] {
-    const spec = providerKind(p.kind)
-    const route = routes.current().providers.get(p.slug)
-    if (!spec) return []
-    const prices = new Map(spec.knownModels.map((m) => [m.id, m]))
-    const integration = store.integrations.get(p.integrationId)
-    const deployments = new Set(spec.staticModels && integration && route ? spec.staticModels({ baseUrl: route.baseUrl, settings: integration.settings }) : [])
-    const discovered = new Set(store.providers.discoveredModels(p.id))
-    const all = new Set([...spec.knownModels.map((m) => m.id), ...deployments, ...discovered])
-    return [...all].sort().map((model) => {
-      const price = prices.get(model)
-      return {
-        providerSlug: p.slug,
-        model,
-        source: deployments.has(model) ? 'deployment' : discovered.has(model) ? 'discovered' : 'known',
-        inputPriceMicrosPerMTok: spec.category === 'self-hosted' ? 0 : (price?.inputPrice ?? null),
-        outputPriceMicrosPerMTok: spec.category === 'self-hosted' ? 0 : (price?.outputPrice ?? null),
-      }
-    })
-  }
-
-  const handlers: Handlers = {
-    'system:status': () => ({
-      version: deps.status.version,
-      gatewayUrl: deps.status.gatewayUrl(),
-      vaultBackend: vault.backend,
-      warnings: [...vault.warnings, ...deps.status.warnings()],
-      dataDir: deps.status.dataDir,
-    }),
-
-    'providerKinds:list': () =>
-      [...providerKinds.values()].map(
-        (s): ProviderKind => ({ id: s.id, name: s.name, category: s.category, defaultBaseUrl: s.baseUrl, needsApiKey: s.needsApiKey, docs: s.docs }),
-      ),
-
-    'workspaces:list': () => store.workspaces.list(),
-    'workspaces:create': (a) => {
-      if (store.workspaces.getBySlug(a.slug)) throw new ControlError('conflict', `a workspace '${a.slug}' already exists`, 'slug')
-      const w = store.workspaces.create({ slug: a.slug, name: a.name ?? a.slug })
-      changed('workspace created')
-      return w
-    },
-    'workspaces:update': (a) => {
-      const w = workspaceOr404(a.id)
-      if (a.slug && a.slug !== w.slug && store.workspaces.getBySlug(a.slug)) {
-        throw new ControlError('conflict', `a workspace '${a.slug}' already exists`, 'slug')
-      }
-      store.workspaces.update({ id: w.id, slug: a.slug ?? w.slug, name: a.name ?? w.name })
-      changed('workspace updated')
-      return workspaceOr404(w.id)
-    },
-
-    'integrations:list': () => store.integrations.list().map(publicIntegration),
-    'integrations:get': (a) => publicIntegration(integrationOr404(a.id)),
-    'integrations:create': (a) => {
-      const spec = providerKind(a.kind)
-      if (!spec) {
-        throw new ControlError('invalid_input', `unknown provider kind '${a.kind}' (kinds: ${[...providerKinds.keys()].join(', ')})`, 'kind')
-      }
-      if (store.integrations.getBySlug(a.slug)) throw new ControlError('conflict', `an integration '${a.slug}' already exists`, 'slug')
-      const settings = a.settings ?? {}
-      validateIntegration(spec, settings, a.apiKey !== undefined)
-      const workspaceIds = checkWorkspaces(a.workspaceIds)
-      const record = store.db.transaction(() => {
-        const created = store.integrations.create({
-          slug: a.slug,
-          name: a.name ?? spec.name,
-          kind: spec.id,
-          settings,
-          secretId: null,
-          secretHint: null,
-          workspaceIds,
-        })
-        let result = created
-        if (a.apiKey !== undefined) {
-          const secretId = `${created.id}:apiKey`
-          vault.put(secretId, a.apiKey)
-          result = store.integrations.update({ ...created, secretId, credentialHint: new Secret(a.apiKey).hint() || null })
-        }
-        // "Create once, use at once": an @slug provider with the integration's slug, when that slug is free.
-        if (!store.providers.getBySlug(a.slug)) store.providers.create({ slug: a.slug, name: a.name ?? spec.name, integrationId: created.id })
-        return result
-      })()
-      changed('integration created')
-      return publicIntegration(record)
-    },
-    'integrations:update': (a) => {
-      const current = integrationOr404(a.id)
-      const spec = providerKind(current.kind)
-      if (!spec) throw new ControlError('invalid_input', `unknown provider kind '${current.kind}'`, 'kind')
-      if (a.slug && a.slug !== current.slug && store.integrations.getBySlug(a.slug)) {
-        throw new ControlError('conflict', `an integration '${a.slug}' already exists`, 'slug')
-      }
-      const settings = a.settings ?? current.settings
-      validateIntegration(spec, settings, a.apiKey !== undefined || current.hasCredential)
-      const next: IntegrationRecord = {
-        ...current,
-        slug: a.slug ?? current.slug,
-        name: a.name ?? current.name,
-        settings,
-        workspaceIds: a.workspaceIds === undefined ? current.workspaceIds : checkWorkspaces(a.workspaceIds),
-      }
-      const saved = store.db.transaction(() => {
-        if (a.apiKey !== undefined) {
-          const secretId = current.secretId ?? `${current.id}:apiKey`
-          vault.put(secretId, a.apiKey)
-          next.secretId = secretId
-          next.credentialHint = new Secret(a.apiKey).hint() || null
-        }
-        return store.integrations.update(next)
-      })()
-      changed('integration updated')
-      return publicIntegration(saved)
-    },
-    'integrations:delete': (a) => {
-      const current = integrationOr404(a.id)
-      store.db.transaction(() => {
-        if (current.secretId) vault.delete(current.secretId)
-        store.integrations.delete(current.id)
-      })()
-      changed('integration deleted')
-      return { deleted: true }
-    },
-
-    'providers:list': (a) => store.providers.list(a.integrationId ? integrationOr404(a.integrationId).id : undefined),
-    'providers:create': (a) => {
-      const integration = integrationOr404(a.integrationId)
-      if (store.providers.getBySlug(a.slug)) throw new ControlError('conflict', `a provider @${a.slug} already exists`, 'slug')
-      const p = store.providers.create({ slug: a.slug, name: a.name ?? a.slug, integrationId: integration.id })
-      changed('provider created')
-      return p
-    },
-    'providers:update': (a) => {
-      const p = providerOr404(a.id)
-      if (a.slug && a.slug !== p.slug && store.providers.getBySlug(a.slug)) {
-        throw new ControlError('conflict', `a provider @${a.slug} already exists`, 'slug')
-      }
-      const saved = store.providers.update({ id: p.id, slug: a.slug ?? p.slug, name: a.name ?? p.name })
-      changed('provider updated')
-      return saved
-    },
-    'providers:delete': (a) => {
-      store.providers.delete(providerOr404(a.id).id)
-      changed('provider deleted')
-      return { deleted: true }
-    },
-
-    'models:list': (a) => {
-      const table = routes.current()
-      const ws = a.workspaceId ? workspaceOr404(a.workspaceId).id : undefined
-      const providers = a.providerSlug ? [providerOr404(a.providerSlug)] : store.providers.list()
-      return providers
-        .filter((p) => {
-          const r = table.providers.get(p.slug)
-          return !ws || !r?.workspaceIds || r.workspaceIds.has(ws)
-        })
-        .flatMap(modelsOf)
-    },
-    'models:refresh': async (a) => {
-      const p = providerOr404(a.providerSlug)
-      const route = routes.current().providers.get(p.slug)
-      if (!route) throw new ControlError('invalid_input', `provider @${p.slug} is not routable (check its integration's base URL)`)
-      const models = await discoverModels(route)
-      store.providers.replaceDiscoveredModels(p.id, models)
-      changed('models discovered')
-      return modelsOf(p)
-    },
-
-    'keys:list': (a) => store.apiKeys.list(a.workspaceId ? workspaceOr404(a.workspaceId).id : undefined).map(({ hash: _h, ...k }) => k),
-    'keys:create': (a) => {
-      const workspace = a.workspaceId ? workspaceOr404(a.workspaceId) : store.workspaces.ensureDefault()
-      const key = a.key ?? generateApiKey()
-      if (store.apiKeys.getByKey(key)) throw new ControlError('conflict', 'that key value is already in use', 'key')
-      const { hash: _h, ...created } = store.apiKeys.create({ name: a.name, workspaceId: workspace.id, key })
-      changed('key created')
-      return { ...created, key }
-    },
-    'keys:revoke': (a) => {
-      const k = store.apiKeys.get(a.id)
-      if (!k) throw new ControlError('not_found', `no API key '${a.id}'`)
-      store.apiKeys.revoke(k.id)
-      changed('key revoked')
-      const { hash: _h, ...revoked } = store.apiKeys.get(k.id) as NonNullable<typeof k>
-      return revoked
-    },
-
-    'usage:query': (a) => {
-      store.usageWriter.flush() // a query right after a request should see it
-      return store.usage.query(a)
-    },
-    'usage:summary': (a) => {
-      store.usageWriter.flush()
-      return store.usage.summary(a)
-    },
-
-    'config:apply': (a) =>
-      applyConfig(a.document, {
-        invoke,
-        store,
-        env: { ...(deps.env ?? process.env), ...a.env },
-        secretMatches: (secretId, value) => vault.has(secretId) && vault.get(secretId).reveal() === value,
-      }),
-  }
+  const ctx: HandlerContext = { store, vault, routes, deps, changed, invoke }
+  const handlers: Handlers = { ...catalogHandlers(ctx) }
 
   async function invoke<N extends CommandName>(name: N, input: unknown): Promise<CommandOutput<N>> {
     const schema = schemas[name]
@@ -317,4 +86,3 @@ export function createControlService(deps: ControlDeps): ControlService {
 
 /** Compile-time check: the handlers implement the contract exactly. */
 export type _HandlersMatchContract = Handlers extends { [N in keyof Commands]: unknown } ? true : never
-export { hashApiKey }
