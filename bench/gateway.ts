@@ -3,8 +3,8 @@
  * runs), points integration `up` at the bench's mock upstream, creates the bench API key, and reports
  * over IPC. Run as its own process by `bench/run.ts` (optionally with `--cpu-prof`).
  * argv[2]: JSON `{ dataDir, upstreamUrl, key, setupOnly? }`.
- * IPC in:  `{ id, cmd: 'cpu' | 'flush' | 'stop' }`.
- * IPC out: `{ type: 'ready', url, pid }`, then `{ id, cpu, rss, pending?, rows? }` per command.
+ * IPC in:  `{ id, cmd: 'cpu' | 'mem' | 'flush' | 'stop' }`.
+ * IPC out: `{ type: 'ready', url, pid }`, then `{ id, cpu, rss, mem?, pending?, rows? }` per command.
  * `stop` stops the gateway gracefully (usage flushed, database closed) and exits 0.
  */
 import { startSwitchyard } from '../main/startSwitchyard.ts'
@@ -40,6 +40,7 @@ async function stop(): Promise<void> {
 process.on('message', (m: { id?: number; cmd?: string }) => {
   const base = { id: m.id, cpu: process.cpuUsage(), rss: process.memoryUsage.rss() }
   if (m.cmd === 'cpu') process.send?.(base)
+  else if (m.cmd === 'mem') process.send?.({ ...base, mem: process.memoryUsage() })
   else if (m.cmd === 'flush') {
     const pending = running.store.usageWriter.pending()
     running.store.usageWriter.flush()

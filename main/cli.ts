@@ -9,11 +9,13 @@ import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { createInterface } from 'node:readline/promises'
 import { parse as parseYaml } from 'yaml'
 import type { ApplyResult, Result } from '../preload/contract.ts'
 import { defaultDataDir } from './dataDir.ts'
 import { log } from './log.ts'
 import { readRuntimeFile, startSwitchyard } from './startSwitchyard.ts'
+import { isVaultError } from './vault/VaultError.ts'
 import { version } from './version.ts'
 
 const out = (line = '') => process.stdout.write(line + '\n')
@@ -65,14 +67,23 @@ async function main(argv: string[]): Promise<number> {
 
 async function serve(o: { port: number; host: string; dataDir: string; insecureKeyFile: boolean; config: string | undefined; adminToken: string | undefined }): Promise<number> {
   const uiDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer')
-  const running = await startSwitchyard({
-    port: o.port,
-    host: o.host,
-    dataDir: o.dataDir,
-    insecureKeyFile: o.insecureKeyFile,
-    adminToken: o.adminToken,
-    uiDir: existsSync(join(uiDir, 'index.html')) ? uiDir : null,
-  })
+  const start = (insecureKeyFile: boolean) =>
+    startSwitchyard({
+      port: o.port,
+      host: o.host,
+      dataDir: o.dataDir,
+      insecureKeyFile,
+      adminToken: o.adminToken,
+      uiDir: existsSync(join(uiDir, 'index.html')) ? uiDir : null,
+    })
+  let running
+  try {
+    running = await start(o.insecureKeyFile)
+  } catch (err) {
+    // No keychain: a person at a terminal may opt into a key file right here; a script must pass the flag.
+    if (!isVaultError(err, 'keychain_unavailable') || !process.stdin.isTTY || !(await confirmKeyFile(err.message, o.dataDir))) throw err
+    running = await start(true)
+  }
   const stop = async () => {
     await running.stop()
     process.exit(0)
@@ -92,6 +103,19 @@ async function serve(o: { port: number; host: string; dataDir: string; insecureK
   if (firstKey) out(`  Your first API key (shown once, store it now): ${firstKey.key}`)
   for (const w of status.warnings) out(`  WARNING: ${w}`)
   return -1 // keep running
+}
+
+async function confirmKeyFile(reason: string, dataDir: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout })
+  try {
+    out(reason)
+    const answer = await rl.question(
+      `Keep the vault key in ${join(dataDir, 'vault.key')} (mode 0600) instead? Anyone who can read that file can decrypt your provider keys. [y/N] `,
+    )
+    return /^y(es)?$/i.test(answer.trim())
+  } finally {
+    rl.close()
+  }
 }
 
 async function apply(file: string, dataDir: string, insecureKeyFile: boolean): Promise<number> {

@@ -53,8 +53,11 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
   const runtimeFile = join(dataDir, 'server.json')
   refuseIfRunning(runtimeFile)
   const host = opts.host ?? '127.0.0.1'
-  const keyStore = opts.keyStore ?? (opts.insecureKeyFile ? keyFileStore(join(dataDir, 'vault.key')) : keychainStore())
   const store = openStore(join(dataDir, 'switchyard.db'))
+  // The key-file opt-in is made once, when the vault is created, and recorded in it: later starts
+  // honour that choice instead of asking again (switching backends is refused by the vault anyway).
+  const chosenKeyFile = opts.insecureKeyFile || vaultBackend(store) === 'keyfile'
+  const keyStore = opts.keyStore ?? (chosenKeyFile ? keyFileStore(join(dataDir, 'vault.key')) : keychainStore())
   let vault
   try {
     vault = await openVault({ db: store.db, keyStore })
@@ -143,6 +146,11 @@ function refuseIfRunning(runtimeFile: string): void {
   } catch (err) {
     if (err instanceof Error && err.message.startsWith('Switchyard is already running')) throw err
   }
+}
+
+function vaultBackend(store: Store): string | undefined {
+  const row = store.db.prepare("SELECT value FROM meta WHERE key = 'vault_backend'").get() as { value: string } | undefined
+  return row?.value
 }
 
 function isAlive(pid: number): boolean {

@@ -25,7 +25,21 @@ if (only !== 'renderer') {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   })
-  console.log(`built dist/cli.js in ${Math.round(performance.now() - started)} ms`)
+  // The desktop shell: the same core inside Electron's main process (electron itself stays external).
+  await build({
+    entryPoints: [`${root}/main/electron/main.ts`],
+    outfile: `${root}/dist/electron.js`,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    sourcemap: 'linked',
+    external: ['better-sqlite3', 'keytar', 'electron'],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'warning',
+  })
+  console.log(`built dist/cli.js and dist/electron.js in ${Math.round(performance.now() - started)} ms`)
 }
 if (only !== 'main') {
   execFileSync(process.execPath, [`${root}/node_modules/vite/bin/vite.js`, 'build', '--config', `${root}/renderer/vite.config.ts`, '--logLevel', 'warn'], { stdio: 'inherit', cwd: root })

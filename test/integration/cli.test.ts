@@ -73,12 +73,20 @@ describe('serve', () => {
     assert.match(r.stderr, /--insecure-key-file/)
   })
 
-  test('the key file opt-in works and is flagged as a warning', async () => {
-    const served = await spawnServe(['--port', '0', '--data-dir', tempDir(), '--insecure-key-file'])
+  test('the key file opt-in works, is flagged as a warning, and is remembered by that vault', async () => {
+    const dataDir = tempDir()
+    const served = await spawnServe(['--port', '0', '--data-dir', dataDir, '--insecure-key-file'])
     try {
       assert.match(served.output(), /WARNING: .*vault\.key/)
     } finally {
       await served.stop()
+    }
+    // A later start without the flag (and without any keychain) keeps the vault's recorded choice.
+    const again = await spawnServe(['--port', '0', '--data-dir', dataDir], { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', DISPLAY: '' })
+    try {
+      assert.match(again.output(), /WARNING: .*vault\.key/)
+    } finally {
+      await again.stop()
     }
   })
 
