@@ -3,6 +3,7 @@
 import { isRecord, modelObject, modelsListBody, newId, openaiErrors } from './openaiResponses.ts';
 import { behaviourOf, serveOperation } from './serveOperation.ts';
 import type { Operation, UsageInStream } from './serveOperation.ts';
+import { createResponsesRoutes } from './responsesUpstream.ts';
 import { sendJson } from './sse.ts';
 import { startRecordingServer } from './upstreamServer.ts';
 import type { Upstream } from './upstreamServer.ts';
@@ -16,6 +17,8 @@ export type OpenAIUpstreamOptions = {
   pathPrefix?: string;
   /** Default 'stream_options' (OpenAI's own semantics). */
   usageInStream?: UsageInStream;
+  /** Also serve the Responses API (POST /responses, GET/DELETE /responses/{id}) as startResponsesUpstream does. */
+  responses?: boolean;
 };
 
 export const DEFAULT_OPENAI_MODELS = ['gpt-4o', 'gpt-4o-mini', 'gpt-3.5-turbo-instruct', 'text-embedding-3-small'];
@@ -26,6 +29,7 @@ export function startOpenAIUpstream(opts: OpenAIUpstreamOptions = {}): Promise<U
   const prefix = opts.pathPrefix ?? '/v1';
   const models = opts.models ?? DEFAULT_OPENAI_MODELS;
   const known = (model: string): boolean => models.includes(model) || behaviourOf(model) !== undefined;
+  const responses = opts.responses ? createResponsesRoutes(known, prefix) : undefined;
   return startRecordingServer(prefix, async (req, res, forced) => {
     const headers = { 'x-request-id': newId('req_'), 'openai-version': '2020-10-01', 'openai-processing-ms': '7' };
     const send = (status: number, body: unknown): void => sendJson(res, status, body, headers);
@@ -34,6 +38,7 @@ export function startOpenAIUpstream(opts: OpenAIUpstreamOptions = {}): Promise<U
       if (!auth) return send(401, openaiErrors.missingKey());
       if (auth !== opts.apiKey) return send(401, openaiErrors.invalidKey(auth));
     }
+    if (responses && (await responses(req, res, forced, headers))) return;
     const pathname = new URL(req.path, 'http://upstream').pathname;
     const route = pathname.startsWith(`${prefix}/`) ? pathname.slice(prefix.length) : undefined;
     if (req.method === 'GET' && route === '/models') return send(200, modelsListBody(models));
