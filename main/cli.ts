@@ -102,6 +102,7 @@ async function serve(o: { port: number; host: string; dataDir: string; insecureK
   out(`  Data:      ${o.dataDir}  (vault key in ${status.vaultBackend === 'keychain' ? 'the OS keychain' : 'a key file'})`)
   if (firstKey) out(`  Your first API key (shown once, store it now): ${firstKey.key}`)
   for (const w of status.warnings) out(`  WARNING: ${w}`)
+  out('Ready. Ctrl+C stops it (queued usage is written first).')
   return -1 // keep running
 }
 

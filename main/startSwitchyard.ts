@@ -10,6 +10,7 @@ import type { Server } from 'node:http'
 import { createAdminHttp } from './control/adminHttp.ts'
 import { createControlService, type ControlService } from './control/createControlService.ts'
 import { createGatewayServer, listen } from './gateway/server.ts'
+import { createGovernance } from './limits/createGovernance.ts'
 import { log, redact } from './log.ts'
 import { compileRoutingTable } from './routing/compileRoutingTable.ts'
 import { createRoutingTableHolder } from './routing/RoutingTable.ts'
@@ -32,6 +33,8 @@ export type StartOptions = {
   uiDir?: string | null
   /** Replaces the key store (tests). */
   keyStore?: KeyStore
+  /** Epoch-ms clock for budgets and rate limits (a fake one in tests). */
+  clock?: () => number
   env?: Record<string, string | undefined>
 }
 
@@ -66,6 +69,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     throw err
   }
   const routes = createRoutingTableHolder(compileRoutingTable(store, vault))
+  const governance = createGovernance(store, opts.clock)
   const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url')
   redact(adminToken)
   let url = ''
@@ -77,12 +81,15 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     routes,
     status: { version, gatewayUrl: () => url, dataDir, warnings },
     env: opts.env,
+    governance,
   })
+  governance.onAlert((alert) => control.emit('budget:thresholdCrossed', alert))
   let allowedHosts: ReadonlySet<string> | null = null
   const server = createGatewayServer({
     routes,
     usage: store.usageWriter,
     userAgent: `Switchyard/${version}`,
+    limits: governance,
     version,
     uiDir: opts.uiDir === undefined ? null : opts.uiDir,
     admin: createAdminHttp(control, { token: adminToken, allowedHosts: () => allowedHosts, version }),

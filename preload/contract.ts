@@ -64,6 +64,10 @@ export type Integration = {
   workspaceIds: string[] | null
   createdAt: number
   updatedAt: number
+  /** The workspace it was created in ("workspace-created"); null: created for the whole catalog. */
+  createdInWorkspaceId?: string | null
+  /** New workspaces get it automatically (see `provisioning:setDefaults`). */
+  autoProvision?: boolean
 }
 
 export type IntegrationInput = {
@@ -73,6 +77,8 @@ export type IntegrationInput = {
   apiKey?: string
   settings?: IntegrationSettings
   workspaceIds?: string[] | null
+  /** Create it inside this workspace: marked workspace-created and provisioned to that workspace only (unless workspaceIds says otherwise). */
+  workspaceId?: string
 }
 
 export type AIProvider = {
@@ -130,6 +136,14 @@ export type UsageRow = {
   metadata: Record<string, string> | null
   traceId: string
   error: string | null
+  /** Cache writes and reasoning tokens (parts of input and output), when the provider reports them. */
+  cacheWriteTokens?: number | null
+  reasoningTokens?: number | null
+  /** The integration and provider that served the call (stable across renames). */
+  integrationId?: string | null
+  providerId?: string | null
+  /** The call passed the limits and held a reservation (what limit counters are rebuilt from). */
+  admitted?: boolean
 }
 
 export type UsageQuery = {
@@ -184,7 +198,8 @@ export type Commands = {
   'workspaces:list': (a: Record<string, never>) => Workspace[]
   'workspaces:create': (a: { slug: string; name?: string }) => Workspace
   'workspaces:update': (a: { id: string; name?: string; slug?: string }) => Workspace
-  'integrations:list': (a: Record<string, never>) => Integration[]
+  /** filter (with workspaceId): all; connected = provisioned to the workspace; workspace = created in it. */
+  'integrations:list': (a: { workspaceId?: string; filter?: 'all' | 'connected' | 'workspace' }) => Integration[]
   'integrations:get': (a: { id: string }) => Integration
   'integrations:create': (a: IntegrationInput) => Integration
   'integrations:update': (a: { id: string } & Partial<Omit<IntegrationInput, 'kind'>>) => Integration
@@ -202,6 +217,25 @@ export type Commands = {
   'usage:summary': (a: UsageSummaryQuery) => UsageSummaryRow[]
   /** `env` supplies values for `${VAR}` references (the CLI sends the ones the document uses). */
   'config:apply': (a: { document: unknown; env?: Record<string, string> }) => ApplyResult
+  // Governance: workspaces, provisioning, model access, prices, budgets and rate limits.
+  'workspaces:archive': (a: { id: string; archived?: boolean }) => Workspace
+  'limits:get': (a: { scope: LimitScopeKind; id: string }) => LimitPolicyView
+  'limits:set': (a: { scope: LimitScopeKind; id: string; policy: LimitPolicy | null }) => LimitPolicyView
+  'limits:status': (a: { scope?: LimitScopeKind; id?: string }) => LimitCounter[]
+  'limitSettings:get': (a: Record<string, never>) => LimitSettings
+  'limitSettings:set': (a: Partial<LimitSettings>) => LimitSettings
+  'provisioning:list': (a: { integrationId: string }) => Provisioning
+  'provisioning:set': (a: { integrationId: string; workspaceId: string; enabled?: boolean; limits?: LimitPolicy | null }) => Provisioning
+  'provisioning:setDefaults': (a: { integrationId: string; autoProvision?: boolean; defaultLimits?: LimitPolicy | null }) => Provisioning
+  'modelAccess:get': (a: { integrationId: string }) => ModelAccess
+  'modelAccess:set': (a: ModelAccessChange) => ModelAccess
+  'customModels:list': (a: { integrationId: string }) => CustomModel[]
+  'customModels:upsert': (a: CustomModelInput) => CustomModel
+  'customModels:delete': (a: { integrationId: string; model: string }) => { deleted: true }
+  'pricing:list': (a: { providerSlug: string; models?: string[] }) => ModelPriceView[]
+  'pricing:setIntegration': (a: { integrationId: string; price: PriceInput | null }) => { integrationId: string; price: PriceInput | null }
+  'keys:get': (a: { id: string }) => ApiKeyDetails
+  'keys:update': (a: ApiKeyUpdate) => ApiKeyDetails
 }
 
 export type CommandName = keyof Commands
@@ -211,6 +245,8 @@ export type CommandOutput<N extends CommandName> = ReturnType<Commands[N]>
 export type Events = {
   'usage:recorded': UsageRow
   'catalog:changed': { reason: string }
+  /** A budget's spend crossed one of its alert thresholds (50/80/100 % by default) this period. */
+  'budget:thresholdCrossed': BudgetAlert
 }
 
 export type ControlErrorCode =
@@ -225,3 +261,162 @@ export type ControlErrorCode =
 export type Result<T> =
   | { ok: true; value: T }
   | { ok: false; error: { code: ControlErrorCode; message: string; path?: string } }
+
+//#region Governance: budgets, rate limits, provisioning, model access, prices
+
+/** Where a limit applies. They cascade integration → provisioning (integration in a workspace) → provider → workspace → API key; every one that applies must allow a call, so the tightest wins. */
+export type LimitScopeKind = 'integration' | 'provisioning' | 'provider' | 'workspace' | 'apiKey'
+
+/** none: one budget for all time since `startsAt`; weekly: from Monday 00:00; monthly: from the 1st, 00:00; days: every N days from `startsAt`'s date. Local time in the budget's zone. */
+export type BudgetPeriod = { kind: 'none' } | { kind: 'weekly' } | { kind: 'monthly' } | { kind: 'days'; days: number }
+
+type BudgetCommon = {
+  period: BudgetPeriod
+  /** Epoch ms: when a `none` budget starts counting and the first day of an N-day period. Default: when it was set. */
+  startsAt?: number
+  /** Percentages of the budget that raise `budget:thresholdCrossed`; default [50, 80, 100]. */
+  alertThresholds?: number[]
+  /** IANA zone for resets; default the setting `limitSettings.timeZone`. */
+  timeZone?: string
+}
+
+export type Budget =
+  | (BudgetCommon & { unit: 'usd'; limitMicros: number })
+  | (BudgetCommon & { unit: 'tokens'; limitTokens: number })
+
+export type RateLimit = { unit: 'requests' | 'tokens'; limit: number; per: 'minute' | 'hour' | 'day' }
+
+export type LimitPolicy = {
+  budgets?: Budget[]
+  rateLimits?: RateLimit[]
+  /** Calls in flight at once. */
+  maxConcurrent?: number | null
+}
+
+export type LimitPolicyView = { scope: LimitScopeKind; id: string; label: string; policy: LimitPolicy | null }
+
+/** One live counter: what a limit allows, what is used, what is held by calls in flight. */
+export type LimitCounter = {
+  scope: LimitScopeKind
+  id: string
+  label: string
+  kind: 'budget' | 'rate' | 'concurrency'
+  unit: 'usd' | 'tokens' | 'requests' | 'calls'
+  /** usd: micro-USD; tokens; requests; calls in flight. */
+  limit: number
+  used: number
+  reserved: number
+  period: string
+  periodStart: number | null
+  /** When the budget resets (epoch ms); null for totals and rate windows. */
+  resetAt: number | null
+  exhausted: boolean
+}
+
+export type LimitSettings = {
+  /** IANA zone budgets reset in (default: this machine's). */
+  timeZone: string
+  /** Output tokens reserved for a call that sets no maximum and whose model has none known. */
+  defaultMaxOutputTokens: number
+}
+
+export type BudgetAlert = {
+  scope: LimitScopeKind
+  id: string
+  label: string
+  unit: 'usd' | 'tokens'
+  /** The percentage crossed (50, 80, 100…). */
+  threshold: number
+  limit: number
+  spent: number
+  periodStart: number
+  resetAt: number | null
+  at: number
+}
+
+export type Provisioning = {
+  integrationId: string
+  /** New workspaces get this integration, with `defaultLimits`. */
+  autoProvision: boolean
+  defaultLimits: LimitPolicy | null
+  workspaces: Array<{ workspaceId: string; slug: string; enabled: boolean; limits: LimitPolicy | null; usesDefaultLimits: boolean }>
+}
+
+export type ModelAccess = {
+  integrationId: string
+  /** Models without an explicit choice (new or unknown ones) are enabled. */
+  autoEnableNew: boolean
+  models: Array<{ model: string; enabled: boolean; explicit: boolean; source: 'known' | 'discovered' | 'deployment' | 'custom' }>
+}
+
+export type ModelAccessChange = {
+  integrationId: string
+  autoEnableNew?: boolean
+  enable?: string[]
+  disable?: string[]
+  /** Applied first: enable or disable every model listed now, or forget every explicit choice. */
+  all?: 'enable' | 'disable' | 'reset'
+}
+
+/** Integer micro-USD per million tokens. */
+export type PriceInput = {
+  inputMicrosPerMTok: number
+  outputMicrosPerMTok: number
+  cacheReadMicrosPerMTok?: number
+  cacheWriteMicrosPerMTok?: number
+  reasoningMicrosPerMTok?: number
+}
+
+export type CustomModel = {
+  integrationId: string
+  model: string
+  /** override: a price or limits for a model the provider already serves; the others add a model. */
+  kind: 'fine-tuned' | 'self-hosted' | 'private' | 'override'
+  price: PriceInput | null
+  maxInputTokens: number | null
+  maxOutputTokens: number | null
+  updatedAt: number
+}
+
+export type CustomModelInput = Omit<CustomModel, 'updatedAt' | 'price' | 'maxInputTokens' | 'maxOutputTokens' | 'kind'> & {
+  kind?: CustomModel['kind']
+  price?: PriceInput | null
+  maxInputTokens?: number | null
+  maxOutputTokens?: number | null
+}
+
+export type ModelPriceView = {
+  providerSlug: string
+  model: string
+  price: (PriceInput & { tiers?: Array<{ aboveInputTokens: number } & PriceInput> }) | null
+  source: { kind: 'catalog' | 'builtin' | 'custom-model' | 'custom-integration' | 'self-hosted'; ref: string; url?: string } | null
+  maxInputTokens: number | null
+  maxOutputTokens: number | null
+}
+
+export type ApiKeyDetails = ApiKey & {
+  /** Epoch ms after which the key is refused; null: never. */
+  expiresAt: number | null
+  /** Endpoints the key may call ('chat', 'completions', 'embeddings', 'models', …); null: all. */
+  scopes: string[] | null
+  /** Provider slugs the key may use; null: all its workspace may use. */
+  providerSlugs: string[] | null
+  /** Merged into every request's metadata; these values win over the request's. */
+  defaultMetadata: Record<string, string> | null
+  /** A routing config applied to every request of this key (Portkey's default config). */
+  defaultConfig: Record<string, unknown> | null
+  limits: LimitPolicy | null
+}
+
+export type ApiKeyUpdate = {
+  id: string
+  name?: string
+  expiresAt?: number | null
+  scopes?: string[] | null
+  providerSlugs?: string[] | null
+  defaultMetadata?: Record<string, string> | null
+  defaultConfig?: Record<string, unknown> | null
+  limits?: LimitPolicy | null
+}
+
+//#endregion

@@ -7,9 +7,11 @@
 import type { CommandInput, CommandName, CommandOutput, Commands, Events } from '../../preload/contract.ts'
 import { compileRoutingTable } from '../routing/compileRoutingTable.ts'
 import type { RoutingTableHolder } from '../routing/RoutingTable.ts'
+import type { Governance } from '../limits/createGovernance.ts'
 import type { Store } from '../store/Store.ts'
 import type { Vault } from '../vault/openVault.ts'
 import { catalogHandlers } from './catalogHandlers.ts'
+import { governanceHandlers } from './governanceHandlers.ts'
 import { ControlError } from './ControlError.ts'
 import { describeIssue, schemas } from './schemas.ts'
 
@@ -20,6 +22,8 @@ export type ControlDeps = {
   status: { version: string; gatewayUrl: () => string; dataDir: string; warnings: () => string[] }
   /** Environment for `${VAR}` secrets in setup files. */
   env?: Record<string, string | undefined>
+  /** Budgets and rate limits; reloaded after every change. */
+  governance?: Governance
 }
 
 export type Handlers = { [N in CommandName]: (a: CommandInput<N>) => CommandOutput<N> | Promise<CommandOutput<N>> }
@@ -53,11 +57,13 @@ export function createControlService(deps: ControlDeps): ControlService {
   /** Persisted a change: rebuild the routing table and swap it in. */
   function changed(reason: string): void {
     routes.replace(compileRoutingTable(store, vault))
+    deps.governance?.reload()
     emit('catalog:changed', { reason })
   }
 
   const ctx: HandlerContext = { store, vault, routes, deps, changed, invoke }
-  const handlers: Handlers = { ...catalogHandlers(ctx) }
+  const catalog = catalogHandlers(ctx)
+  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog) }
 
   async function invoke<N extends CommandName>(name: N, input: unknown): Promise<CommandOutput<N>> {
     const schema = schemas[name]

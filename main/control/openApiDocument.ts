@@ -10,6 +10,13 @@ const descriptions: Record<string, string> = {
   'config:apply': 'Applies a setup document (see components.schemas.SetupDocument). Idempotent.',
   'usage:query': 'Usage rows, newest first.',
   'usage:summary': 'Aggregates of usage rows, grouped by day (in timeZone), provider, model, workspace or API key.',
+  'limits:set': 'Sets (or, with policy null, removes) the budgets, rate limits and concurrency limit of one scope: integration, provisioning (<integration>/<workspace>), provider, workspace or apiKey. USD amounts are integer micro-USD. Live for the next request; counters are rebuilt from the usage table.',
+  'limits:status': 'Live counters: what each limit allows, what is used and reserved by calls in flight, and when budgets reset.',
+  'provisioning:set': 'Turns an integration on or off for one workspace and sets its limits there.',
+  'provisioning:setDefaults': 'Auto-provisioning to new workspaces, and the limits each provisioned workspace gets unless it has its own.',
+  'modelAccess:set': 'Enables or disables models of an integration; models without an explicit choice follow autoEnableNew.',
+  'customModels:upsert': 'Adds a fine-tuned, self-hosted or private model, or overrides a known one: price (micro-USD per million tokens) and token limits.',
+  'pricing:list': 'Every model price of a provider with its source (your price, the @pydantic/genai-prices catalog, built-in, self-hosted).',
 }
 
 let cached: object | null = null

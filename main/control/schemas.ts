@@ -3,6 +3,7 @@
  * HTTP bodies and setup files, and generate the OpenAPI document.
  */
 import { z } from 'zod'
+import { governanceSchemas } from './governanceSchemas.ts'
 
 export const slug = z
   .string()
@@ -54,7 +55,7 @@ export const schemas = {
   'workspaces:list': none,
   'workspaces:create': z.object({ slug, name: z.string().min(1).optional() }).strict(),
   'workspaces:update': z.object({ id, slug: slug.optional(), name: z.string().min(1).optional() }).strict(),
-  'integrations:list': none,
+  'integrations:list': z.object({ workspaceId: id.optional(), filter: z.enum(['all', 'connected', 'workspace']).optional() }).strict(),
   'integrations:get': z.object({ id }).strict(),
   'integrations:create': z
     .object({
@@ -64,6 +65,8 @@ export const schemas = {
       apiKey: z.string().min(1).optional(),
       settings: integrationSettings.optional(),
       workspaceIds: workspaceIds.optional(),
+      /** Created inside this workspace: marked workspace-created and, unless workspaceIds says otherwise, provisioned to it only. */
+      workspaceId: id.optional(),
     })
     .strict(),
   'integrations:update': z
@@ -118,6 +121,7 @@ export const schemas = {
     })
     .strict(),
   'config:apply': z.object({ document: z.unknown(), env: z.record(z.string(), z.string()).optional() }).strict(),
+  ...governanceSchemas,
 } as const
 
 export type Schemas = typeof schemas

@@ -3,6 +3,8 @@
  * caller's dialect. Codes are stable strings a program can act on; messages are for people and
  * never contain a secret.
  */
+import type { LimitDenial } from '../limits/LimitDenial.ts'
+
 export type GatewayErrorCode =
   | 'invalid_request'
   | 'invalid_json'
@@ -20,6 +22,12 @@ export type GatewayErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'internal_error'
+  | 'budget_exceeded'
+  | 'price_unknown'
+  | 'rate_limited'
+  | 'model_not_provisioned'
+  | 'api_key_expired'
+  | 'key_scope_denied'
 
 const statusOf: Record<GatewayErrorCode, number> = {
   invalid_request: 400,
@@ -38,6 +46,13 @@ const statusOf: Record<GatewayErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   internal_error: 500,
+  // Portkey answers an exhausted budget with 412; clients do not retry it.
+  budget_exceeded: 412,
+  price_unknown: 412,
+  rate_limited: 429,
+  model_not_provisioned: 403,
+  api_key_expired: 401,
+  key_scope_denied: 403,
 }
 
 export class GatewayError extends Error {
@@ -45,12 +60,22 @@ export class GatewayError extends Error {
   readonly status: number
   /** The request field at fault, when there is one (OpenAI's `param`). */
   readonly param: string | null
+  /** Which limit refused the call, as data, for any dialect to render (budget and rate errors). */
+  readonly limit: LimitDenial | null
+  /** Response headers that go with the error (Retry-After…). */
+  readonly headers: Record<string, string>
 
-  constructor(code: GatewayErrorCode, message: string, opts: { cause?: unknown; param?: string; status?: number } = {}) {
+  constructor(
+    code: GatewayErrorCode,
+    message: string,
+    opts: { cause?: unknown; param?: string; status?: number; limit?: LimitDenial; headers?: Record<string, string> } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
     this.name = 'GatewayError'
     this.code = code
     this.status = opts.status ?? statusOf[code]
     this.param = opts.param ?? null
+    this.limit = opts.limit ?? null
+    this.headers = opts.headers ?? {}
   }
 }

@@ -10,7 +10,7 @@ import { GatewayError } from './GatewayError.ts'
 import { header } from './parse.ts'
 import type { Client, GatewayRequest } from './types.ts'
 
-export function authenticate(req: Pick<GatewayRequest, 'headers'>, table: RoutingTable): Client {
+export function authenticate(req: Pick<GatewayRequest, 'headers'>, table: RoutingTable, now: number = Date.now()): Client {
   const portkeyKey = header(req, 'x-portkey-api-key')
   const authorization = header(req, 'authorization')
   const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim()
@@ -24,11 +24,15 @@ export function authenticate(req: Pick<GatewayRequest, 'headers'>, table: Routin
   const found = table.keysByHash.get(hashApiKey(key))
   if (!found) throw new GatewayError('invalid_api_key', 'invalid API key: this key is not known to this Switchyard')
   if (found.revoked) throw new GatewayError('invalid_api_key', `API key '${found.name}' has been revoked`)
+  if (found.expiresAt != null && now >= found.expiresAt) {
+    throw new GatewayError('api_key_expired', `API key '${found.name}' expired at ${new Date(found.expiresAt).toISOString()}`)
+  }
   const ws = table.workspaces.get(found.workspaceId)
   if (!ws || ws.archived) throw new GatewayError('invalid_api_key', `API key '${found.name}' belongs to an archived workspace`)
   return {
     keyId: found.id,
     workspaceId: found.workspaceId,
     upstreamAuthorization: portkeyKey !== undefined && authorization ? authorization : null,
+    key: found,
   }
 }

@@ -18,6 +18,7 @@ export function listModels(req: Pick<GatewayRequest, 'headers'>, client: Client,
     if (only !== undefined && p.slug !== only) continue
     if (p.workspaceIds && !p.workspaceIds.has(client.workspaceId)) continue
     for (const m of [...p.models].sort()) {
+      if (p.modelAccess && !(p.modelAccess.states.get(m) ?? p.modelAccess.autoEnableNew)) continue // not provisioned
       data.push({ id: only !== undefined ? m : `@${p.slug}/${m}`, object: 'model', created: 0, owned_by: p.slug })
     }
   }

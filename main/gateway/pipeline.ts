@@ -1,54 +1,61 @@
 /**
  * The whole request path, in order. Add a stage here or nowhere.
- *   parse → authenticate → resolveRoute → callProvider → streamBack → recordUsage
- * Limits (`enforceLimits`) and dialect translation join this line with their issues.
+ *   parse → authenticate → resolveRoute → enforceLimits → callProvider → streamBack → recordUsage
+ * `enforceLimits` reserves the call's estimate and returns a lease; `recordUsage` settles it exactly once.
+ * Dialect translation joins this line with its issue.
  * Every request leaves exactly one usage row, success or failure.
  */
 import type { ServerResponse } from 'node:http'
 import type { Endpoint } from '../providers/provider.ts'
 import type { RoutingTableHolder } from '../routing/RoutingTable.ts'
 import type { UsageWriter } from '../store/UsageWriter.ts'
+import type { Lease } from '../limits/createGovernor.ts'
 import { noUsage } from '../dialects/openai/usage.ts'
 import { authenticate } from './authenticate.ts'
 import { callProvider } from './callProvider.ts'
+import { enforceLimits, type GovernanceDeps } from './enforceLimits.ts'
 import { GatewayError } from './GatewayError.ts'
 import { header, parse } from './parse.ts'
 import { recordUsage } from './recordUsage.ts'
 import { resolveRoute } from './resolveRoute.ts'
 import { streamBack } from './streamBack.ts'
-import type { Call, Client, GatewayRequest, Route } from './types.ts'
+import type { Abort, Call, Client, GatewayRequest, Route } from './types.ts'
 
 export type GatewayDeps = {
   routes: RoutingTableHolder
   usage: UsageWriter
   userAgent: string
+  /** Budgets, rate limits, model access; absent: no governance (some benches and tests). */
+  limits?: GovernanceDeps
 }
 
 export async function handle(
   req: GatewayRequest,
   res: ServerResponse,
   endpoint: Endpoint,
-  signal: AbortSignal,
+  abort: Abort,
   deps: GatewayDeps,
 ): Promise<void> {
-  const ctx: { req: GatewayRequest; call: Call | null; client: Client | null; route: Route | null; endpoint: string } = {
+  const ctx: { req: GatewayRequest; call: Call | null; client: Client | null; route: Route | null; endpoint: string; lease: Lease | null } = {
     req,
     call: null,
     client: null,
     route: null,
     endpoint: req.path,
+    lease: null,
   }
   try {
     ctx.call = parse(req, endpoint)
     const table = deps.routes.current() // one snapshot for the whole request
     ctx.client = authenticate(req, table)
     ctx.route = resolveRoute(ctx.call, ctx.client, req, table)
+    ctx.lease = enforceLimits(ctx.route, ctx.call, ctx.client, req, table, deps.limits)
     const upstream = await callProvider(ctx.route, ctx.call, {
-      signal,
+      abort,
       timeoutMs: requestTimeout(req),
       userAgent: deps.userAgent,
     })
-    const outcome = await streamBack(upstream.response, ctx.call, ctx.route, res, {
+    const outcome = await streamBack(upstream, ctx.call, ctx.route, res, {
       startedAt: req.startedAt,
       extraHeaders: responseHeaders(ctx.call, ctx.route),
     })

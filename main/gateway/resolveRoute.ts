@@ -85,6 +85,8 @@ function catalogRoute(p: RouteProvider, model: string | undefined, call: Call): 
   }
   return {
     providerSlug: p.slug,
+    providerId: p.id,
+    integrationId: p.integrationId,
     spec: p.spec,
     url: target.url,
     headers: { ...(p.apiKey ? p.spec.authHeaders(p.apiKey.reveal()) : {}), ...p.settings.headers },

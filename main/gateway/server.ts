@@ -12,7 +12,7 @@ import { GatewayError } from './GatewayError.ts'
 import { listModels } from './listModels.ts'
 import { handle, type GatewayDeps } from './pipeline.ts'
 import { serveStatic } from './serveStatic.ts'
-import type { GatewayRequest } from './types.ts'
+import type { Abort, GatewayRequest } from './types.ts'
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
 
@@ -61,11 +61,14 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
     if (endpoint) {
       if (method !== 'POST') throw new GatewayError('method_not_allowed', `${path} accepts POST`)
       const body = await readBody(req)
-      const abort = new AbortController()
-      res.on('close', () => {
-        if (!res.writableFinished) abort.abort()
+      // A plain flag, not an AbortController: this runs on every request.
+      const abort: Abort = { aborted: false, onAbort: null }
+      res.once('close', () => {
+        if (res.writableFinished) return
+        abort.aborted = true
+        abort.onAbort?.()
       })
-      return await handle({ method, path, headers: req.headers, body, receivedAt, startedAt }, res, endpoint, abort.signal, deps)
+      return await handle({ method, path, headers: req.headers, body, receivedAt, startedAt }, res, endpoint, abort, deps)
     }
     if (path === '/v1/models' && method === 'GET') {
       const table = deps.routes.current()
@@ -89,7 +92,7 @@ function renderError(err: unknown, res: ServerResponse): void {
     return
   }
   const { status, body } = renderOpenAIError(e)
-  sendJson(res, status, body)
+  sendJson(res, status, body, e.headers)
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

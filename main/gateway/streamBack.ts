@@ -5,9 +5,10 @@
  * Upstream error bodies in OpenAI's shape pass through with their status; anything else (an HTML page
  * from a proxy, say) is wrapped in OpenAI's error shape so clients can parse it.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
+import type { UpstreamResponse } from './callProvider.ts'
 import { createOpenAIStreamTap } from '../dialects/openai/streamTap.ts'
-import { renderOpenAIStreamError } from '../dialects/openai/renderError.ts'
+import { renderOpenAIError, renderOpenAIStreamError } from '../dialects/openai/renderError.ts'
 import { noUsage, usageFromOpenAI } from '../dialects/openai/usage.ts'
 import { GatewayError } from './GatewayError.ts'
 import { scrub } from '../log.ts'
@@ -16,13 +17,13 @@ import type { Call, Outcome, Route } from './types.ts'
 const MAX_TAPPED_BODY = 16 * 1024 * 1024
 
 export function streamBack(
-  upstream: IncomingMessage,
+  upstream: UpstreamResponse,
   call: Call,
   route: Route,
   res: ServerResponse,
   t: { startedAt: number; extraHeaders: Record<string, string> },
 ): Promise<Outcome> {
-  const status = upstream.statusCode ?? 502
+  const status = upstream.status
   const isStream = status < 400 && call.stream && String(upstream.headers['content-type']).includes('text/event-stream')
   if (status >= 400) return relayError(upstream, status, res, t)
 
@@ -31,18 +32,60 @@ export function streamBack(
   if (contentType) headers['content-type'] = contentType
   const requestId = upstream.headers['x-request-id']
   if (requestId) headers['x-request-id'] = requestId
-  if (isStream) {
-    headers['cache-control'] = 'no-cache'
-    headers['x-accel-buffering'] = 'no'
-  } else if (upstream.headers['content-length']) {
-    headers['content-length'] = upstream.headers['content-length']
-  }
-  res.writeHead(status, headers)
-  if (isStream) res.flushHeaders()
+  return isStream ? relayStream(upstream, route, res, t.startedAt, headers, status) : relayBody(upstream, res, t.startedAt, headers, status)
+}
 
-  const tap = isStream ? createOpenAIStreamTap({ hideUsage: route.injectStreamUsage }) : null
-  const body: Buffer[] = []
-  let bodyBytes = 0
+/**
+ * A non-streamed answer is one JSON document the client parses whole: collect it, then send head and
+ * body in one write (fewer syscalls is most of a proxy's cost), and a broken upstream can still get
+ * a proper error status.
+ */
+function relayBody(upstream: UpstreamResponse, res: ServerResponse, startedAt: number, headers: Record<string, string | string[]>, status: number): Promise<Outcome> {
+  return new Promise<Outcome>((resolve) => {
+    const chunks: Buffer[] = []
+    let ttfbMs: number | null = null
+    let settled = false
+    const finish = (o: Omit<Outcome, 'ttfbMs' | 'latencyMs'>) => {
+      if (settled) return
+      settled = true
+      resolve({ ...o, ttfbMs, latencyMs: Math.round(performance.now() - startedAt) })
+    }
+    upstream.body.subscribe({
+      data(chunk) {
+        ttfbMs ??= Math.round(performance.now() - startedAt)
+        chunks.push(chunk)
+      },
+      end() {
+        const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
+        headers['content-length'] = String(body.length)
+        if (!res.destroyed) res.writeHead(status, headers).end(body)
+        finish({ status, usage: (body.length <= MAX_TAPPED_BODY && parseBodyUsage(body)) || noUsage, error: null })
+      },
+      error(err) {
+        const e = err instanceof GatewayError ? err : new GatewayError('upstream_error', 'the upstream closed the connection before its answer was complete')
+        if (!res.destroyed) {
+          const { status: errorStatus, body } = renderOpenAIError(e)
+          res.writeHead(errorStatus, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body))
+        }
+        finish({ status: e.status, usage: noUsage, error: e.message })
+      },
+    })
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        upstream.body.destroy()
+        finish({ status: 499, usage: noUsage, error: 'client closed the request' })
+      }
+    })
+  })
+}
+
+/** A stream goes out chunk by chunk as it arrives, headers first; the tap reads usage on the way. */
+function relayStream(upstream: UpstreamResponse, route: Route, res: ServerResponse, startedAt: number, headers: Record<string, string | string[]>, status: number): Promise<Outcome> {
+  headers['cache-control'] = 'no-cache'
+  headers['x-accel-buffering'] = 'no'
+  res.writeHead(status, headers)
+  res.flushHeaders()
+  const tap = createOpenAIStreamTap({ hideUsage: route.injectStreamUsage })
   let ttfbMs: number | null = null
 
   return new Promise<Outcome>((resolve) => {
@@ -50,63 +93,54 @@ export function streamBack(
     const finish = (o: Omit<Outcome, 'ttfbMs' | 'latencyMs'>) => {
       if (settled) return
       settled = true
-      resolve({ ...o, ttfbMs, latencyMs: Math.round(performance.now() - t.startedAt) })
+      resolve({ ...o, ttfbMs, latencyMs: Math.round(performance.now() - startedAt) })
     }
-    const usageNow = () => (tap ? tap.usage() : parseBodyUsage(body)) ?? noUsage
+    const usageNow = () => tap.usage() ?? noUsage
 
-    upstream.on('data', (chunk: Buffer) => {
-      ttfbMs ??= Math.round(performance.now() - t.startedAt)
-      if (tap) {
+    upstream.body.subscribe({
+      data(chunk) {
+        ttfbMs ??= Math.round(performance.now() - startedAt)
         const out = tap.push(chunk)
         if (out.length) res.write(out)
-      } else {
-        res.write(chunk)
-        if (bodyBytes < MAX_TAPPED_BODY) (body.push(chunk), (bodyBytes += chunk.length))
-      }
-    })
-    upstream.on('end', () => {
-      if (tap) {
+      },
+      end() {
         const rest = tap.end()
-        if (rest) res.write(rest)
-      }
-      res.end()
-      const streamError = tap?.error() ?? null
-      finish({ status: streamError ? 502 : status, usage: usageNow(), error: streamError })
-    })
-    upstream.on('error', (err) => {
-      // The upstream broke after the head: tell the client in-band, then end.
-      if (!res.writableEnded && !res.destroyed) {
+        res.end(rest || undefined)
+        const streamError = tap.error()
+        finish({ status: streamError ? 502 : status, usage: usageNow(), error: streamError })
+      },
+      error(err) {
+        // The upstream broke after the head: tell the client in-band, then end.
         const e = err instanceof GatewayError ? err : new GatewayError('upstream_error', `${route.providerSlug ? '@' + route.providerSlug : route.spec.name} closed the stream early`)
-        if (isStream) res.end(renderOpenAIStreamError(e))
-        else res.destroy()
-      }
-      finish({ status: 502, usage: usageNow(), error: err instanceof GatewayError ? err.message : 'upstream stream broke' })
+        if (!res.writableEnded && !res.destroyed) res.end(renderOpenAIStreamError(e))
+        finish({ status: 502, usage: usageNow(), error: e.message })
+      },
     })
     res.on('close', () => {
       if (!res.writableFinished) {
-        upstream.destroy()
+        upstream.body.destroy()
         finish({ status: 499, usage: usageNow(), error: 'client closed the request' })
       }
     })
   })
 }
 
-function parseBodyUsage(chunks: Buffer[]) {
+function parseBodyUsage(body: Buffer) {
   try {
-    const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { usage?: unknown }
+    const json = JSON.parse(body.toString('utf8')) as { usage?: unknown }
     return usageFromOpenAI(json.usage)
   } catch {
     return null
   }
 }
 
-function relayError(upstream: IncomingMessage, status: number, res: ServerResponse, t: { startedAt: number; extraHeaders: Record<string, string> }): Promise<Outcome> {
+function relayError(upstream: UpstreamResponse, status: number, res: ServerResponse, t: { startedAt: number; extraHeaders: Record<string, string> }): Promise<Outcome> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let size = 0
-    upstream.on('data', (c: Buffer) => {
+    const collect = (c: Buffer) => {
       if (size < 1024 * 1024) (chunks.push(c), (size += c.length))
-    })
+    }
     const done = () => {
       // Some upstreams echo the key they were sent in their error text: scrub every vault secret.
       const raw = scrub(Buffer.concat(chunks).toString('utf8'))
@@ -125,11 +159,10 @@ function relayError(upstream: IncomingMessage, status: number, res: ServerRespon
       }
       const headers: Record<string, string> = { ...t.extraHeaders, 'content-type': 'application/json' }
       const retryAfter = upstream.headers['retry-after']
-      if (retryAfter) headers['retry-after'] = retryAfter
+      if (retryAfter) headers['retry-after'] = String(retryAfter)
       if (!res.destroyed) res.writeHead(status, headers).end(body)
       resolve({ status, usage: noUsage, ttfbMs: null, latencyMs: Math.round(performance.now() - t.startedAt), error: message })
     }
-    upstream.on('end', done)
-    upstream.on('error', done)
+    upstream.body.subscribe({ data: collect, end: done, error: done })
   })
 }

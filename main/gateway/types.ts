@@ -1,6 +1,7 @@
 /** The values that flow through the pipeline, stage to stage. Pure types. */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Endpoint, KnownModel, ProviderSpec } from '../providers/provider.ts'
+import type { RouteKey } from '../routing/RoutingTable.ts'
 
 export type GatewayRequest = {
   method: string
@@ -12,6 +13,9 @@ export type GatewayRequest = {
   /** performance.now() at arrival, for latencies. */
   startedAt: number
 }
+
+/** Set when the client goes away; `callProvider` hooks `onAbort` to cancel the upstream call. */
+export type Abort = { aborted: boolean; onAbort: (() => void) | null }
 
 /** What `parse` makes of a request. */
 export type Call = {
@@ -33,6 +37,8 @@ export type Client = {
   workspaceId: string
   /** The client's own `Authorization`, when the gateway key came in `x-portkey-api-key` (BYO provider key). */
   upstreamAuthorization: string | null
+  /** The key's entry in the routing snapshot (scopes, provider list, default metadata). */
+  key?: RouteKey
 }
 
 /** Where a call goes and how. */
@@ -51,12 +57,21 @@ export type Route = {
   timeoutMs: number
   /** Ask the upstream for stream usage on the client's behalf, and hide it from the client. */
   injectStreamUsage: boolean
+  /** Catalog ids of the provider and its integration (null/absent for a custom host), for limits and usage rows. */
+  providerId?: string | null
+  integrationId?: string | null
 }
 
 export type Usage = {
+  /** The whole input, cache reads and writes included (see limits/cost.ts for each dialect's mapping). */
   inputTokens: number | null
   outputTokens: number | null
+  /** Cache reads, part of `inputTokens`. */
   cachedTokens: number | null
+  /** Cache writes (Anthropic's cache creation), part of `inputTokens`. */
+  cacheWriteTokens?: number | null
+  /** Reasoning tokens, part of `outputTokens`. */
+  reasoningTokens?: number | null
 }
 
 /** How a response ended, for `recordUsage`. */

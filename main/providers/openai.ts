@@ -6,6 +6,9 @@ export const openai = defineProvider({
   name: 'OpenAI',
   baseUrl: 'https://api.openai.com/v1',
   streamUsage: 'stream_options',
+  // Codex and the SDK's `responses.create` reach OpenAI's Responses API untranslated.
+  nativeDialects: ['openai', 'responses'],
+  endpoints: ['chat', 'completions', 'embeddings', 'models', 'responses'],
   knownModels: [
     { id: 'gpt-5', inputPrice: usd(1.25), cachedInputPrice: usd(0.125), outputPrice: usd(10) },
     { id: 'gpt-5-mini', inputPrice: usd(0.25), cachedInputPrice: usd(0.025), outputPrice: usd(2) },

@@ -5,15 +5,22 @@
  * Pure: no I/O.
  */
 import type { IntegrationSettings } from '../../preload/contract.ts'
+import type { DialectId } from '../dialects/canonical.ts'
 
-export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'models'
+export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'models' | 'messages' | 'count_tokens' | 'responses'
 
 export const endpointPath: Record<Endpoint, string> = {
   chat: '/chat/completions',
   completions: '/completions',
   embeddings: '/embeddings',
   models: '/models',
+  messages: '/messages',
+  count_tokens: '/messages/count_tokens',
+  responses: '/responses',
 }
+
+/** The endpoint that carries a conversation in each wire dialect. */
+export const chatEndpointOf: Record<DialectId, Endpoint> = { openai: 'chat', anthropic: 'messages', responses: 'responses' }
 
 /** Prices are integer micro-USD per million tokens (USD 2.50 / 1M tokens → 2_500_000). */
 export type KnownModel = {
@@ -49,7 +56,10 @@ export type ProviderSpec = {
   id: string
   name: string
   category: 'hosted' | 'self-hosted' | 'azure'
-  dialect: 'openai'
+  /** The wire it speaks for conversations; callers in another dialect are translated to it. */
+  dialect: DialectId
+  /** Caller dialects it serves natively, bytes passed through (default: just `dialect`). */
+  nativeDialects?: readonly DialectId[]
   /** Default base URL including the version prefix; null when the user must give one. */
   baseUrl: string | null
   needsApiKey: boolean
@@ -77,7 +87,7 @@ export function header(name: string): (apiKey: string) => Record<string, string>
 /** Defaults for OpenAI-compatible providers: chat, completions, embeddings, models. */
 export function defineProvider(
   spec: Omit<ProviderSpec, 'dialect' | 'authHeaders' | 'endpoints' | 'knownModels' | 'needsApiKey' | 'category'> &
-    Partial<Pick<ProviderSpec, 'authHeaders' | 'endpoints' | 'knownModels' | 'needsApiKey' | 'category'>>,
+    Partial<Pick<ProviderSpec, 'dialect' | 'authHeaders' | 'endpoints' | 'knownModels' | 'needsApiKey' | 'category'>>,
 ): ProviderSpec {
   return {
     dialect: 'openai',

@@ -1,5 +1,6 @@
 /** Every provider kind Switchyard knows, by id. Adding an OpenAI-compatible provider: one file + one line here. */
 import type { ProviderSpec } from './provider.ts'
+import { anthropic } from './anthropic.ts'
 import { azureOpenai } from './azureOpenai.ts'
 import { deepseek } from './deepseek.ts'
 import { fireworks } from './fireworks.ts'
@@ -17,7 +18,7 @@ import { vllm } from './vllm.ts'
 import { xai } from './xai.ts'
 
 const all: readonly ProviderSpec[] = [
-  openai, azureOpenai, groq, mistral, deepseek, together, fireworks, openrouter, xai, perplexity,
+  openai, anthropic, azureOpenai, groq, mistral, deepseek, together, fireworks, openrouter, xai, perplexity,
   ollama, lmstudio, vllm, llamacpp, openaiCompatible,
 ]
 

@@ -21,11 +21,29 @@ export type RouteProvider = {
   workspaceIds: ReadonlySet<string> | null
   /** Models this provider is known to serve (built-in list, discovery, Azure deployments). */
   models: ReadonlySet<string>
-  prices: ReadonlyMap<string, KnownModel>
+  /** Prices by model; compiled tables hold a `PriceBook` whose entries are `Price`s with their source. */
+  prices: { get(model: string): KnownModel | undefined }
   timeoutMs: number
+  /** Which models the integration allows: an explicit choice per model, else `autoEnableNew`. */
+  modelAccess?: { autoEnableNew: boolean; states: ReadonlyMap<string, boolean> }
+  /** Per-model output caps the user set (custom models). */
+  maxOutputTokens?: ReadonlyMap<string, number>
 }
 
-export type RouteKey = { id: string; name: string; workspaceId: string; revoked: boolean }
+export type RouteKey = {
+  id: string
+  name: string
+  workspaceId: string
+  revoked: boolean
+  /** Epoch ms after which the key is refused. */
+  expiresAt?: number | null
+  /** Endpoints the key may call; null/absent: all. */
+  scopes?: ReadonlySet<string> | null
+  /** Provider slugs the key may use; null/absent: all its workspace may use. */
+  providerSlugs?: ReadonlySet<string> | null
+  /** Merged into each request's metadata (these values win). */
+  defaultMetadata?: Record<string, string> | null
+}
 
 export type RoutingTable = {
   readonly version: number

@@ -2,8 +2,9 @@
  * Reads the catalog (store + vault) and builds a fresh `RoutingTable`. Runs at start and after every
  * change made through the Control API; never on the request path.
  */
+import { createPriceBook, type ModelSetting } from '../limits/createPriceBook.ts'
+import { priceSetFrom } from '../limits/priceInput.ts'
 import { providerKind } from '../providers/registry.ts'
-import type { KnownModel } from '../providers/provider.ts'
 import type { Store } from '../store/Store.ts'
 import type { Vault } from '../vault/openVault.ts'
 import type { RouteKey, RouteProvider, RoutingTable } from './RoutingTable.ts'
@@ -18,6 +19,18 @@ let version = 0
 export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
   const integrations = new Map(store.integrations.list().map((i) => [i.id, i]))
   const discovered = store.providers.allDiscoveredModels()
+  const access = store.governance.allModelAccess()
+  const custom = new Map<string, Map<string, ModelSetting & { kind: string }>>()
+  for (const m of store.governance.allCustomModels()) {
+    const byModel = custom.get(m.integrationId) ?? new Map<string, ModelSetting & { kind: string }>()
+    byModel.set(m.model, {
+      kind: m.kind,
+      ...(m.price ? { price: priceSetFrom(m.price) } : {}),
+      ...(m.maxInputTokens !== null ? { maxInputTokens: m.maxInputTokens } : {}),
+      ...(m.maxOutputTokens !== null ? { maxOutputTokens: m.maxOutputTokens } : {}),
+    })
+    custom.set(m.integrationId, byModel)
+  }
   const providers = new Map<string, RouteProvider>()
   for (const p of store.providers.list()) {
     const integration = integrations.get(p.integrationId)
@@ -29,12 +42,24 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
         : (integration.settings.baseUrl ?? spec.baseUrl)
     if (!baseUrl) continue
     const ctx = { baseUrl, settings: integration.settings }
-    const prices = new Map<string, KnownModel>(spec.knownModels.map((m) => [m.id, m]))
+    const own = custom.get(integration.id) ?? new Map<string, ModelSetting & { kind: string }>()
+    const flags = store.governance.integrationFlags(integration.id)
+    const prices = createPriceBook({
+      kind: spec.id,
+      category: spec.category,
+      integrationSlug: integration.slug,
+      builtin: spec.knownModels,
+      models: own,
+      integration: flags.price ? priceSetFrom(flags.price) : null,
+    })
     const models = new Set<string>([
       ...spec.knownModels.map((m) => m.id),
       ...(spec.staticModels?.(ctx) ?? []),
       ...(discovered.get(p.id) ?? []),
+      ...[...own].filter(([, m]) => m.kind !== 'override').map(([id]) => id),
     ])
+    const maxOutputTokens = new Map<string, number>()
+    for (const [id, m] of own) if (m.maxOutputTokens !== undefined) maxOutputTokens.set(id, m.maxOutputTokens)
     providers.set(p.slug, {
       id: p.id,
       slug: p.slug,
@@ -49,11 +74,23 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
       models,
       prices,
       timeoutMs: integration.settings.timeoutMs ?? defaultTimeoutMs,
+      modelAccess: { autoEnableNew: flags.autoEnableModels, states: access.get(integration.id) ?? new Map() },
+      maxOutputTokens,
     })
   }
   const keysByHash = new Map<string, RouteKey>()
   for (const k of store.apiKeys.list()) {
-    keysByHash.set(k.hash, { id: k.id, name: k.name, workspaceId: k.workspaceId, revoked: k.revokedAt !== null })
+    const g = store.governance.keySettings(k.id)
+    keysByHash.set(k.hash, {
+      id: k.id,
+      name: k.name,
+      workspaceId: k.workspaceId,
+      revoked: k.revokedAt !== null,
+      expiresAt: g.expiresAt,
+      scopes: g.scopes && new Set(g.scopes),
+      providerSlugs: g.providerSlugs && new Set(g.providerSlugs),
+      defaultMetadata: g.defaultMetadata,
+    })
   }
   const workspaces = new Map(store.workspaces.list().map((w) => [w.id, { slug: w.slug, archived: w.archivedAt !== null }]))
   return { version: ++version, providers, keysByHash, workspaces }

@@ -1,5 +1,6 @@
 /** The store: one SQLite database, migrated on open, with a repository per table family. */
 import { apiKeysRepo } from './apiKeysRepo.ts'
+import { governanceRepo } from './governanceRepo.ts'
 import { integrationsRepo } from './integrationsRepo.ts'
 import { migrate } from './migrate.ts'
 import { openDb, type Db } from './openDb.ts'
@@ -18,6 +19,7 @@ export function openStore(file: string) {
     providers: providersRepo(db),
     apiKeys: apiKeysRepo(db),
     usage: usageRepo(db),
+    governance: governanceRepo(db),
     usageWriter: createUsageWriter(db),
     close(): void {
       store.usageWriter.flush()

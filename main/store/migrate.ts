@@ -4,10 +4,11 @@
  */
 import type { Db } from './openDb.ts'
 import { m001_init } from './migrations/001_init.ts'
+import { m002_governance } from './migrations/002_governance.ts'
 
 export type Migration = { version: number; name: string; up: string | ((db: Db) => void) }
 
-export const migrations: readonly Migration[] = [m001_init]
+export const migrations: readonly Migration[] = [m001_init, m002_governance]
 
 export const latestVersion = migrations.length
 

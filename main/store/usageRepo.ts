@@ -24,6 +24,11 @@ type Row = {
   metadata: string | null
   trace_id: string
   error: string | null
+  cache_write_tokens: number | null
+  reasoning_tokens: number | null
+  integration_id: string | null
+  provider_id: string | null
+  admitted: number
 }
 
 const toUsage = (r: Row): UsageRow => ({
@@ -45,6 +50,11 @@ const toUsage = (r: Row): UsageRow => ({
   metadata: r.metadata === null ? null : (JSON.parse(r.metadata) as Record<string, string>),
   traceId: r.trace_id,
   error: r.error,
+  cacheWriteTokens: r.cache_write_tokens,
+  reasoningTokens: r.reasoning_tokens,
+  integrationId: r.integration_id,
+  providerId: r.provider_id,
+  admitted: r.admitted === 1,
 })
 
 function where(q: Omit<UsageQuery, 'limit' | 'offset'>): { sql: string; params: Record<string, unknown> } {

@@ -37,3 +37,39 @@ test('the usage-by-time query uses its index', () => {
   const byWs = db.prepare('EXPLAIN QUERY PLAN SELECT count(*) FROM usage WHERE workspace_id = ? AND created_at >= ?').all('w', 0) as Array<{ detail: string }>
   assert.ok(byWs.some((p) => p.detail.includes('usage_by_workspace_time')), JSON.stringify(byWs))
 })
+
+test('002 governance: adds limit tables and usage columns; old rows that reached a provider count as admitted', () => {
+  const db = openDb(':memory:')
+  migrate(db, 1)
+  db.prepare("INSERT INTO workspaces (id, slug, name, created_at) VALUES ('w', 'w', 'W', 0)").run()
+  db.prepare("INSERT INTO integrations (id, slug, name, kind, created_at, updated_at) VALUES ('i', 'openai', 'OpenAI', 'openai', 0, 0)").run()
+  db.prepare("INSERT INTO providers (id, slug, name, integration_id, created_at) VALUES ('p', 'openai', 'OpenAI', 'i', 0)").run()
+  const insert = db.prepare("INSERT INTO usage (created_at, workspace_id, provider_slug, endpoint, status, latency_ms, cost_micros, trace_id) VALUES (?, 'w', ?, '/v1/chat/completions', ?, 1, ?, 't')")
+  insert.run(1, 'openai', 200, 125)
+  insert.run(2, null, 401, null)
+  migrate(db, 2)
+  assert.equal(schemaVersion(db), 2)
+  const rows = db.prepare('SELECT provider_id, integration_id, admitted, cache_write_tokens, reasoning_tokens FROM usage ORDER BY created_at').all()
+  assert.deepEqual(rows, [
+    { provider_id: 'p', integration_id: 'i', admitted: 1, cache_write_tokens: null, reasoning_tokens: null },
+    { provider_id: null, integration_id: null, admitted: 0, cache_write_tokens: null, reasoning_tokens: null },
+  ])
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name)
+  for (const t of ['limit_policies', 'model_access', 'custom_models', 'budget_alerts']) assert.ok(tables.includes(t), t)
+  const flags = db.prepare("SELECT auto_provision, auto_enable_models, created_in_workspace_id, price FROM integrations WHERE id = 'i'").get()
+  assert.deepEqual(flags, { auto_provision: 0, auto_enable_models: 1, created_in_workspace_id: null, price: null }, 'existing integrations keep every model enabled')
+  db.prepare("DELETE FROM integrations WHERE id = 'i'").run()
+  db.prepare("INSERT INTO integrations (id, slug, name, kind, created_at, updated_at) VALUES ('j', 'x', 'X', 'openai', 0, 0)").run()
+  db.prepare("INSERT INTO model_access (integration_id, model, enabled) VALUES ('j', 'gpt-4o', 0)").run()
+  db.prepare("DELETE FROM integrations WHERE id = 'j'").run()
+  assert.equal((db.prepare('SELECT count(*) AS n FROM model_access').get() as { n: number }).n, 0, 'model access goes with its integration')
+})
+
+test('the rebuild queries of limit counters use their indexes', () => {
+  const db = openDb(':memory:')
+  migrate(db)
+  for (const [col, index] of [['api_key_id', 'usage_by_key_time'], ['provider_id', 'usage_by_provider_time'], ['integration_id', 'usage_by_integration_time'], ['workspace_id', 'usage_by_workspace_time']]) {
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT sum(cost_micros) FROM usage WHERE ${col} = ? AND created_at >= ? AND created_at < ? AND admitted = 1`).all('x', 0, 1) as Array<{ detail: string }>
+    assert.ok(plan.some((p) => p.detail.includes(index as string)), JSON.stringify(plan))
+  }
+})

@@ -38,7 +38,7 @@ test('enqueue does not write synchronously; rows arrive in one batch; flush writ
   for (let i = 0; i < 500; i++) store.usageWriter.enqueue(row(i))
   assert.equal(store.usage.count(), 0, 'nothing written on the request path')
   assert.equal(store.usageWriter.pending(), 500)
-  await new Promise((r) => setTimeout(r, 100))
+  await new Promise((r) => setTimeout(r, 300))
   assert.equal(store.usage.count(), 500)
   assert.deepEqual(batches, [500])
   for (let i = 500; i < 510; i++) store.usageWriter.enqueue(row(i))

@@ -27,7 +27,7 @@ export function spawnServe(args: string[], env: Record<string, string | undefine
     const check = () => {
       const url = out.match(/Gateway:\s+(http:\/\/\S+)/)?.[1]
       const adminUrl = out.match(/Admin UI:\s+(\S+)/)?.[1]
-      if (!url || !adminUrl || !/Data:/.test(out)) return
+      if (!url || !adminUrl || !/^Ready\./m.test(out)) return
       clearTimeout(timer)
       child.stdout?.off('data', check)
       resolve({

@@ -1,0 +1,160 @@
+/**
+ * Prices from the maintained catalog that ships with the app: @pydantic/genai-prices (bundled data,
+ * works offline; `updatePrices` can refresh it). Converts its USD-per-million floats into integer
+ * micro-USD once per (provider, model) and remembers the answer. Never on the request path after the
+ * first call for a model; never touches the network.
+ */
+import { findProvider, type ModelInfo, type ModelPrice, type Provider } from '@pydantic/genai-prices'
+import type { PricedSet, Price, PriceSchedule, PriceTier } from './Price.ts'
+
+export const catalogName = '@pydantic/genai-prices'
+export const catalogVersion = '0.1.8'
+
+/** Switchyard provider kinds → the catalog's provider ids, where they differ. */
+const catalogIds: Record<string, string> = {
+  'azure-openai': 'azure',
+  xai: 'x-ai',
+  bedrock: 'aws',
+  'aws-bedrock': 'aws',
+  gemini: 'google',
+  vertex: 'google',
+}
+
+const MAX_REMEMBERED = 5000
+const remembered = new Map<string, Price | null>()
+
+/** The catalog's price for `model` at provider kind `kind`, or undefined when it has none. */
+export function catalogPrice(kind: string, model: string): Price | undefined {
+  const key = `${kind}\u0000${model}`
+  const hit = remembered.get(key)
+  if (hit !== undefined) return hit ?? undefined
+  const found = lookup(catalogIds[kind] ?? kind, model)
+  if (remembered.size >= MAX_REMEMBERED) remembered.clear()
+  remembered.set(key, found ?? null)
+  return found
+}
+
+function lookup(providerId: string, model: string): Price | undefined {
+  let provider: Provider | undefined
+  try {
+    provider = findProvider({ providerId })
+  } catch {
+    return undefined
+  }
+  if (!provider) return undefined
+  const info = matchModel(provider, model) ?? fallback(provider, model)
+  if (!info) return undefined
+  return toPrice(model, info.model, info.provider)
+}
+
+function fallback(provider: Provider, model: string): { model: ModelInfo; provider: Provider } | undefined {
+  for (const id of provider.fallback_model_providers ?? []) {
+    const p = findProvider({ providerId: id })
+    const m = p && matchModel(p, model)
+    if (m) return m
+  }
+  return undefined
+}
+
+function matchModel(provider: Provider, model: string): { model: ModelInfo; provider: Provider } | undefined {
+  const candidates = [model, model.replace(/-(20\d{2})(\d{2})(\d{2})(?=-|$)/, '-$1-$2-$3')]
+  for (const name of candidates) {
+    const m = provider.models.find((x) => matches(x.match, name))
+    if (m) return { model: m, provider }
+  }
+  return undefined
+}
+
+type Match = ModelInfo['match']
+
+function matches(m: Match, name: string): boolean {
+  const s = name.toLowerCase()
+  if ('or' in m) return m.or.some((x) => matches(x, name))
+  if ('and' in m) return m.and.every((x) => matches(x, name))
+  if ('equals' in m) return s === m.equals.toLowerCase()
+  if ('starts_with' in m) return s.startsWith(m.starts_with.toLowerCase())
+  if ('ends_with' in m) return s.endsWith(m.ends_with.toLowerCase())
+  if ('contains' in m) return s.includes(m.contains.toLowerCase())
+  if ('regex' in m) return new RegExp(m.regex).test(name)
+  return false
+}
+
+function toPrice(id: string, info: ModelInfo, provider: Provider): Price | undefined {
+  const source = {
+    kind: 'catalog' as const,
+    ref: `${catalogName} ${catalogVersion} (${provider.id}/${info.id})`,
+    ...(provider.pricing_urls?.[0] ? { url: provider.pricing_urls[0] } : {}),
+  }
+  const window = info.context_window ? { maxInputTokens: info.context_window } : {}
+  if (!Array.isArray(info.prices)) {
+    const base = toSet(info.prices)
+    return base && { id, ...base, source, ...window }
+  }
+  const schedule: Array<PriceSchedule[number]> = []
+  for (const c of info.prices) {
+    const prices = toSet(c.prices)
+    if (!prices) continue
+    const k = c.constraint
+    if (!k) schedule.push({ prices })
+    else if (k.type === 'start_date') schedule.push({ since: Date.parse(k.start_date), prices })
+    else schedule.push({ dailyUtcSeconds: [utcSeconds(k.start_time), utcSeconds(k.end_time)], prices })
+  }
+  const first = schedule[0]
+  if (!first) return undefined
+  return { id, ...first.prices, schedule, source, ...window }
+}
+
+/** `HH:MM:SS(Z|±HH:MM)` → seconds after UTC midnight. */
+function utcSeconds(t: string): number {
+  const m = /^(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(t)
+  if (!m) return 0
+  const local = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])
+  const offset = m[4] === 'Z' ? 0 : (m[5] === '+' ? 1 : -1) * (Number(m[6]) * 3600 + Number(m[7]) * 60)
+  return (((local - offset) % 86_400) + 86_400) % 86_400
+}
+
+type Tiered = { base: number; tiers: Array<{ start: number; price: number }> }
+
+const micros = (usdPerMillion: number) => Math.round(usdPerMillion * 1_000_000)
+
+/** The token prices of one catalog entry; undefined when it prices no tokens (per-request, per-image…). */
+function toSet(p: ModelPrice): PricedSet | undefined {
+  const keys = { inputPrice: 'input_mtok', outputPrice: 'output_mtok', cachedInputPrice: 'cache_read_mtok', cacheWritePrice: 'cache_write_mtok', reasoningPrice: 'output_reasoning_mtok' } as const
+  const base: Partial<Record<keyof typeof keys, number>> = {}
+  const thresholds = new Set<number>()
+  for (const [field, key] of Object.entries(keys) as Array<[keyof typeof keys, string]>) {
+    const v = p[key]
+    if (typeof v === 'number') base[field] = micros(v)
+    else if (v && typeof v === 'object') {
+      const t = v as unknown as Tiered
+      base[field] = micros(t.base)
+      for (const tier of t.tiers) thresholds.add(tier.start)
+    }
+  }
+  if (base.inputPrice === undefined && base.outputPrice === undefined) return undefined
+  const set: PricedSet = { inputPrice: base.inputPrice ?? 0, outputPrice: base.outputPrice ?? 0, ...pick(base) }
+  if (thresholds.size === 0) return set
+  const tiers: PriceTier[] = [...thresholds].sort((a, b) => a - b).map((start) => {
+    const at: Partial<Record<keyof typeof keys, number>> = {}
+    for (const [field, key] of Object.entries(keys) as Array<[keyof typeof keys, string]>) {
+      const v = p[key]
+      if (typeof v === 'number') at[field] = micros(v)
+      else if (v && typeof v === 'object') {
+        const t = v as unknown as Tiered
+        let price = t.base
+        for (const tier of t.tiers) if (start >= tier.start) price = tier.price
+        at[field] = micros(price)
+      }
+    }
+    return { aboveInputTokens: start, prices: { inputPrice: at.inputPrice ?? 0, outputPrice: at.outputPrice ?? 0, ...pick(at) } }
+  })
+  return { ...set, tiers }
+}
+
+function pick(b: Partial<Record<'cachedInputPrice' | 'cacheWritePrice' | 'reasoningPrice', number>>) {
+  return {
+    ...(b.cachedInputPrice !== undefined ? { cachedInputPrice: b.cachedInputPrice } : {}),
+    ...(b.cacheWritePrice !== undefined ? { cacheWritePrice: b.cacheWritePrice } : {}),
+    ...(b.reasoningPrice !== undefined ? { reasoningPrice: b.reasoningPrice } : {}),
+  }
+}
