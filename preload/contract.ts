@@ -48,6 +48,11 @@ export type IntegrationSettings = {
   headers?: Record<string, string>
   /** Request timeout in ms. */
   timeoutMs?: number
+  /**
+   * Send the caller's own `Authorization` upstream instead of a stored key (Claude Max / OAuth users);
+   * the caller then puts its Switchyard key in `x-portkey-api-key`.
+   */
+  useClientAuthorization?: boolean
 }
 
 export type Integration = {

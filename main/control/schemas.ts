@@ -32,6 +32,7 @@ export const integrationSettings = z
     azureDeployments: z.array(azureDeployment).optional(),
     headers: z.record(z.string(), z.string()).optional(),
     timeoutMs: z.number().int().positive().optional(),
+    useClientAuthorization: z.boolean().optional(),
   })
   .strict()
 

@@ -5,7 +5,7 @@ import type { IntegrationSettings } from '../../preload/contract.ts'
 import { ControlError } from './ControlError.ts'
 
 export function validateIntegration(spec: ProviderSpec, settings: IntegrationSettings, hasApiKey: boolean): void {
-  if (spec.needsApiKey && !hasApiKey) throw new ControlError('invalid_input', `${spec.name} needs an apiKey`, 'apiKey')
+  if (spec.needsApiKey && !hasApiKey && !settings.useClientAuthorization) throw new ControlError('invalid_input', `${spec.name} needs an apiKey`, 'apiKey')
   if (spec.id === 'azure-openai') {
     if (!azureEndpoint(settings)) {
       throw new ControlError('invalid_input', 'Azure OpenAI needs settings.azureEndpoint (https://<resource>.openai.azure.com) or settings.azureResourceName', 'settings.azureEndpoint')

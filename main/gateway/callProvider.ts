@@ -13,17 +13,6 @@ import type { Abort, Call, Route } from './types.ts'
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 })
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 })
 
-/** The body the upstream receives: the client's, with the model resolved and the provider's quirks applied. */
-export function upstreamBody(route: Route, call: Call): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...call.body, model: route.model }
-  for (const p of route.spec.dropParams ?? []) delete body[p]
-  if (route.injectStreamUsage) {
-    const opts = (call.body.stream_options as Record<string, unknown> | undefined) ?? {}
-    body.stream_options = { ...opts, include_usage: true }
-  }
-  return body
-}
-
 /**
  * The upstream's body as it arrives. Events that come before `streamBack` subscribes are kept, so
  * nothing is lost between the head and the first listener.
@@ -71,9 +60,10 @@ function targetFor(url: string): Target {
 export function callProvider(
   route: Route,
   call: Call,
+  body: Record<string, unknown>,
   opts: { abort: Abort; timeoutMs?: number; userAgent?: string },
 ): Promise<UpstreamResponse> {
-  const payload = Buffer.from(JSON.stringify(upstreamBody(route, call)))
+  const payload = Buffer.from(JSON.stringify(body))
   const target = targetFor(route.url)
   const who = route.providerSlug ? `@${route.providerSlug}` : route.spec.name
   const timeoutMs = opts.timeoutMs ?? route.timeoutMs
@@ -106,7 +96,7 @@ export function callProvider(
         'content-length': String(payload.length),
       },
     })
-    const body: UpstreamBody = {
+    const upstreamBody: UpstreamBody = {
       subscribe(on) {
         sink = on
         const queued = pending
@@ -117,7 +107,7 @@ export function callProvider(
         request.destroy(new GatewayError('provider_unreachable', 'client closed the request', { status: 499 }))
       },
     }
-    opts.abort.onAbort = () => body.destroy()
+    opts.abort.onAbort = () => upstreamBody.destroy()
     // Headers must arrive within the timeout; a stream may then go silent for at most as long.
     request.setTimeout(timeoutMs, () => {
       request.destroy(new GatewayError('upstream_timeout', `${who} did not answer within ${timeoutMs} ms`))
@@ -134,7 +124,7 @@ export function callProvider(
       response.on('data', (chunk: Buffer) => emit({ kind: 'data', chunk }))
       response.on('end', () => emit({ kind: 'end' }))
       response.on('error', cutShort)
-      resolve({ status: response.statusCode ?? 502, headers: response.headers, body })
+      resolve({ status: response.statusCode ?? 502, headers: response.headers, body: upstreamBody })
     })
     request.on('error', (err: NodeJS.ErrnoException) => {
       if (!responded) return reject(failure(err))

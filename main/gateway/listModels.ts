@@ -24,3 +24,16 @@ export function listModels(req: Pick<GatewayRequest, 'headers'>, client: Client,
   }
   return { object: 'list', data }
 }
+
+export type AnthropicModelList = {
+  data: Array<{ type: 'model'; id: string; display_name: string; created_at: string }>
+  has_more: boolean
+  first_id: string | null
+  last_id: string | null
+}
+
+/** The same list in Anthropic's shape (https://docs.anthropic.com/en/api/models-list). */
+export function anthropicModelList(list: OpenAIModelList): AnthropicModelList {
+  const data = list.data.map((m) => ({ type: 'model' as const, id: m.id, display_name: m.id, created_at: new Date(m.created * 1000).toISOString() }))
+  return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null }
+}

@@ -3,9 +3,21 @@
  * metadata and trace id. Rejects malformed input with a precise message; never looks at keys.
  */
 import { randomUUID } from 'node:crypto'
+import type { DialectId } from '../dialects/canonical.ts'
 import type { Endpoint } from '../providers/provider.ts'
 import { GatewayError } from './GatewayError.ts'
 import type { Call, GatewayRequest } from './types.ts'
+
+/** Which dialect each endpoint speaks. */
+export const dialectOf: Record<Endpoint, DialectId> = {
+  chat: 'openai',
+  completions: 'openai',
+  embeddings: 'openai',
+  models: 'openai',
+  messages: 'anthropic',
+  count_tokens: 'anthropic',
+  responses: 'responses',
+}
 
 export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
   let body: unknown
@@ -21,24 +33,24 @@ export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
   if (b.model !== undefined && typeof b.model !== 'string') {
     throw new GatewayError('invalid_request', "'model' must be a string", { param: 'model' })
   }
-  if (endpoint === 'chat' && !Array.isArray(b.messages)) {
+  if ((endpoint === 'chat' || endpoint === 'messages' || endpoint === 'count_tokens') && !Array.isArray(b.messages)) {
     throw new GatewayError('invalid_request', "'messages' is required and must be an array", { param: 'messages' })
   }
   if (endpoint === 'completions' && b.prompt === undefined) {
     throw new GatewayError('invalid_request', "'prompt' is required", { param: 'prompt' })
   }
-  if (endpoint === 'embeddings' && b.input === undefined) {
+  if ((endpoint === 'embeddings' || endpoint === 'responses') && b.input === undefined) {
     throw new GatewayError('invalid_request', "'input' is required", { param: 'input' })
   }
   const stream = b.stream === true
   const streamOptions = b.stream_options as { include_usage?: unknown } | undefined
   return {
     endpoint,
-    dialect: 'openai',
+    dialect: dialectOf[endpoint],
     body: b,
     model: typeof b.model === 'string' && b.model !== '' ? b.model : undefined,
     stream,
-    clientWantsStreamUsage: stream && streamOptions?.include_usage === true,
+    clientWantsStreamUsage: stream && dialectOf[endpoint] === 'openai' && streamOptions?.include_usage === true,
     metadata: parseMetadata(header(req, 'x-portkey-metadata')),
     traceId: header(req, 'x-portkey-trace-id') ?? randomUUID(),
   }

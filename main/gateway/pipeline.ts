@@ -1,8 +1,8 @@
 /**
  * The whole request path, in order. Add a stage here or nowhere.
- *   parse → authenticate → resolveRoute → enforceLimits → callProvider → streamBack → recordUsage
+ *   parse → authenticate → resolveRoute → enforceLimits → translate → callProvider → streamBack → recordUsage
  * `enforceLimits` reserves the call's estimate and returns a lease; `recordUsage` settles it exactly once.
- * Dialect translation joins this line with its issue.
+ * `translate` and `streamBack` convert between the caller's dialect and the upstream's when they differ.
  * Every request leaves exactly one usage row, success or failure.
  */
 import type { ServerResponse } from 'node:http'
@@ -19,6 +19,8 @@ import { header, parse } from './parse.ts'
 import { recordUsage } from './recordUsage.ts'
 import { resolveRoute } from './resolveRoute.ts'
 import { streamBack } from './streamBack.ts'
+import { translate } from './translate.ts'
+import { countTokensLocally } from './countTokensLocally.ts'
 import type { Abort, Call, Client, GatewayRequest, Route } from './types.ts'
 
 export type GatewayDeps = {
@@ -50,12 +52,17 @@ export async function handle(
     ctx.client = authenticate(req, table)
     ctx.route = resolveRoute(ctx.call, ctx.client, req, table)
     ctx.lease = enforceLimits(ctx.route, ctx.call, ctx.client, req, table, deps.limits)
-    const upstream = await callProvider(ctx.route, ctx.call, {
+    const outgoing = translate(ctx.route, ctx.call) // identity when the dialects match
+    if (ctx.route.endpoint === 'count_tokens' && ctx.route.translate) {
+      recordUsage(countTokensLocally(outgoing, ctx.call, ctx.route, res, req.startedAt), ctx, deps.usage)
+      return
+    }
+    const upstream = await callProvider(ctx.route, ctx.call, outgoing.body, {
       abort,
       timeoutMs: requestTimeout(req),
       userAgent: deps.userAgent,
     })
-    const outcome = await streamBack(upstream, ctx.call, ctx.route, res, {
+    const outcome = await streamBack(upstream, ctx.call, ctx.route, outgoing.canonical, res, {
       startedAt: req.startedAt,
       extraHeaders: responseHeaders(ctx.call, ctx.route),
     })

@@ -9,7 +9,9 @@
  * A bare model with none of these goes to the one provider in the workspace that serves it.
  */
 import { providerKind } from '../providers/registry.ts'
-import { endpointPath, type Endpoint, type ProviderSpec } from '../providers/provider.ts'
+import type { DialectId } from '../dialects/canonical.ts'
+import { anthropicVersion } from '../providers/anthropic.ts'
+import { chatEndpointOf, endpointPath, type Endpoint, type ProviderSpec } from '../providers/provider.ts'
 import type { RouteProvider, RoutingTable } from '../routing/RoutingTable.ts'
 import { GatewayError } from './GatewayError.ts'
 import { header } from './parse.ts'
@@ -39,7 +41,7 @@ export function resolveRoute(call: Call, client: Client, req: Pick<GatewayReques
     const ws = table.workspaces.get(client.workspaceId)?.slug ?? client.workspaceId
     throw new GatewayError('provider_not_allowed', `provider @${provider.slug} is not available in workspace '${ws}'`)
   }
-  return catalogRoute(provider, model, call)
+  return catalogRoute(provider, model, call, client, req)
 }
 
 function providerBySlug(slug: string, table: RoutingTable): RouteProvider {
@@ -68,34 +70,77 @@ function providerForBareModel(model: string | undefined, client: Client, table: 
   throw new GatewayError('model_not_found', `'${model}' is served by several providers; choose one: ${options}`, { param: 'model' })
 }
 
-function requireEndpoint(spec: ProviderSpec, endpoint: Endpoint, who: string): void {
-  if (!spec.endpoints.includes(endpoint)) {
-    throw new GatewayError('unsupported_endpoint', `${who} (${spec.name}) does not support ${endpointPath[endpoint]}`)
+
+const conversation = new Set<Endpoint>(['chat', 'messages', 'responses'])
+
+/**
+ * Which wire a call uses upstream: the caller's own when the provider speaks it (bytes pass through),
+ * else the provider's conversation dialect, translated through canonical types. `count_tokens` for a
+ * provider without it is answered locally with an estimate (`translate: true`, no upstream call).
+ */
+export function wireFor(spec: ProviderSpec, call: Call, who: string): { dialect: DialectId; endpoint: Endpoint; translate: boolean } {
+  const native = spec.nativeDialects ?? [spec.dialect]
+  if (native.includes(call.dialect) && spec.endpoints.includes(call.endpoint)) {
+    return { dialect: call.dialect, endpoint: call.endpoint, translate: false }
   }
+  if (conversation.has(call.endpoint) || call.endpoint === 'count_tokens') {
+    const endpoint = call.endpoint === 'count_tokens' ? 'count_tokens' : chatEndpointOf[spec.dialect]
+    return { dialect: spec.dialect, endpoint, translate: true }
+  }
+  throw new GatewayError('unsupported_endpoint', `${who} (${spec.name}) does not support ${endpointPath[call.endpoint]}`)
 }
 
-function catalogRoute(p: RouteProvider, model: string | undefined, call: Call): Route {
-  requireEndpoint(p.spec, call.endpoint, `@${p.slug}`)
+/** Headers only Anthropic upstreams get: the caller's version and betas pass through on native calls. */
+function anthropicHeaders(route: { dialect: DialectId; translate: boolean }, req: Pick<GatewayRequest, 'headers'>): Record<string, string> {
+  if (route.dialect !== 'anthropic' || route.translate) return {}
+  const h: Record<string, string> = {}
+  const version = header(req, 'anthropic-version')
+  const beta = header(req, 'anthropic-beta')
+  if (version) h['anthropic-version'] = version
+  if (beta) h['anthropic-beta'] = beta
+  return h
+}
+
+function injectUsage(spec: ProviderSpec, wire: { dialect: DialectId }, call: Call): boolean {
+  return call.stream && wire.dialect === 'openai' && !call.clientWantsStreamUsage && spec.streamUsage === 'stream_options'
+}
+
+function catalogRoute(p: RouteProvider, model: string | undefined, call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>): Route {
+  const wire = wireFor(p.spec, call, `@${p.slug}`)
   const ctx = { baseUrl: p.baseUrl, settings: p.settings }
   const target = p.spec.target
-    ? p.spec.target(call.endpoint, model, ctx)
-    : { url: p.baseUrl + endpointPath[call.endpoint], model: requireModel(model), pricingModel: requireModel(model) }
-  if (p.spec.needsApiKey && !p.apiKey) {
+    ? p.spec.target(wire.endpoint, model, ctx)
+    : { url: p.baseUrl + endpointPath[wire.endpoint], model: requireModel(model), pricingModel: requireModel(model) }
+  // Claude Max / OAuth users: the caller's own Authorization goes upstream instead of a vault key.
+  const useClientAuth = p.settings.useClientAuthorization === true
+  if (useClientAuth && !client.upstreamAuthorization) {
+    throw new GatewayError(
+      'missing_api_key',
+      `provider @${p.slug} forwards your own Authorization: send it, with your Switchyard key in x-portkey-api-key (ANTHROPIC_CUSTOM_HEADERS for Claude Code)`,
+    )
+  }
+  if (p.spec.needsApiKey && !p.apiKey && !useClientAuth) {
     throw new GatewayError('provider_unreachable', `provider @${p.slug} has no API key stored; add one to integration '${p.integrationSlug}'`)
   }
+  const auth = useClientAuth
+    ? { authorization: client.upstreamAuthorization as string, ...(p.spec.dialect === 'anthropic' ? { 'anthropic-version': anthropicVersion } : {}) }
+    : p.apiKey
+      ? p.spec.authHeaders(p.apiKey.reveal())
+      : {}
   return {
     providerSlug: p.slug,
     providerId: p.id,
     integrationId: p.integrationId,
     spec: p.spec,
+    ...wire,
     url: target.url,
-    headers: { ...(p.apiKey ? p.spec.authHeaders(p.apiKey.reveal()) : {}), ...p.settings.headers },
+    headers: { ...auth, ...p.settings.headers, ...anthropicHeaders(wire, req) },
     model: target.model,
     pricingModel: target.pricingModel,
     price: p.prices.get(target.pricingModel),
     free: p.spec.category === 'self-hosted',
     timeoutMs: p.timeoutMs,
-    injectStreamUsage: call.stream && !call.clientWantsStreamUsage && p.spec.streamUsage === 'stream_options',
+    injectStreamUsage: injectUsage(p.spec, wire, call),
   }
 }
 
@@ -116,9 +161,10 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
   const customHost = header(req, 'x-portkey-custom-host')
   const baseUrl = (customHost ?? spec.baseUrl ?? '').replace(/\/+$/, '')
   if (!baseUrl) throw new GatewayError('invalid_request', `provider kind '${kind}' needs x-portkey-custom-host`)
+  const wire = wireFor(spec, call, kind)
   let url: URL
   try {
-    url = new URL(baseUrl + endpointPath[call.endpoint])
+    url = new URL(baseUrl + endpointPath[wire.endpoint])
   } catch {
     throw new GatewayError('invalid_request', 'x-portkey-custom-host must be an absolute http(s) URL')
   }
@@ -131,8 +177,7 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
       `x-portkey-provider '${kind}' names a provider kind: use @slug for a provider in your catalog, or send the provider's key in Authorization (with your Switchyard key in x-portkey-api-key)`,
     )
   }
-  requireEndpoint(spec, call.endpoint, kind)
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { ...anthropicHeaders(wire, req) }
   if (client.upstreamAuthorization) headers.authorization = client.upstreamAuthorization
   for (const name of (header(req, 'x-portkey-forward-headers') ?? '').split(',')) {
     const h = name.trim().toLowerCase()
@@ -143,6 +188,7 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
   return {
     providerSlug: null,
     spec,
+    ...wire,
     url: url.toString(),
     headers,
     model,
@@ -150,6 +196,6 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
     price: spec.knownModels.find((m) => m.id === model),
     free: spec.category === 'self-hosted',
     timeoutMs: 10 * 60 * 1000,
-    injectStreamUsage: call.stream && !call.clientWantsStreamUsage && spec.streamUsage === 'stream_options',
+    injectStreamUsage: injectUsage(spec, wire, call),
   }
 }

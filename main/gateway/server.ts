@@ -4,12 +4,16 @@
  * a GatewayError becomes a response, in the caller's format.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
+import type { DialectId } from '../dialects/canonical.ts'
+import { renderAnthropicError, renderAnthropicStreamError } from '../dialects/anthropic/renderError.ts'
 import { renderOpenAIError, renderOpenAIStreamError } from '../dialects/openai/renderError.ts'
+import { renderResponsesError, renderResponsesStreamError } from '../dialects/responses/renderError.ts'
+import { dialectOf } from './parse.ts'
 import { log } from '../log.ts'
 import type { Endpoint } from '../providers/provider.ts'
 import { authenticate } from './authenticate.ts'
 import { GatewayError } from './GatewayError.ts'
-import { listModels } from './listModels.ts'
+import { anthropicModelList, listModels } from './listModels.ts'
 import { handle, type GatewayDeps } from './pipeline.ts'
 import { serveStatic } from './serveStatic.ts'
 import type { Abort, GatewayRequest } from './types.ts'
@@ -28,7 +32,13 @@ const gatewayEndpoints: Record<string, Endpoint> = {
   '/v1/chat/completions': 'chat',
   '/v1/completions': 'completions',
   '/v1/embeddings': 'embeddings',
+  '/v1/messages': 'messages',
+  '/v1/messages/count_tokens': 'count_tokens',
+  '/v1/responses': 'responses',
 }
+
+/** Claude Code's startup probes: answered so it does not wait or warn. */
+const probes = new Set(['/', '/api/hello'])
 
 export function createGatewayServer(deps: ServerDeps): http.Server {
   const server = http.createServer((req, res) => {
@@ -48,6 +58,8 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
   const q = url.indexOf('?')
   const path = q < 0 ? url : url.slice(0, q)
   const method = req.method ?? 'GET'
+  // Errors are rendered in the format of the API the caller speaks.
+  let dialect: DialectId = 'openai'
   try {
     if (path.startsWith('/admin/')) {
       const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(req)
@@ -59,6 +71,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
     }
     const endpoint = gatewayEndpoints[path]
     if (endpoint) {
+      dialect = dialectOf[endpoint]
       if (method !== 'POST') throw new GatewayError('method_not_allowed', `${path} accepts POST`)
       const body = await readBody(req)
       // A plain flag, not an AbortController: this runs on every request.
@@ -71,27 +84,36 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
       return await handle({ method, path, headers: req.headers, body, receivedAt, startedAt }, res, endpoint, abort, deps)
     }
     if (path === '/v1/models' && method === 'GET') {
+      // Anthropic clients (Claude Code's model picker) send anthropic-version and get Anthropic's list shape.
+      if (req.headers['anthropic-version']) dialect = 'anthropic'
       const table = deps.routes.current()
       const client = authenticate(req, table)
-      return sendJson(res, 200, listModels(req, client, table))
+      const list = listModels(req, client, table)
+      return sendJson(res, 200, dialect === 'anthropic' ? anthropicModelList(list) : list)
     }
-    if (method === 'HEAD' && path === '/') return void res.writeHead(200).end()
+    if ((method === 'HEAD' || method === 'GET') && probes.has(path)) return void res.writeHead(200).end()
     throw new GatewayError('not_found', `no route for ${method} ${path}`)
   } catch (err) {
-    renderError(err, res)
+    renderError(err, res, dialect)
   }
 }
 
-function renderError(err: unknown, res: ServerResponse): void {
+const renderers: Record<DialectId, { body(e: GatewayError): { status: number; body: unknown }; stream(e: GatewayError): string }> = {
+  openai: { body: renderOpenAIError, stream: renderOpenAIStreamError },
+  anthropic: { body: renderAnthropicError, stream: renderAnthropicStreamError },
+  responses: { body: renderResponsesError, stream: (e) => renderResponsesStreamError(e) },
+}
+
+function renderError(err: unknown, res: ServerResponse, dialect: DialectId): void {
   const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err })
   if (e.code === 'internal_error') log.error('unhandled error', { error: e.cause ?? e })
   if (res.destroyed) return
   if (res.headersSent) {
-    // After the first byte the status is gone: report in-band, as an SSE error event.
-    if (!res.writableEnded) res.end(renderOpenAIStreamError(e))
+    // After the first byte the status is gone: report in-band, as the dialect's SSE error event.
+    if (!res.writableEnded) res.end(renderers[dialect].stream(e))
     return
   }
-  const { status, body } = renderOpenAIError(e)
+  const { status, body } = renderers[dialect].body(e)
   sendJson(res, status, body, e.headers)
 }
 

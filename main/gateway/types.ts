@@ -1,5 +1,6 @@
 /** The values that flow through the pipeline, stage to stage. Pure types. */
 import type { IncomingHttpHeaders } from 'node:http'
+import type { DialectId } from '../dialects/canonical.ts'
 import type { Endpoint, KnownModel, ProviderSpec } from '../providers/provider.ts'
 import type { RouteKey } from '../routing/RoutingTable.ts'
 
@@ -20,7 +21,8 @@ export type Abort = { aborted: boolean; onAbort: (() => void) | null }
 /** What `parse` makes of a request. */
 export type Call = {
   endpoint: Endpoint
-  dialect: 'openai'
+  /** The caller's wire dialect, from the endpoint it called. */
+  dialect: DialectId
   body: Record<string, unknown>
   /** The model as the client wrote it (may be `@slug/model`). */
   model: string | undefined
@@ -46,6 +48,11 @@ export type Route = {
   /** `@slug` of a catalog provider; null for an ad-hoc custom host. */
   providerSlug: string | null
   spec: ProviderSpec
+  /** The upstream's wire dialect and endpoint for this call. */
+  dialect: DialectId
+  endpoint: Endpoint
+  /** Caller and upstream speak different dialects: request, answer and errors go through canonical types. */
+  translate: boolean
   url: string
   headers: Record<string, string>
   /** The model name the upstream gets. */

@@ -1,0 +1,62 @@
+/**
+ * The shape every wire dialect implements: conversions to and from canonical types, named by direction.
+ * Stream translators are factories returning a small synchronous push interface (the hot path: no
+ * WHATWG streams, no promises); each stream keeps its own state in the closure.
+ */
+import type { ChatError, ChatEvent, ChatRequest, ChatResponse, DialectId } from './canonical.ts'
+import type { JsonObject } from './json.ts'
+import type { SseEvent } from './sse.ts'
+
+/** What the gateway knows about the upstream when writing a request for it. */
+export type UpstreamOptions = {
+  /** The model name the upstream gets (the route's), instead of the one the caller wrote. */
+  model?: string
+  /**
+   * Forward reasoning settings (effort, thinking budget, summaries). Off by default: models without
+   * reasoning reject these fields, so only turn it on for models known to take them.
+   */
+  reasoning?: boolean
+  /** OpenAI chat: send earlier thinking back as `reasoning_content` (DeepSeek tool loops). Off by default. */
+  echoReasoning?: boolean
+  /** The upstream model's output limit: larger `maxTokens` are lowered to it. */
+  maxOutputTokens?: number
+  /** Anthropic requires `max_tokens`: used when the caller set none (default 4096). */
+  defaultMaxTokens?: number
+  /** OpenAI chat: the field that carries `maxTokens` (default `max_tokens`, which every compatible server takes). */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens'
+}
+
+/** What the caller's side of a response needs to know. */
+export type ReplyOptions = {
+  /** The caller's canonical request: stream usage wish, tool namespaces. */
+  request?: ChatRequest
+  /** Epoch ms, for `created` fields when the upstream gave none (the translation reads no clock). */
+  createdAt?: number
+  /** The model name to show the caller (e.g. the alias it asked for); default: the upstream's. */
+  model?: string
+}
+
+export type StreamToCanonical = { push(e: SseEvent): ChatEvent[]; end(): ChatEvent[] }
+export type StreamFromCanonical = { push(e: ChatEvent): SseEvent[]; end(): SseEvent[] }
+
+export type Dialect = {
+  id: DialectId
+  request: {
+    /** Throws GatewayError('invalid_request') when the body is not this dialect's request at all. */
+    toCanonical(body: unknown): ChatRequest
+    fromCanonical(r: ChatRequest, o?: UpstreamOptions): JsonObject
+  }
+  response: {
+    toCanonical(body: unknown): ChatResponse
+    fromCanonical(r: ChatResponse, o?: ReplyOptions): JsonObject
+  }
+  stream: {
+    toCanonical(): StreamToCanonical
+    fromCanonical(o?: ReplyOptions): StreamFromCanonical
+  }
+  error: {
+    /** An upstream error body (HTTP error, or an in-stream error event with `status` 0). */
+    toCanonical(status: number, body: unknown): ChatError
+    fromCanonical(e: ChatError): { status: number; body: JsonObject }
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * OpenAI chat completion chunks ⇄ canonical ChatEvents, one translator per stream.
+ * In: `reasoning_content`/`reasoning`, `content` and each tool call (by its `index`) open canonical blocks
+ * in the order they appear; the block before is closed. `finish_reason` closes the last block, and
+ * `message_stop` waits for `[DONE]` (or the end of the stream) so a trailing usage chunk is not lost.
+ * Out: one chunk per delta; the usage chunk only when the caller asked (`stream_options.include_usage`).
+ * https://platform.openai.com/docs/api-reference/chat-streaming
+ */
+import type { BlockStart, ChatEvent, ChatUsage, StopReason } from '../canonical.ts'
+import { zeroUsage } from '../canonical.ts'
+import { chatError, endedEarly } from '../chatError.ts'
+import type { ReplyOptions, StreamFromCanonical, StreamToCanonical } from '../dialect.ts'
+import { asNumber, asString, isObject, parseJson } from '../json.ts'
+import { flatToolName } from '../parts.ts'
+import type { SseEvent } from '../sse.ts'
+import { openAIError } from './error.ts'
+import {
+  finishReasonFromCanonical,
+  finishReasonToCanonical,
+  openAIUsageFromCanonical,
+  openAIUsageToCanonical,
+} from './response.ts'
+import type { OpenAIChatDelta, OpenAIChatUsage } from './types.ts'
+
+function toCanonical(): StreamToCanonical {
+  let started = false
+  let done = false
+  let open = -1
+  let openKind: 'text' | 'thinking' | 'tool' | null = null
+  let next = 0
+  let stop: StopReason | null = null
+  let sawTool = false
+  let lastTool = -1
+  const tools = new Map<number, number>() // chat tool_calls[].index → canonical block index
+
+  function close(out: ChatEvent[]): void {
+    if (open < 0) return
+    out.push({ type: 'block_stop', index: open })
+    open = -1
+    openKind = null
+  }
+
+  function start(out: ChatEvent[], block: BlockStart, kind: 'text' | 'thinking' | 'tool'): number {
+    close(out)
+    open = next++
+    openKind = kind
+    out.push({ type: 'block_start', index: open, block })
+    return open
+  }
+
+  function finish(out: ChatEvent[]): ChatEvent[] {
+    close(out)
+    done = true
+    out.push({ type: 'message_stop', stopReason: stop ?? 'end_turn' })
+    return out
+  }
+
+  function delta(d: OpenAIChatDelta, out: ChatEvent[]): void {
+    const reasoning = d.reasoning_content ?? d.reasoning
+    if (typeof reasoning === 'string' && reasoning) {
+      if (openKind !== 'thinking') start(out, { type: 'thinking' }, 'thinking')
+      out.push({ type: 'thinking_delta', index: open, text: reasoning })
+    }
+    for (const text of [d.content, d.refusal]) {
+      if (typeof text !== 'string' || !text) continue
+      if (openKind !== 'text') start(out, { type: 'text' }, 'text')
+      out.push({ type: 'text_delta', index: open, text })
+    }
+    if (!Array.isArray(d.tool_calls)) return
+    for (const call of d.tool_calls) {
+      if (!isObject(call)) continue
+      // A server that omits `index` sends one call per id (or continues the last one).
+      const key = asNumber(call.index) ?? (call.id || lastTool < 0 ? tools.size : lastTool)
+      lastTool = key
+      let index = tools.get(key)
+      if (index === undefined) {
+        const id = asString(call.id) || `call_${key}`
+        index = start(out, { type: 'tool_call', id, name: asString(call.function?.name) ?? '' }, 'tool')
+        tools.set(key, index)
+        sawTool = true
+      }
+      const args = call.function?.arguments
+      if (typeof args === 'string' && args) out.push({ type: 'tool_delta', index, json: args })
+    }
+  }
+
+  return {
+    push(e: SseEvent) {
+      if (done) return []
+      if (e.data === '[DONE]') return started ? finish([]) : []
+      const chunk = parseJson(e.data)
+      if (!isObject(chunk)) return []
+      const out: ChatEvent[] = []
+      if (chunk.error !== undefined) {
+        done = true
+        out.push({ type: 'error', error: openAIError.toCanonical(0, chunk) })
+        return out
+      }
+      if (!started) {
+        started = true
+        const created = asNumber(chunk.created)
+        out.push(
+          created === undefined
+            ? { type: 'message_start', id: asString(chunk.id) ?? '', model: asString(chunk.model) ?? '' }
+            : { type: 'message_start', id: asString(chunk.id) ?? '', model: asString(chunk.model) ?? '', created },
+        )
+      }
+      const choices = Array.isArray(chunk.choices) ? chunk.choices : []
+      const choice = choices.find((c) => isObject(c) && c.index === 0) ?? choices[0]
+      if (isObject(choice)) {
+        if (isObject(choice.delta)) delta(choice.delta as OpenAIChatDelta, out)
+        if (choice.finish_reason) {
+          close(out)
+          stop = sawTool && choice.finish_reason === 'stop' ? 'tool_use' : finishReasonToCanonical(choice.finish_reason)
+        }
+      }
+      if (isObject(chunk.usage)) out.push({ type: 'usage', usage: openAIUsageToCanonical(chunk.usage) })
+      return out
+    },
+    end() {
+      if (done) return []
+      if (stop !== null) return finish([])
+      done = true
+      return [{ type: 'error', error: chatError('api_error', endedEarly, 502) }]
+    },
+  }
+}
+
+function fromCanonical(o: ReplyOptions = {}): StreamFromCanonical {
+  let id = ''
+  let model = o.model ?? ''
+  let created = Math.floor((o.createdAt ?? 0) / 1000)
+  let usage: ChatUsage = zeroUsage
+  let done = false
+  const tools = new Map<number, number>() // canonical block index → chat tool_calls[].index
+
+  const wire = (choices: unknown[], usage?: OpenAIChatUsage): SseEvent => ({
+    data: JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...(usage ? { usage } : {}) }),
+  })
+  const chunk = (delta: OpenAIChatDelta, finish: string | null = null) =>
+    wire([{ index: 0, delta, logprobs: null, finish_reason: finish }])
+
+  return {
+    push(e: ChatEvent) {
+      if (done) return []
+      switch (e.type) {
+        case 'message_start':
+          id = e.id
+          model = o.model ?? e.model
+          if (e.created !== undefined) created = e.created
+          return [chunk({ role: 'assistant', content: '' })]
+        case 'block_start': {
+          if (e.block.type !== 'tool_call') return []
+          const index = tools.size
+          tools.set(e.index, index)
+          const name = flatToolName(e.block)
+          return [chunk({ tool_calls: [{ index, id: e.block.id, type: 'function', function: { name, arguments: '' } }] })]
+        }
+        case 'text_delta':
+          return [chunk({ content: e.text })]
+        case 'thinking_delta':
+          return [chunk({ reasoning_content: e.text })]
+        case 'tool_delta': {
+          const index = tools.get(e.index)
+          return index === undefined ? [] : [chunk({ tool_calls: [{ index, function: { arguments: e.json } }] })]
+        }
+        case 'usage':
+          usage = e.usage
+          return []
+        case 'message_stop': {
+          done = true
+          const out = [chunk({}, finishReasonFromCanonical(e.stopReason))]
+          if (o.request?.streamUsage) {
+            out.push(wire([], openAIUsageFromCanonical(usage)))
+          }
+          out.push({ data: '[DONE]' })
+          return out
+        }
+        case 'error':
+          done = true
+          return [{ data: JSON.stringify(openAIError.fromCanonical(e.error).body) }]
+        default:
+          return []
+      }
+    },
+    end: () => [],
+  }
+}
+
+export const openAIStream = { toCanonical, fromCanonical }

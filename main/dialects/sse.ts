@@ -1,0 +1,92 @@
+/**
+ * Server-sent events: an incremental parser (bytes split anywhere → events) and a writer.
+ * Follows the WHATWG event-stream rules that matter for model APIs: LF, CRLF and CR line ends, multi-line
+ * `data`, comments, `event` names (`id` and `retry` are ignored). An event without `data` is not
+ * dispatched; a last event missing its blank line is, at `end()`. Pure and cheap: it runs on every chunk.
+ * https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+ */
+
+export type SseEvent = { event?: string; data: string }
+
+export type SseParser = {
+  push(chunk: Uint8Array | string): SseEvent[]
+  end(): SseEvent[]
+}
+
+function parser(): SseParser {
+  const decoder = new TextDecoder()
+  let pending = ''
+  let afterCR = false
+  let event: string | undefined
+  let data: string | undefined
+
+  function dispatch(out: SseEvent[]): void {
+    if (data !== undefined) out.push(event === undefined ? { data } : { event, data })
+    data = undefined
+    event = undefined
+  }
+
+  /** The field value starting at `from`, without the one optional leading space. */
+  function value(s: string, from: number, end: number): string {
+    return s.slice(from < end && s.charCodeAt(from) === 32 ? from + 1 : from, end)
+  }
+
+  /** One line; only `data` and `event` matter (a field name cannot contain `\n`, so prefixes are safe). */
+  function line(s: string, start: number, end: number, out: SseEvent[]): void {
+    if (start === end) return dispatch(out)
+    if (s.startsWith('data', start)) {
+      if (start + 4 === end) data = data === undefined ? '' : data + '\n'
+      else if (s.charCodeAt(start + 4) === 58) {
+        const v = value(s, start + 5, end)
+        data = data === undefined ? v : data + '\n' + v
+      }
+    } else if (s.startsWith('event', start)) {
+      if (start + 5 === end) event = ''
+      else if (s.charCodeAt(start + 5) === 58) event = value(s, start + 6, end)
+    }
+  }
+
+  function feed(text: string, out: SseEvent[]): void {
+    if (!text) return
+    if (afterCR && text.charCodeAt(0) === 10) text = text.slice(1)
+    afterCR = text.charCodeAt(text.length - 1) === 13
+    if (!text) return
+    if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n')
+    const s = pending ? pending + text : text
+    let start = 0
+    let nl: number
+    while ((nl = s.indexOf('\n', start)) !== -1) {
+      line(s, start, nl, out)
+      start = nl + 1
+    }
+    pending = start < s.length ? s.slice(start) : ''
+  }
+
+  return {
+    push(chunk) {
+      const out: SseEvent[] = []
+      feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }), out)
+      return out
+    },
+    end() {
+      const out: SseEvent[] = []
+      feed(decoder.decode(), out)
+      if (pending) line(pending, 0, pending.length, out)
+      pending = ''
+      dispatch(out)
+      return out
+    },
+  }
+}
+
+/** Serializes events; `data` containing newlines becomes several `data:` lines. */
+function write(events: readonly SseEvent[]): string {
+  let s = ''
+  for (const e of events) {
+    if (e.event !== undefined) s += 'event: ' + e.event + '\n'
+    s += (e.data.includes('\n') ? 'data: ' + e.data.split('\n').join('\ndata: ') : 'data: ' + e.data) + '\n\n'
+  }
+  return s
+}
+
+export const sse = { parser, write }

@@ -1,0 +1,77 @@
+/** The SSE parser and writer: line ends, multi-line data, comments, and chunks cut at every byte. */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { SseEvent } from '../../main/dialects/sse.ts'
+import { sse } from '../../main/dialects/sse.ts'
+
+function parse(chunks: (string | Uint8Array)[]): SseEvent[] {
+  const p = sse.parser()
+  return [...chunks.flatMap((c) => p.push(c)), ...p.end()]
+}
+
+const sample = [
+  ': this is a comment\n',
+  'event: message_start\ndata: {"type":"message_start","text":"héllo 👋"}\n\n',
+  'data: line one\ndata:line two\ndata\n\n',
+  'event: ping\n\n', // no data: not dispatched
+  'id: 7\nretry: 1000\ndata: {"a":1}\n\n',
+  'data: [DONE]\n\n',
+].join('')
+
+const expected: SseEvent[] = [
+  { event: 'message_start', data: '{"type":"message_start","text":"héllo 👋"}' },
+  { data: 'line one\nline two\n' },
+  { data: '{"a":1}' },
+  { data: '[DONE]' },
+]
+
+test('parses events, multi-line data, comments and fields it ignores', () => {
+  assert.deepEqual(parse([sample]), expected)
+})
+
+for (const [name, eol] of [
+  ['CRLF', '\r\n'],
+  ['CR', '\r'],
+] as const) {
+  test(`${name} line ends give the same events`, () => {
+    assert.deepEqual(parse([sample.replaceAll('\n', eol)]), expected)
+  })
+}
+
+test('every two-piece cut of the bytes (UTF-8 sequences and CRLF pairs included) gives the same events', () => {
+  for (const text of [sample, sample.replaceAll('\n', '\r\n')]) {
+    const bytes = new TextEncoder().encode(text)
+    for (let i = 0; i <= bytes.length; i++) assert.deepEqual(parse([bytes.subarray(0, i), bytes.subarray(i)]), expected, `cut at ${i}`)
+    assert.deepEqual(parse(Array.from(bytes, (_, i) => bytes.subarray(i, i + 1))), expected, 'byte by byte')
+  }
+})
+
+test('a last event without its blank line is still delivered at end()', () => {
+  assert.deepEqual(parse(['data: {"x":1}\n\ndata: [DONE]']), [{ data: '{"x":1}' }, { data: '[DONE]' }])
+  assert.deepEqual(parse(['data: [DONE]\r']), [{ data: '[DONE]' }])
+})
+
+test('only one space after the colon is removed', () => {
+  assert.deepEqual(parse(['data:  two spaces\n\n']), [{ data: ' two spaces' }])
+})
+
+test('the writer round-trips through the parser, multi-line data included', () => {
+  const events: SseEvent[] = [{ event: 'error', data: '{"type":"error"}' }, { data: 'a\nb' }, { data: '' }]
+  const text = sse.write(events)
+  assert.equal(text, 'event: error\ndata: {"type":"error"}\n\ndata: a\ndata: b\n\ndata: \n\n')
+  assert.deepEqual(parse([text]), events)
+})
+
+test('parsing a large stream is fast (≥ 50 MB/s)', () => {
+  const data = JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x'.repeat(40) } })
+  const event = `event: content_block_delta\ndata: ${data}\n\n`
+  const bytes = new TextEncoder().encode(event.repeat(50_000))
+  const p = sse.parser()
+  const started = performance.now()
+  let n = 0
+  for (let i = 0; i < bytes.length; i += 1500) n += p.push(bytes.subarray(i, i + 1500)).length
+  n += p.end().length
+  const ms = performance.now() - started
+  assert.equal(n, 50_000)
+  assert.ok(bytes.length / 1e6 / (ms / 1000) > 50, `${((bytes.length / 1e6 / ms) * 1000).toFixed(0)} MB/s`)
+})

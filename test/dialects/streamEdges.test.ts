@@ -1,0 +1,155 @@
+/**
+ * Streams as upstreams really end them: cut off, without [DONE], interleaved tool calls, usage on every
+ * chunk, `reasoning` instead of `reasoning_content`, an error from outside (timeout), and passthrough.
+ */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { ChatEvent, DialectId } from '../../main/dialects/canonical.ts'
+import { chatError } from '../../main/dialects/chatError.ts'
+import type { SseEvent } from '../../main/dialects/sse.ts'
+import { sse } from '../../main/dialects/sse.ts'
+import { createStreamTranslator, dialects } from '../../main/dialects/translate.ts'
+
+function chunk(delta: object, finish: string | null = null, extra: object = {}): string {
+  const choices = [{ index: 0, delta, finish_reason: finish }]
+  return `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices, ...extra })}\n\n`
+}
+
+/** An SSE event named after its `type`, as Anthropic and the Responses API send them. */
+const named = (data: { type: string; [field: string]: unknown }) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`
+const messageStart = (usage: object) => named({ type: 'message_start', message: { id: 'm', model: 'c', usage } })
+
+function canonical(dialect: DialectId, text: string): ChatEvent[] {
+  const parser = sse.parser()
+  const from = dialects[dialect].stream.toCanonical()
+  return [...[...parser.push(text), ...parser.end()].flatMap((e) => from.push(e)), ...from.end()]
+}
+
+function translate(upstream: DialectId, caller: DialectId, text: string) {
+  const t = createStreamTranslator(upstream, caller)
+  const parser = sse.parser()
+  const out: SseEvent[] = [...[...parser.push(text), ...parser.end()].flatMap((e) => t.push(e)), ...t.end()]
+  return { out, t }
+}
+
+test('a chat stream cut off before finish_reason ends in an error event for the caller', () => {
+  const { out, t } = translate('openai', 'anthropic', chunk({ role: 'assistant', content: 'Hel' }))
+  const last = out.at(-1)
+  assert.equal(last?.event, 'error')
+  assert.equal(JSON.parse(last?.data ?? '{}').error.type, 'api_error')
+  assert.equal(t.usage(), null)
+})
+
+test('a chat stream with finish_reason but no [DONE] still stops cleanly', () => {
+  const events = canonical('openai', chunk({ content: 'Hi' }) + chunk({}, 'stop'))
+  assert.deepEqual(events.at(-1), { type: 'message_stop', stopReason: 'end_turn' })
+})
+
+test('an Anthropic stream cut after message_delta stops with its stop reason; cut earlier it is an error', () => {
+  const start = messageStart({ input_tokens: 3, output_tokens: 1 })
+  const delta = 'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"max_tokens"},"usage":{"output_tokens":9}}\n\n'
+  assert.deepEqual(canonical('anthropic', start + delta).at(-1), { type: 'message_stop', stopReason: 'max_tokens' })
+  assert.equal(canonical('anthropic', start).at(-1)?.type, 'error')
+})
+
+test('a Responses stream without response.completed is an error', () => {
+  const created = named({ type: 'response.created', sequence_number: 0, response: { id: 'r', model: 'm', created_at: 1 } })
+  assert.equal(canonical('responses', created).at(-1)?.type, 'error')
+})
+
+test('interleaved tool-call deltas go to the call their index names', () => {
+  const text =
+    chunk({ tool_calls: [{ index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: '{"x":' } }] }) +
+    chunk({ tool_calls: [{ index: 1, id: 'b', type: 'function', function: { name: 'g', arguments: '{"y":2}' } }] }) +
+    chunk({ tool_calls: [{ index: 0, function: { arguments: '1}' } }] }) +
+    chunk({}, 'tool_calls') +
+    'data: [DONE]\n\n'
+  const args = new Map<number, string>()
+  for (const e of canonical('openai', text)) if (e.type === 'tool_delta') args.set(e.index, (args.get(e.index) ?? '') + e.json)
+  assert.deepEqual([...args.values()], ['{"x":1}', '{"y":2}'])
+})
+
+test('tool calls without index or id (one whole call per chunk) get distinct blocks and ids', () => {
+  const text =
+    chunk({ tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{}' } }] }) +
+    chunk({ tool_calls: [{ id: 'x2', type: 'function', function: { name: 'g', arguments: '{"a":1}' } }] }) +
+    chunk({}, 'stop') +
+    'data: [DONE]\n\n'
+  const events = canonical('openai', text)
+  const starts = events.filter((e) => e.type === 'block_start')
+  assert.equal(starts.length, 2)
+  assert.deepEqual(
+    starts.map((e) => (e.type === 'block_start' && e.block.type === 'tool_call' ? e.block.id : '')),
+    ['call_0', 'x2'],
+  )
+  assert.deepEqual(events.at(-1), { type: 'message_stop', stopReason: 'tool_use' }) // `stop` with tool calls (older Ollama)
+})
+
+test('`reasoning` (vLLM, Ollama) is read like `reasoning_content`', () => {
+  const events = canonical('openai', chunk({ reasoning: 'hmm' }) + chunk({ content: 'ok' }) + chunk({}, 'stop') + 'data: [DONE]\n\n')
+  assert.deepEqual(
+    events.filter((e) => e.type === 'thinking_delta' || e.type === 'text_delta'),
+    [
+      { type: 'thinking_delta', index: 0, text: 'hmm' },
+      { type: 'text_delta', index: 1, text: 'ok' },
+    ],
+  )
+})
+
+test('usage on every chunk (vLLM continuous usage): the last figure wins', () => {
+  const usage = (n: number) => ({ usage: { prompt_tokens: 5, completion_tokens: n, total_tokens: 5 + n } })
+  const text = chunk({ content: 'a' }, null, usage(1)) + chunk({ content: 'b' }, null, usage(2)) + chunk({}, 'stop', usage(3))
+  const { t } = translate('openai', 'responses', text)
+  assert.deepEqual(t.usage(), { inputTokens: 5, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 })
+})
+
+test('fail() ends a stream in the caller dialect, once, and not after it finished', () => {
+  for (const caller of ['openai', 'anthropic', 'responses'] as const) {
+    const t = createStreamTranslator('openai', caller)
+    for (const e of sse.parser().push(chunk({ role: 'assistant', content: 'Hi' }))) t.push(e)
+    const out = t.fail(chatError('timeout', 'Upstream timed out after 600 s', 504))
+    assert.ok(out.length > 0, caller)
+    assert.match(sse.write(out), /Upstream timed out/)
+    assert.deepEqual(t.fail(chatError('timeout', 'again', 504)), [])
+  }
+  const done = createStreamTranslator('openai', 'anthropic')
+  for (const e of sse.parser().push(chunk({ content: 'x' }) + chunk({}, 'stop') + 'data: [DONE]\n\n')) done.push(e)
+  assert.deepEqual(done.fail(chatError('timeout', 'late', 504)), [])
+})
+
+test('same dialect: events pass through untouched while usage is read (Anthropic passthrough tap)', () => {
+  const text = [
+    messageStart({ input_tokens: 10, cache_read_input_tokens: 90, output_tokens: 1 }),
+    'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n',
+    'event: ping\ndata: {"type": "ping"}\n\n',
+    'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":7}}\n\n',
+    'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+  ].join('')
+  const { out, t } = translate('anthropic', 'anthropic', text)
+  assert.equal(sse.write(out), text)
+  assert.deepEqual(t.usage(), { inputTokens: 100, outputTokens: 7, cacheReadTokens: 90, cacheWriteTokens: 0, reasoningTokens: 0 })
+})
+
+test('Anthropic server tool blocks are skipped and the remaining blocks renumbered', () => {
+  const text = [
+    messageStart({ input_tokens: 1, output_tokens: 1 }),
+    named({
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} },
+    }),
+    named({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{}' } }),
+    'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
+    'event: content_block_start\ndata: {"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}\n\n',
+    'event: content_block_delta\ndata: {"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Found it."}}\n\n',
+    'event: content_block_stop\ndata: {"type":"content_block_stop","index":1}\n\n',
+    'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":3}}\n\n',
+    'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+  ].join('')
+  const blocks = canonical('anthropic', text).filter((e) => e.type === 'block_start' || e.type === 'text_delta' || e.type === 'block_stop')
+  assert.deepEqual(blocks, [
+    { type: 'block_start', index: 0, block: { type: 'text' } },
+    { type: 'text_delta', index: 0, text: 'Found it.' },
+    { type: 'block_stop', index: 0 },
+  ])
+})
