@@ -11,31 +11,21 @@ const only = process.argv[2]
 
 if (only !== 'renderer') {
   const started = performance.now()
+  // One build for the headless entry and the desktop shell. Code splitting keeps what only some
+  // requests need (the tokenizer behind count_tokens) out of the startup path.
   await build({
-    entryPoints: [`${root}/main/cli.ts`],
-    outfile: `${root}/dist/cli.js`,
+    entryPoints: { cli: `${root}/main/cli.ts`, electron: `${root}/main/electron/main.ts` },
+    outdir: `${root}/dist`,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    minify: true,
-    sourcemap: 'linked',
-    external: ['better-sqlite3', 'keytar'],
-    // ESM output still loads the external CommonJS natives through require().
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
-  })
-  // The desktop shell: the same core inside Electron's main process (electron itself stays external).
-  await build({
-    entryPoints: [`${root}/main/electron/main.ts`],
-    outfile: `${root}/dist/electron.js`,
-    bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node22',
     minify: true,
     sourcemap: 'linked',
     external: ['better-sqlite3', 'keytar', 'electron'],
+    // ESM output still loads the external CommonJS natives through require().
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   })

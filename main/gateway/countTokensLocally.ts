@@ -4,13 +4,14 @@
  * (`estimated: true` in the body, `x-switchyard-token-count: estimate` header).
  */
 import type { ServerResponse } from 'node:http'
-import { countTokens } from '../dialects/countTokens.ts'
 import { noUsage } from '../dialects/openai/usage.ts'
 import type { Outgoing } from './translate.ts'
 import type { Call, Outcome, Route } from './types.ts'
 import { responseHeaders } from './pipeline.ts'
 
-export function countTokensLocally(outgoing: Outgoing, call: Call, route: Route, res: ServerResponse, startedAt: number): Outcome {
+export async function countTokensLocally(outgoing: Outgoing, call: Call, route: Route, res: ServerResponse, startedAt: number): Promise<Outcome> {
+  // Loaded on first use: the tokenizer's tables cost ~150 ms and memory at startup otherwise.
+  const { countTokens } = await import('../dialects/countTokens.ts')
   const inputTokens = outgoing.canonical ? countTokens(outgoing.canonical) : 0
   const body = JSON.stringify({ input_tokens: inputTokens, estimated: true })
   res.writeHead(200, {

@@ -54,7 +54,7 @@ export async function handle(
     ctx.lease = enforceLimits(ctx.route, ctx.call, ctx.client, req, table, deps.limits)
     const outgoing = translate(ctx.route, ctx.call) // identity when the dialects match
     if (ctx.route.endpoint === 'count_tokens' && ctx.route.translate) {
-      recordUsage(countTokensLocally(outgoing, ctx.call, ctx.route, res, req.startedAt), ctx, deps.usage)
+      recordUsage(await countTokensLocally(outgoing, ctx.call, ctx.route, res, req.startedAt), ctx, deps.usage)
       return
     }
     const upstream = await callProvider(ctx.route, ctx.call, outgoing.body, {
