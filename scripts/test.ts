@@ -27,6 +27,11 @@ if (!process.env.SWITCHYARD_SKIP_TYPECHECK) {
   run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'renderer'], 'typecheck renderer')
 }
 if (!globs.length || globs.some((g) => g.includes('e2e'))) run(process.execPath, ['scripts/build.ts'], 'build')
+// The real CLI clients (Claude Code, Codex: ~800 MB) live in their own pinned package, installed on first need.
+const needsClients = !globs.length || globs.some((g) => g.includes('conformance'))
+if (needsClients && !existsSync(`${root}/test/clients/node_modules/.bin/claude`)) {
+  run('npm', ['ci', '--prefix', 'test/clients', '--no-audit', '--no-fund'], 'install test clients (Claude Code, Codex CLIs)')
+}
 
 const testArgs = ['--test', '--test-reporter=spec', '--test-timeout=120000', ...files]
 const haveKeyring = process.platform === 'linux' && ['dbus-run-session', 'gnome-keyring-daemon'].every((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0)
