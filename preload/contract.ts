@@ -122,6 +122,9 @@ export type CreatedApiKey = ApiKey & {
   key: string
 }
 
+/** `pattern`: exact model name or a `*` pattern (`claude-haiku-*`); `target`: `@slug/model` or `@slug/*`. */
+export type ModelAlias = { pattern: string; target: string }
+
 export type UsageRow = {
   id: number
   createdAt: number
@@ -218,6 +221,9 @@ export type Commands = {
   'keys:list': (a: { workspaceId?: string }) => ApiKey[]
   'keys:create': (a: { name: string; workspaceId?: string; key?: string }) => CreatedApiKey
   'keys:revoke': (a: { id: string }) => ApiKey
+  /** A scope's aliases, in the order they are tried (an API key's come before its workspace's). */
+  'aliases:list': (a: { workspaceId?: string; apiKeyId?: string }) => ModelAlias[]
+  'aliases:set': (a: { workspaceId?: string; apiKeyId?: string; aliases: ModelAlias[] }) => ModelAlias[]
   'usage:query': (a: UsageQuery) => UsageRow[]
   'usage:summary': (a: UsageSummaryQuery) => UsageSummaryRow[]
   /** `env` supplies values for `${VAR}` references (the CLI sends the ones the document uses). */

@@ -35,6 +35,14 @@ export const setupDocument = z
     providers: z
       .array(z.object({ slug, integration: slug, name: z.string().min(1).optional() }).strict())
       .optional(),
+    /** Model aliases: per workspace (slug) or per API key (name, in its workspace), in order. */
+    aliases: z
+      .array(
+        z
+          .object({ workspace: slug.optional(), key: z.string().min(1).optional(), pattern: z.string().min(1), target: z.string().min(1) })
+          .strict(),
+      )
+      .optional(),
     apiKeys: z
       .array(
         z
@@ -170,6 +178,31 @@ export async function applyConfig(
     await invoke('keys:create', { name: k.name, workspaceId, key: value })
     if (live.length > 0) result.updated.push(label)
     else result.created.push(label)
+  }
+  // Aliases last: their targets may be providers and keys this same file creates.
+  const scopes = new Map<string, { input: { workspaceId?: string; apiKeyId?: string }; label: string; aliases: Array<{ pattern: string; target: string }> }>()
+  for (const [i, a] of (doc.aliases ?? []).entries()) {
+    const wsSlug = a.workspace ?? 'default'
+    const workspaceId = wsId(wsSlug, `aliases[${i}].workspace`)
+    let input: { workspaceId?: string; apiKeyId?: string } = { workspaceId }
+    let label = `aliases:${wsSlug}`
+    if (a.key !== undefined) {
+      const key = store.apiKeys.list(workspaceId).find((k) => k.name === a.key && k.revokedAt === null)
+      if (!key) throw new ControlError('invalid_input', `no API key '${a.key}' in workspace '${wsSlug}'`, `aliases[${i}].key`)
+      input = { apiKeyId: key.id }
+      label = `aliases:${wsSlug}/${a.key}`
+    }
+    const entry = scopes.get(label) ?? { input, label, aliases: [] }
+    entry.aliases.push({ pattern: a.pattern, target: a.target })
+    scopes.set(label, entry)
+  }
+  for (const { input, label, aliases } of scopes.values()) {
+    const current = await invoke('aliases:list', input)
+    if (isDeepStrictEqual(current, aliases)) result.unchanged.push(label)
+    else {
+      await invoke('aliases:set', { ...input, aliases })
+      ;(current.length ? result.updated : result.created).push(label)
+    }
   }
   return result
 }

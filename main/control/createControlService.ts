@@ -10,6 +10,7 @@ import type { RoutingTableHolder } from '../routing/RoutingTable.ts'
 import type { Governance } from '../limits/createGovernance.ts'
 import type { Store } from '../store/Store.ts'
 import type { Vault } from '../vault/openVault.ts'
+import { aliasHandlers } from './aliasHandlers.ts'
 import { catalogHandlers } from './catalogHandlers.ts'
 import { governanceHandlers } from './governanceHandlers.ts'
 import { ControlError } from './ControlError.ts'
@@ -63,7 +64,7 @@ export function createControlService(deps: ControlDeps): ControlService {
 
   const ctx: HandlerContext = { store, vault, routes, deps, changed, invoke }
   const catalog = catalogHandlers(ctx)
-  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog) }
+  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog), ...aliasHandlers(ctx) }
 
   async function invoke<N extends CommandName>(name: N, input: unknown): Promise<CommandOutput<N>> {
     const schema = schemas[name]

@@ -40,6 +40,13 @@ const id = z.string().min(1)
 const none = z.object({}).strict()
 const workspaceIds = z.array(id).nullable()
 
+export const modelAlias = z
+  .object({
+    pattern: z.string().min(1).max(200).regex(/^[^@\s]/, 'a pattern is a model name as clients send it (not an @slug)'),
+    target: z.string().regex(/^@[a-z0-9][a-z0-9_-]*\/\S+$/, 'a target is @provider-slug/model (or @provider-slug/* to keep the name)'),
+  })
+  .strict()
+
 /** Filters shared by usage rows and usage aggregates. */
 const usageFilter = {
   since: z.number().int().optional(),
@@ -123,6 +130,8 @@ export const schemas = {
     .strict(),
   'config:apply': z.object({ document: z.unknown(), env: z.record(z.string(), z.string()).optional() }).strict(),
   ...governanceSchemas,
+  'aliases:list': z.object({ workspaceId: id.optional(), apiKeyId: id.optional() }).strict(),
+  'aliases:set': z.object({ workspaceId: id.optional(), apiKeyId: id.optional(), aliases: z.array(modelAlias).max(200) }).strict(),
 } as const
 
 export type Schemas = typeof schemas

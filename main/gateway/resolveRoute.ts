@@ -9,6 +9,7 @@
  * A bare model with none of these goes to the one provider in the workspace that serves it.
  */
 import { providerKind } from '../providers/registry.ts'
+import { applyAliases } from '../routing/compileAliases.ts'
 import type { DialectId } from '../dialects/canonical.ts'
 import { anthropicVersion } from '../providers/anthropic.ts'
 import { chatEndpointOf, endpointPath, type Endpoint, type ProviderSpec } from '../providers/provider.ts'
@@ -23,6 +24,10 @@ const neverForward = new Set(['host', 'connection', 'content-length', 'transfer-
 export function resolveRoute(call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>, table: RoutingTable): Route {
   const named = header(req, 'x-portkey-provider') ?? header(req, 'x-portkey-virtual-key')
   let model = call.model
+  // Aliases (the key's, then its workspace's) turn a client's model name into an @slug/model.
+  if (model && !model.startsWith('@') && !named) {
+    model = applyAliases(model, table.aliases.byKey.get(client.keyId)) ?? applyAliases(model, table.aliases.byWorkspace.get(client.workspaceId)) ?? model
+  }
   let slug: string | undefined
 
   if (model?.startsWith('@')) {

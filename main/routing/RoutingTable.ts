@@ -6,6 +6,7 @@
 import type { IntegrationSettings } from '../../preload/contract.ts'
 import type { KnownModel, ProviderSpec } from '../providers/provider.ts'
 import type { Secret } from '../vault/Secret.ts'
+import type { CompiledAlias } from './compileAliases.ts'
 
 export type RouteProvider = {
   id: string
@@ -50,6 +51,8 @@ export type RoutingTable = {
   readonly providers: ReadonlyMap<string, RouteProvider>
   readonly keysByHash: ReadonlyMap<string, RouteKey>
   readonly workspaces: ReadonlyMap<string, { slug: string; archived: boolean }>
+  /** Model aliases by API key id and by workspace id; a key's own come first. */
+  readonly aliases: { byKey: ReadonlyMap<string, CompiledAlias[]>; byWorkspace: ReadonlyMap<string, CompiledAlias[]> }
 }
 
 export type RoutingTableHolder = {

@@ -10,6 +10,7 @@ import type { Vault } from '../vault/openVault.ts'
 import type { RouteKey, RouteProvider, RoutingTable } from './RoutingTable.ts'
 import { azureEndpoint } from '../providers/azureOpenai.ts'
 import { redact } from '../log.ts'
+import { compileAliases } from './compileAliases.ts'
 import type { Secret } from '../vault/Secret.ts'
 
 export const defaultTimeoutMs = 10 * 60 * 1000
@@ -93,7 +94,12 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
     })
   }
   const workspaces = new Map(store.workspaces.list().map((w) => [w.id, { slug: w.slug, archived: w.archivedAt !== null }]))
-  return { version: ++version, providers, keysByHash, workspaces }
+  const stored = store.aliases.all()
+  const aliases = {
+    byKey: new Map([...stored.byKey].map(([id, list]) => [id, compileAliases(list)] as const)),
+    byWorkspace: new Map([...stored.byWorkspace].map(([id, list]) => [id, compileAliases(list)] as const)),
+  }
+  return { version: ++version, providers, keysByHash, workspaces, aliases }
 }
 
 /** Secrets the gateway will use are registered with the logger, so none can reach a log line. */

@@ -1,4 +1,5 @@
 /** The store: one SQLite database, migrated on open, with a repository per table family. */
+import { aliasesRepo } from './aliasesRepo.ts'
 import { apiKeysRepo } from './apiKeysRepo.ts'
 import { governanceRepo } from './governanceRepo.ts'
 import { integrationsRepo } from './integrationsRepo.ts'
@@ -18,6 +19,7 @@ export function openStore(file: string) {
     integrations: integrationsRepo(db),
     providers: providersRepo(db),
     apiKeys: apiKeysRepo(db),
+    aliases: aliasesRepo(db),
     usage: usageRepo(db),
     governance: governanceRepo(db),
     usageWriter: createUsageWriter(db),

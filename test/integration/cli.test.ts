@@ -143,6 +143,10 @@ apiKeys:
     workspace: claude-code
     key: sy-ci-fixed-key-for-reproducible-setups
   - name: laptop
+aliases:
+  - workspace: claude-code
+    pattern: claude-*
+    target: '@openai-dev/gpt-4o'
 `
 
   test('apply twice to a data dir: everything, then nothing, changes; secrets come from the environment', async () => {
@@ -152,7 +156,7 @@ apiKeys:
     const env = { TEST_OPENAI_KEY: 'sk-from-env-0123456789' }
     const first = await runCli(['apply', file, '--data-dir', dataDir, ...vaultArgs], env)
     assert.equal(first.code, 0, first.stderr)
-    assert.match(first.stdout, /created: workspace:claude-code, integration:openai, integration:local, provider:@openai-dev, key:claude-code\/ci, key:default\/laptop/)
+    assert.match(first.stdout, /created: workspace:claude-code, integration:openai, integration:local, provider:@openai-dev, key:claude-code\/ci, key:default\/laptop, aliases:claude-code/)
     assert.match(first.stdout, /new API key default\/laptop \(shown once\): sy-/)
     const second = await runCli(['apply', file, '--data-dir', dataDir, ...vaultArgs], env)
     assert.equal(second.code, 0, second.stderr)
@@ -166,6 +170,8 @@ apiKeys:
       const client = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: 'sy-ci-fixed-key-for-reproducible-setups', maxRetries: 0 })
       const res = await client.chat.completions.create({ model: '@openai-dev/gpt-4o', messages: [{ role: 'user', content: 'as code' }] })
       assert.equal(res.choices[0]?.message.content, 'Hello from gpt-4o: as code')
+      const aliased = await client.chat.completions.create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'alias' }] })
+      assert.equal(aliased.choices[0]?.message.content, 'Hello from gpt-4o: alias', 'the alias from the file routes the call')
 
       // A changed secret in the environment, applied to the running server, is an update that takes effect live.
       const changed = await runCli(['apply', file, '--data-dir', dataDir], { TEST_OPENAI_KEY: 'sk-rotated-9876543210' })

@@ -10,6 +10,7 @@ import { openai } from '../../main/providers/openai.ts'
 import type { ProviderSpec } from '../../main/providers/provider.ts'
 import type { RouteProvider, RoutingTable } from '../../main/routing/RoutingTable.ts'
 import { Secret } from '../../main/vault/Secret.ts'
+import { compileAliases } from '../../main/routing/compileAliases.ts'
 
 function provider(slug: string, spec: ProviderSpec, extra: Partial<RouteProvider> = {}): RouteProvider {
   return {
@@ -40,6 +41,10 @@ const table: RoutingTable = {
   ]),
   keysByHash: new Map(),
   workspaces: new Map([['ws_default', { slug: 'default', archived: false }]]),
+  aliases: {
+    byKey: new Map([['k', compileAliases([{ pattern: 'claude-haiku-*', target: '@local/llama3.2' }])]]),
+    byWorkspace: new Map([['ws_default', compileAliases([{ pattern: 'claude-*', target: '@openai/gpt-4o' }, { pattern: 'fast', target: '@openai/*' }])]]),
+  },
 }
 
 const client: Client = { keyId: 'k', workspaceId: 'ws_default', upstreamAuthorization: null }
@@ -65,6 +70,10 @@ const cases: Array<[string, Call, Record<string, string>, Expect]> = [
   ['azure alias', call('@az/fast'), {}, { url: 'https://x.openai.azure.com/openai/deployments/dep-fast/chat/completions?api-version=2024-10-21', model: 'fast', slug: 'az' }],
   ['azure default deployment', call(undefined), { 'x-portkey-provider': '@az' }, { url: 'https://x.openai.azure.com/openai/deployments/dep-fast/chat/completions?api-version=2024-10-21', model: 'fast', slug: 'az' }],
   ['custom host', call('m'), { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': 'http://127.0.0.1:9999/v1/' }, { url: 'http://127.0.0.1:9999/v1/chat/completions', model: 'm', slug: null }],
+  ['a key alias comes before the workspace\'s', call('claude-haiku-4-5'), {}, { url: 'http://127.0.0.1:11434/v1/chat/completions', model: 'llama3.2', slug: 'local' }],
+  ['a workspace alias pattern', call('claude-sonnet-4-5-20250929'), {}, { url: 'https://api.openai.com/v1/chat/completions', model: 'gpt-4o', slug: 'openai' }],
+  ['an alias target ending in /* keeps the name', call('fast'), {}, { url: 'https://api.openai.com/v1/chat/completions', model: 'fast', slug: 'openai' }],
+  ['an explicit provider header wins over aliases', call('claude-sonnet-4-5'), { 'x-portkey-provider': '@local' }, { url: 'http://127.0.0.1:11434/v1/chat/completions', model: 'claude-sonnet-4-5', slug: 'local' }],
   ['unknown slug', call('@nope/gpt-4o'), {}, { error: 'provider_not_found' }],
   ['provider of another workspace', call('@openai-dev/gpt-4o'), {}, { error: 'provider_not_allowed' }],
   ['no model at all', call(undefined), {}, { error: 'model_required' }],
