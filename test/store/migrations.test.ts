@@ -73,3 +73,18 @@ test('the rebuild queries of limit counters use their indexes', () => {
     assert.ok(plan.some((p) => p.detail.includes(index as string)), JSON.stringify(plan))
   }
 })
+
+test('003 model aliases: one scope per row, removed with their workspace or key', () => {
+  const db = openDb(':memory:')
+  migrate(db, 2)
+  db.prepare("INSERT INTO workspaces (id, slug, name, created_at) VALUES ('w', 'w', 'W', 0)").run()
+  db.prepare("INSERT INTO api_keys (id, workspace_id, name, hash, prefix, created_at) VALUES ('k', 'w', 'n', 'h', 'p', 0)").run()
+  migrate(db, 3)
+  const insert = db.prepare('INSERT INTO model_aliases (id, workspace_id, api_key_id, position, pattern, target, created_at) VALUES (?, ?, ?, 0, ?, ?, 0)')
+  insert.run('a1', 'w', null, 'claude-*', '@local/qwen3')
+  insert.run('a2', null, 'k', 'claude-haiku-*', '@local/llama3.2')
+  assert.throws(() => insert.run('a3', 'w', 'k', 'x', '@p/y'), /CHECK/, 'exactly one scope')
+  assert.throws(() => insert.run('a4', null, null, 'x', '@p/y'), /CHECK/)
+  db.prepare("DELETE FROM api_keys WHERE id = 'k'").run()
+  assert.deepEqual(db.prepare('SELECT id FROM model_aliases').all(), [{ id: 'a1' }])
+})
