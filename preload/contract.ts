@@ -53,6 +53,12 @@ export type IntegrationSettings = {
    * the caller then puts its Switchyard key in `x-portkey-api-key`.
    */
   useClientAuthorization?: boolean
+  /** Context the server actually serves, in tokens (Ollama: its num_ctx; default 4,096 for Ollama). */
+  contextWindow?: number
+  /** Per model, overriding `contextWindow`. */
+  contextWindows?: Record<string, number>
+  /** What to do with a request longer than the context: refuse it (default) or send it with a warning. */
+  contextPolicy?: 'refuse' | 'warn'
 }
 
 export type Integration = {

@@ -33,6 +33,9 @@ export const integrationSettings = z
     headers: z.record(z.string(), z.string()).optional(),
     timeoutMs: z.number().int().positive().optional(),
     useClientAuthorization: z.boolean().optional(),
+    contextWindow: z.number().int().positive().optional(),
+    contextWindows: z.record(z.string(), z.number().int().positive()).optional(),
+    contextPolicy: z.enum(['refuse', 'warn']).optional(),
   })
   .strict()
 

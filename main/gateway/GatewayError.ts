@@ -22,6 +22,7 @@ export type GatewayErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'internal_error'
+  | 'context_window_exceeded'
   | 'budget_exceeded'
   | 'price_unknown'
   | 'rate_limited'
@@ -46,6 +47,7 @@ const statusOf: Record<GatewayErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   internal_error: 500,
+  context_window_exceeded: 400,
   // Portkey answers an exhausted budget with 412; clients do not retry it.
   budget_exceeded: 412,
   price_unknown: 412,

@@ -1,6 +1,7 @@
 /**
  * The whole request path, in order. Add a stage here or nowhere.
- *   parse → authenticate → resolveRoute → enforceLimits → translate → callProvider → streamBack → recordUsage
+ *   parse → authenticate → resolveRoute → enforceLimits → translate → checkContextWindow → callProvider
+ *   → streamBack → recordUsage
  * `enforceLimits` reserves the call's estimate and returns a lease; `recordUsage` settles it exactly once.
  * `translate` and `streamBack` convert between the caller's dialect and the upstream's when they differ.
  * Every request leaves exactly one usage row, success or failure.
@@ -20,6 +21,7 @@ import { recordUsage } from './recordUsage.ts'
 import { resolveRoute } from './resolveRoute.ts'
 import { streamBack } from './streamBack.ts'
 import { translate } from './translate.ts'
+import { checkContextWindow } from './checkContextWindow.ts'
 import { countTokensLocally } from './countTokensLocally.ts'
 import type { Abort, Call, Client, GatewayRequest, Route } from './types.ts'
 
@@ -53,6 +55,7 @@ export async function handle(
     ctx.route = resolveRoute(ctx.call, ctx.client, req, table)
     ctx.lease = enforceLimits(ctx.route, ctx.call, ctx.client, req, table, deps.limits)
     const outgoing = translate(ctx.route, ctx.call) // identity when the dialects match
+    const contextWarning = await checkContextWindow(ctx.route, ctx.call, outgoing)
     if (ctx.route.endpoint === 'count_tokens' && ctx.route.translate) {
       recordUsage(await countTokensLocally(outgoing, ctx.call, ctx.route, res, req.startedAt), ctx, deps.usage)
       return
@@ -66,7 +69,7 @@ export async function handle(
       startedAt: req.startedAt,
       extraHeaders: responseHeaders(ctx.call, ctx.route),
     })
-    recordUsage(outcome, ctx, deps.usage)
+    recordUsage(contextWarning && !outcome.error ? { ...outcome, error: contextWarning } : outcome, ctx, deps.usage)
   } catch (err) {
     const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err })
     const latencyMs = Math.round(performance.now() - req.startedAt)

@@ -146,6 +146,8 @@ function catalogRoute(p: RouteProvider, model: string | undefined, call: Call, c
     free: p.spec.category === 'self-hosted',
     timeoutMs: p.timeoutMs,
     injectStreamUsage: injectUsage(p.spec, wire, call),
+    contextWindow: p.settings.contextWindows?.[target.model] ?? p.settings.contextWindow ?? p.spec.defaultContextWindow ?? null,
+    contextPolicy: p.settings.contextPolicy ?? 'refuse',
   }
 }
 

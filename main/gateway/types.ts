@@ -62,6 +62,9 @@ export type Route = {
   price: KnownModel | undefined
   free: boolean
   timeoutMs: number
+  /** The context the upstream serves for this model, when known (self-hosted servers); null: unchecked. */
+  contextWindow?: number | null
+  contextPolicy?: 'refuse' | 'warn'
   /** Ask the upstream for stream usage on the client's behalf, and hide it from the client. */
   injectStreamUsage: boolean
   /** Catalog ids of the provider and its integration (null/absent for a custom host), for limits and usage rows. */

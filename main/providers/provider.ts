@@ -71,6 +71,11 @@ export type ProviderSpec = {
   dropParams?: readonly string[]
   /** Where to send a call; the default is `baseUrl + endpointPath`. */
   target?: (endpoint: Endpoint, model: string | undefined, ctx: ProviderContext) => UpstreamTarget
+  /**
+   * The context a self-hosted server serves when the user has not said otherwise; longer prompts are
+   * refused before sending (some servers truncate silently).
+   */
+  defaultContextWindow?: number
   /** Models that need no discovery call (Azure's deployments). */
   staticModels?: (ctx: ProviderContext) => string[]
   docs: string
