@@ -3,10 +3,15 @@
  * runs), points integration `up` at the bench's mock upstream, creates the bench API key, and reports
  * over IPC. Run as its own process by `bench/run.ts` (optionally with `--cpu-prof`).
  * argv[2]: JSON `{ dataDir, upstreamUrl, key, setupOnly? }`.
- * IPC in:  `{ id, cmd: 'cpu' | 'mem' | 'flush' | 'stop' }`.
+ * IPC in:  `{ id, cmd: 'cpu' | 'mem' | 'flush' | 'stop' | 'alloc-start' | 'alloc-stop', arg? }`.
  * IPC out: `{ type: 'ready', url, pid }`, then `{ id, cpu, rss, mem?, pending?, rows? }` per command.
+ * `mem` runs a full GC first when started with --expose-gc (retained heap, for leak checks).
+ * `alloc-start` / `alloc-stop` (arg: output file) sample every allocation, collected or not, through
+ * the inspector (what drives GC), and write the sampling heap profile.
  * `stop` stops the gateway gracefully (usage flushed, database closed) and exits 0.
  */
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { startSwitchyard } from '../main/startSwitchyard.ts'
 
 type Options = { dataDir: string; upstreamUrl: string; key: string; setupOnly?: boolean }
@@ -37,10 +42,33 @@ async function stop(): Promise<void> {
   process.exit(0)
 }
 
-process.on('message', (m: { id?: number; cmd?: string }) => {
+let inspector: Session | null = null
+async function allocStart(): Promise<void> {
+  inspector = new Session()
+  inspector.connect()
+  await inspector.post('HeapProfiler.enable')
+  await inspector.post('HeapProfiler.startSampling', {
+    samplingInterval: 16_384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  })
+}
+async function allocStop(file: string): Promise<void> {
+  if (!inspector) return
+  const { profile } = await inspector.post('HeapProfiler.stopSampling')
+  writeFileSync(file, JSON.stringify(profile))
+  inspector.disconnect()
+  inspector = null
+}
+
+process.on('message', (m: { id?: number; cmd?: string; arg?: string }) => {
   const base = { id: m.id, cpu: process.cpuUsage(), rss: process.memoryUsage.rss() }
   if (m.cmd === 'cpu') process.send?.(base)
-  else if (m.cmd === 'mem') process.send?.({ ...base, mem: process.memoryUsage() })
+  else if (m.cmd === 'mem') {
+    ;(globalThis as { gc?: () => void }).gc?.()
+    process.send?.({ ...base, rss: process.memoryUsage.rss(), mem: process.memoryUsage() })
+  } else if (m.cmd === 'alloc-start') void allocStart().then(() => process.send?.(base))
+  else if (m.cmd === 'alloc-stop') void allocStop(m.arg ?? 'alloc.heapprofile').then(() => process.send?.(base))
   else if (m.cmd === 'flush') {
     const pending = running.store.usageWriter.pending()
     running.store.usageWriter.flush()

@@ -28,7 +28,7 @@ export type ProfileSummary = {
   byInnermostMain: Array<{ owner: string; ms: number; pct: number; usPerRequest?: number; topSelf: string }>
 }
 
-const root = fileURLToPath(new URL('..', import.meta.url))
+let root = fileURLToPath(new URL('..', import.meta.url))
 
 function where(cf: CallFrame): string {
   let url = cf.url
@@ -55,8 +55,10 @@ function source(cf: CallFrame): string {
 
 export function summarizeProfile(
   file: string,
-  opts: { requests?: number | null; top?: number; window?: { fromUs: number; toUs: number } | null } = {},
+  opts: { requests?: number | null; top?: number; window?: { fromUs: number; toUs: number } | null; root?: string } = {},
 ): ProfileSummary {
+  /** Where main/ lives for the profiled process (a `--ref` snapshot lives elsewhere). */
+  if (opts.root) root = opts.root
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile
   const byId = new Map<number, ProfileNode>()
   const parent = new Map<number, number>()
@@ -225,4 +227,70 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   }
   const s = summarizeProfile(file, { requests: values.requests ? Number(values.requests) : null, top: values.top ? Number(values.top) : 25 })
   process.stdout.write(formatSummary(s) + '\n')
+}
+
+type HeapNode = { callFrame: CallFrame; selfSize: number; id: number; children: HeapNode[] }
+export type AllocationSummary = {
+  file: string
+  totalMB: number
+  requests: number | null
+  top: Array<{ fn: string; where: string; kb: number; pct: number; bytesPerRequest?: number }>
+  byInnermostMain: Array<{ owner: string; kb: number; pct: number; bytesPerRequest?: number }>
+}
+
+/** Summarizes a sampling heap profile (allocations, collected ones included when sampled so). */
+export function summarizeAllocations(file: string, opts: { requests?: number | null; top?: number; root?: string } = {}): AllocationSummary {
+  if (opts.root) root = opts.root
+  const p = JSON.parse(readFileSync(file, 'utf8')) as { head: HeapNode }
+  const byFn = new Map<string, { cf: CallFrame; bytes: number }>()
+  const byOwner = new Map<string, number>()
+  let total = 0
+  const walk = (n: HeapNode, owner: string | null) => {
+    let own = owner
+    const url = n.callFrame.url
+    if (url.startsWith('file://') && !url.includes('/node_modules/')) {
+      const rel = relative(root, fileURLToPath(url))
+      if (rel.startsWith('main/') || rel.startsWith('preload/')) own = `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame)}`
+    }
+    if (n.selfSize > 0) {
+      total += n.selfSize
+      const k = `${n.callFrame.functionName || '(anonymous)'}\u0000${where(n.callFrame)}`
+      const e = byFn.get(k) ?? { cf: n.callFrame, bytes: 0 }
+      e.bytes += n.selfSize
+      byFn.set(k, e)
+      const o = own ?? '(no main/ frame)'
+      byOwner.set(o, (byOwner.get(o) ?? 0) + n.selfSize)
+    }
+    for (const c of n.children) walk(c, own)
+  }
+  walk(p.head, null)
+  const requests = opts.requests ?? null
+  const per = (b: number) => (requests ? Math.round(b / requests) : undefined)
+  const pct = (b: number) => (total > 0 ? Math.round((b / total) * 1000) / 10 : 0)
+  const top = opts.top ?? 20
+  return {
+    file,
+    totalMB: Math.round((total / 2 ** 20) * 10) / 10,
+    requests,
+    top: [...byFn.values()]
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, top)
+      .map((e) => ({ fn: e.cf.functionName || '(anonymous)', where: where(e.cf), kb: Math.round(e.bytes / 1024), pct: pct(e.bytes), bytesPerRequest: per(e.bytes) })),
+    byInnermostMain: [...byOwner.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([owner, b]) => ({ owner, kb: Math.round(b / 1024), pct: pct(b), bytesPerRequest: per(b) })),
+  }
+}
+
+export function formatAllocations(s: AllocationSummary): string {
+  const lines: string[] = []
+  const pr = (x: number | undefined) => (x === undefined ? '' : String(x).padStart(8))
+  lines.push(`allocations ${s.file}`)
+  lines.push(`  ${s.totalMB} MB allocated (sampled estimate)${s.requests ? `, ${s.requests} requests → ${Math.round((s.totalMB * 2 ** 20) / s.requests)} bytes per request` : ''}`)
+  lines.push(`  Top allocating functions                                                           bytes/req`)
+  for (const f of s.top) lines.push(`  ${f.pct.toFixed(1).padStart(5)}%  ${f.fn.slice(0, 34).padEnd(34)} ${f.where.slice(-44).padEnd(44)} ${pr(f.bytesPerRequest)}`)
+  lines.push(`  Charged to the innermost main/ function on the stack                               bytes/req`)
+  for (const o of s.byInnermostMain) lines.push(`  ${o.pct.toFixed(1).padStart(5)}%  ${o.owner.slice(0, 79).padEnd(79)} ${pr(o.bytesPerRequest)}`)
+  return lines.join('\n')
 }

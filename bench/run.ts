@@ -1,12 +1,13 @@
 /**
  * Switchyard performance bench: one command, `npx node bench/run.ts [--rounds 5] [--profile] [--quick]`.
  *
- * Three processes: the mock upstream (`bench/upstream.ts`), the gateway (`bench/gateway.ts`, the real
+ * Four processes: the mock upstream (`bench/upstream.ts`), a bare proxy (`bench/proxy.ts`), the gateway (`bench/gateway.ts`, the real
  * core via `startSwitchyard`) and this one, which is the load generator and the judge. Every figure is
  * measured against direct-to-upstream in the same run, side by side, and the median of the rounds is
  * reported (the machines are shared and noisy: ratios, not lone absolute times).
  *
- *  1. gateway CPU per non-streaming request (process.cpuUsage of the gateway child over N requests)
+ *  1. gateway CPU per non-streaming request (process.cpuUsage of the gateway child over N requests),
+ *     next to the upstream's own and a bare node:http proxy's (`bench/proxy.ts`, the floor for one hop)
  *  2. added p50 latency at concurrency 1
  *  3. throughput at concurrency 16 as a ratio to direct (autocannon)
  *  4. streaming time-to-first-body-byte added
@@ -18,8 +19,8 @@
  * Writes bench/results/latest.json; with --profile also a .cpuprofile of the gateway under load and
  * its summary. Traffic goes to 127.0.0.1 only; every loop is bounded in count and time.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
@@ -28,7 +29,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
-import { formatSummary, summarizeProfile, type ProfileSummary } from './profileSummary.ts'
+import { formatAllocations, formatSummary, summarizeAllocations, summarizeProfile, type AllocationSummary, type ProfileSummary } from './profileSummary.ts'
 
 const { values: argv } = parseArgs({
   options: {
@@ -37,12 +38,12 @@ const { values: argv } = parseArgs({
     quick: { type: 'boolean' },
     'no-bundle': { type: 'boolean' },
     out: { type: 'string' },
+    ref: { type: 'string' },
   },
 })
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const benchDir = join(root, 'bench')
-const resultsDir = join(benchDir, 'results')
+const resultsDir = join(root, 'bench', 'results')
 const node = process.execPath
 const quick = argv.quick === true
 const ROUNDS = Math.max(1, Math.min(15, Number(argv.rounds ?? (quick ? 3 : 5))))
@@ -63,6 +64,25 @@ process.on('exit', () => {
   rmSync(tmp, { recursive: true, force: true })
 })
 process.on('SIGINT', () => process.exit(130))
+
+/**
+ * The code under test: the working tree, or with `--ref REV` a snapshot of that commit's main/,
+ * preload/ and package.json (plus this bench/) in the temp dir, for figures that other people's
+ * unfinished edits cannot move.
+ */
+function snapshot(ref: string): string {
+  const dir = join(tmp, 'src')
+  mkdirSync(dir, { recursive: true })
+  const tar = join(tmp, 'src.tar')
+  execFileSync('git', ['-C', root, 'archive', '--format=tar', '-o', tar, ref, 'main', 'preload', 'package.json'])
+  execFileSync('tar', ['-xf', tar, '-C', dir])
+  cpSync(join(root, 'bench'), join(dir, 'bench'), { recursive: true, filter: (f) => !f.startsWith(resultsDir) })
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'))
+  return dir
+}
+const codeRoot = argv.ref ? snapshot(argv.ref) : root
+const benchDir = join(codeRoot, 'bench')
+const codeLabel = argv.ref ? `${argv.ref} (${execFileSync('git', ['-C', root, 'rev-parse', '--short', argv.ref]).toString().trim()})` : 'working tree'
 
 // ---------------------------------------------------------------------------------------------------
 // small helpers
@@ -91,6 +111,43 @@ function rssKb(pid: number): number {
   }
 }
 
+/** Read and write system calls so far (`/proc/<pid>/io`; writev/sendmsg count as writes). */
+function syscalls(pid: number): { r: number; w: number } {
+  try {
+    const t = readFileSync(`/proc/${pid}/io`, 'utf8')
+    return { r: Number(t.match(/syscr:\s+(\d+)/)?.[1]), w: Number(t.match(/syscw:\s+(\d+)/)?.[1]) }
+  } catch {
+    return { r: Number.NaN, w: Number.NaN }
+  }
+}
+
+/** CPU ms (10 ms ticks) of the main thread and of all other threads (V8 GC/JIT helpers, libuv pool). */
+function threadCpu(pid: number): { main: number; other: number } {
+  const out = { main: 0, other: 0 }
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const ms = (Number(f[11]) + Number(f[12])) * (1000 / 100)
+      if (Number(tid) === pid) out.main += ms
+      else out.other += ms
+    }
+  } catch {
+    return { main: Number.NaN, other: Number.NaN }
+  }
+  return out
+}
+
+/** Newest modification time (ms) of any file under `dir`. */
+function newestSource(dir: string): number {
+  let newest = 0
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue
+    newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs)
+  }
+  return newest
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer()
@@ -107,11 +164,11 @@ function freePort(): Promise<number> {
 // child processes (upstream, gateway) with a tiny IPC request/response
 
 type Cpu = { user: number; system: number }
-type Reply = { id: number; cpu: Cpu; rss: number; pending?: number; rows?: number; mono?: number }
-type Child = { proc: ChildProcess; url: string; pid: number; rpc(cmd: string): Promise<Reply>; output(): string; exited: Promise<number | null> }
+type Reply = { id: number; cpu: Cpu; rss: number; pending?: number; rows?: number; mem?: NodeJS.MemoryUsage }
+type Child = { proc: ChildProcess; url: string; pid: number; rpc(cmd: string, arg?: string): Promise<Reply>; output(): string; exited: Promise<number | null> }
 
 function spawnChild(script: string, arg: string, nodeArgs: string[] = []): Promise<Child> {
-  const proc = spawn(node, [...nodeArgs, join(benchDir, script), arg], { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+  const proc = spawn(node, [...nodeArgs, join(benchDir, script), arg], { cwd: codeRoot, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
   children.add(proc)
   let out = ''
   const keep = (c: Buffer) => {
@@ -133,12 +190,12 @@ function spawnChild(script: string, arg: string, nodeArgs: string[] = []): Promi
           pid: m.pid as number,
           output: () => out,
           exited,
-          rpc: (cmd) =>
+          rpc: (cmd, arg) =>
             new Promise((res, rej) => {
               const id = nextId++
               const t = setTimeout(() => (pending.delete(id), rej(new Error(`${script}: no answer to '${cmd}'`))), 10_000)
               pending.set(id, (r) => (clearTimeout(t), res(r)))
-              proc.send({ id, cmd })
+              proc.send({ id, cmd, arg })
             }),
         })
       } else if (m.id !== undefined) {
@@ -170,7 +227,7 @@ const cpuMs = (a: Cpu, b: Cpu) => (b.user - a.user + (b.system - a.system)) / 10
 // ---------------------------------------------------------------------------------------------------
 // clients: one keep-alive connection, sequential requests (concurrency 1)
 
-type Target = { name: 'direct' | 'gateway'; origin: string; auth: string; model: string; agent: http.Agent }
+type Target = { name: 'direct' | 'proxy' | 'gateway'; origin: string; auth: string; model: string; agent: http.Agent }
 
 function makeTarget(name: Target['name'], origin: string, auth: string, model: string): Target {
   return { name, origin, auth, model, agent: new http.Agent({ keepAlive: true, maxSockets: 1, keepAliveMsecs: 30_000 }) }
@@ -264,7 +321,7 @@ async function startupToFirstAnswer(args: string[], env: Record<string, string> 
   const port = await freePort()
   const full = args.map((a) => a.replace('$PORT', String(port)))
   const t0 = performance.now()
-  const proc = spawn(node, full, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  const proc = spawn(node, full, { cwd: codeRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   children.add(proc)
   const exited = new Promise<number | null>((r) => proc.once('exit', (c) => (children.delete(proc), r(c))))
   let out = ''
@@ -315,11 +372,11 @@ async function buildProjectedBundle(): Promise<string | null> {
     const { build } = await import('esbuild')
     const dir = join(tmp, 'bundle')
     mkdirSync(join(dir, 'dist'), { recursive: true })
-    cpSync(join(root, 'package.json'), join(dir, 'package.json')) // version.ts reads ../package.json
+    cpSync(join(codeRoot, 'package.json'), join(dir, 'package.json')) // version.ts reads ../package.json
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'))
     const outfile = join(dir, 'dist', 'cli.mjs')
     await build({
-      entryPoints: [join(root, 'main', 'cli.ts')],
+      entryPoints: [join(codeRoot, 'main', 'cli.ts')],
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -339,60 +396,72 @@ async function buildProjectedBundle(): Promise<string | null> {
 // ---------------------------------------------------------------------------------------------------
 // the run
 
+type PerTarget = {
+  c1p50: number
+  c1p99: number
+  c16rps: number
+  ttfbP50: number
+  /** CPU of the process the target names (upstream for direct), per request. */
+  cpuPerReqC1: number
+  cpuPerReqC16: number
+  cpuPerStream: number
+  /** The upstream's CPU per request while this target was driven. */
+  upCpuPerReqC16: number
+  /** System calls of the target's own process per request at c16 (upstream for direct). */
+  readsPerReq: number
+  writesPerReq: number
+  /** Share of the process's CPU spent in the kernel at c16. */
+  sysShareC16: number
+  /** CPU per request at c16 on the main thread and on the other threads (GC/JIT helpers), ms. */
+  mainThreadC16: number
+  otherThreadsC16: number
+  c16errors: number
+}
 type RoundResult = {
-  direct: { c1p50: number; c1p99: number; c16rps: number; ttfbP50: number; upCpuPerReqC1: number; upCpuPerReqC16: number }
-  gateway: { c1p50: number; c1p99: number; c16rps: number; ttfbP50: number; cpuPerReqC1: number; cpuPerReqC16: number; cpuPerStream: number; upCpuPerReqC16: number; c16errors: number }
+  direct: PerTarget
+  proxy: PerTarget
+  gateway: PerTarget
   addedP50: number
   throughputRatio: number
   addedTtfb: number
   idleRssKb: number
 }
 
-async function measureRound(direct: Target, gateway: Target, gw: Child, up: Child, r: number): Promise<RoundResult> {
-  const order: Target[] = r % 2 === 0 ? [direct, gateway] : [gateway, direct]
-  const snap = async () => ({ g: (await gw.rpc('cpu')).cpu, u: (await up.rpc('cpu')).cpu })
-  const res = { direct: {} as RoundResult['direct'], gateway: {} as RoundResult['gateway'] }
+async function measureRound(targets: Target[], procs: Record<Target['name'], Child>, up: Child, gw: Child, r: number): Promise<RoundResult> {
+  // Rotate the order every round so drift (thermal, neighbours) does not always favour one target.
+  const order = targets.map((_, i) => targets[(i + r) % targets.length] as Target)
+  const snap = async (t: Target) => ({ own: (await procs[t.name].rpc('cpu')).cpu, up: (await up.rpc('cpu')).cpu, io: syscalls(procs[t.name].pid), th: threadCpu(procs[t.name].pid) })
+  const res = Object.fromEntries(targets.map((t) => [t.name, {} as PerTarget])) as Record<Target['name'], PerTarget>
 
-  // concurrency 1, non-streaming
   for (const t of order) {
-    const a = await snap()
+    const a = await snap(t)
     const s = await sequential(t, false, C1_REQUESTS, C1_WARMUP)
-    const b = await snap()
-    if (t.name === 'gateway') {
-      res.gateway.c1p50 = median(s.total)
-      res.gateway.c1p99 = quantile(s.total, 0.99)
-      res.gateway.cpuPerReqC1 = cpuMs(a.g, b.g) / s.requests
-    } else {
-      res.direct.c1p50 = median(s.total)
-      res.direct.c1p99 = quantile(s.total, 0.99)
-      res.direct.upCpuPerReqC1 = cpuMs(a.u, b.u) / s.requests
-    }
+    const b = await snap(t)
+    res[t.name].c1p50 = median(s.total)
+    res[t.name].c1p99 = quantile(s.total, 0.99)
+    res[t.name].cpuPerReqC1 = cpuMs(a.own, b.own) / s.requests
   }
-  // concurrency 16, non-streaming, max throughput
   for (const t of order) {
-    const a = await snap()
+    const a = await snap(t)
     const s = await blast(t, { seconds: C16_SECONDS, connections: 16 })
-    const b = await snap()
+    const b = await snap(t)
     if (s.ok === 0) throw new Error(`${t.name}: no successful response at concurrency 16 (${s.non2xx} non-2xx, ${s.errors} errors)`)
-    if (t.name === 'gateway') {
-      res.gateway.c16rps = s.rps
-      res.gateway.cpuPerReqC16 = cpuMs(a.g, b.g) / s.completed
-      res.gateway.upCpuPerReqC16 = cpuMs(a.u, b.u) / s.completed
-      res.gateway.c16errors = s.non2xx + s.errors + s.timeouts
-    } else {
-      res.direct.c16rps = s.rps
-      res.direct.upCpuPerReqC16 = cpuMs(a.u, b.u) / s.completed
-    }
+    res[t.name].c16rps = s.rps
+    res[t.name].cpuPerReqC16 = cpuMs(a.own, b.own) / s.completed
+    res[t.name].upCpuPerReqC16 = cpuMs(a.up, b.up) / s.completed
+    res[t.name].readsPerReq = (b.io.r - a.io.r) / s.completed
+    res[t.name].writesPerReq = (b.io.w - a.io.w) / s.completed
+    res[t.name].sysShareC16 = (b.own.system - a.own.system) / (cpuMs(a.own, b.own) * 1000)
+    res[t.name].mainThreadC16 = (b.th.main - a.th.main) / s.completed
+    res[t.name].otherThreadsC16 = (b.th.other - a.th.other) / s.completed
+    res[t.name].c16errors = s.non2xx + s.errors + s.timeouts
   }
-  // streaming, time to first body byte, concurrency 1
   for (const t of order) {
-    const a = await snap()
+    const a = await snap(t)
     const s = await sequential(t, true, STREAM_REQUESTS, 20)
-    const b = await snap()
-    if (t.name === 'gateway') {
-      res.gateway.ttfbP50 = median(s.ttfb)
-      res.gateway.cpuPerStream = cpuMs(a.g, b.g) / s.requests
-    } else res.direct.ttfbP50 = median(s.ttfb)
+    const b = await snap(t)
+    res[t.name].ttfbP50 = median(s.ttfb)
+    res[t.name].cpuPerStream = cpuMs(a.own, b.own) / s.requests
   }
   await sleep(1000)
   const idleRssKb = rssKb(gw.pid)
@@ -403,6 +472,47 @@ async function measureRound(direct: Target, gateway: Target, gw: Child, up: Chil
     addedTtfb: res.gateway.ttfbP50 - res.direct.ttfbP50,
     idleRssKb,
   }
+}
+
+/** Starts a server process from `args`, warms it like the main gateway, and reads its idle RSS. */
+async function warmRss(args: string[], port: number): Promise<number> {
+  const proc = spawn(node, args.map((a) => a.replace('$PORT', String(port))), { cwd: codeRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.add(proc)
+  const exited = new Promise<number | null>((r) => proc.once('exit', (c) => (children.delete(proc), r(c))))
+  let out = ''
+  proc.stdout?.on('data', (c: Buffer) => (out += c.toString()))
+  proc.stderr?.on('data', (c: Buffer) => (out += c.toString()))
+  try {
+    const deadline = performance.now() + 10_000
+    while ((await tryRequest(port)) !== 200) {
+      if (performance.now() > deadline || proc.exitCode !== null) throw new Error(`server did not answer:\n${out}`)
+      await sleep(10)
+    }
+    const t = makeTarget('gateway', `http://127.0.0.1:${port}`, BENCH_KEY, '@up/gpt-4o')
+    await sequential(t, false, 300, 0)
+    await blast(t, { seconds: 1, connections: 16 })
+    await sequential(t, true, 100, 0)
+    t.agent.destroy()
+    await sleep(1000)
+    return rssKb(proc.pid as number)
+  } finally {
+    if (proc.exitCode === null) proc.kill('SIGTERM')
+    await Promise.race([exited, sleep(10_000)])
+    if (proc.exitCode === null) proc.kill('SIGKILL')
+  }
+}
+
+/** RSS of a process that only runs `code` (which prints a line when it is ready), read 300 ms later. */
+async function idleNodeRss(code = "process.stdout.write('up\\n'); setTimeout(() => {}, 10000)"): Promise<number> {
+  const proc = spawn(node, ['--input-type=module', '-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+  children.add(proc)
+  await new Promise<void>((r) => proc.stdout?.once('data', () => r()))
+  await sleep(300)
+  const kb = rssKb(proc.pid as number)
+  proc.kill('SIGKILL')
+  await new Promise((r) => proc.once('exit', r))
+  children.delete(proc)
+  return kb
 }
 
 async function lossCheck(upstreamUrl: string, gwRps: number) {
@@ -423,7 +533,45 @@ async function lossCheck(upstreamUrl: string, gwRps: number) {
   return { requestsSent: s.sent + 20, responsesReceived: responses, ok2xx: s.ok + 20, rows, rows200: ok, lost: responses - rows, exitCode: code, seconds: s.duration, rps: s.rps }
 }
 
-async function profileRun(upstreamUrl: string): Promise<{ file: string; requests: number; summary: ProfileSummary } | null> {
+type ProfileResult = {
+  file: string
+  /** Gateway alone on CPU 0, load generator and upstream on CPU 1. */
+  pinned: boolean
+  alloc: AllocationSummary | null
+  c16: { requests: number; cpuPerReq: number; summary: ProfileSummary }
+  c1: { requests: number; cpuPerReq: number; summary: ProfileSummary }
+  proxy: { requests: number; cpuPerReq: number; summary: ProfileSummary } | null
+  startup: { ms: number; summary: ProfileSummary } | null
+}
+
+/**
+ * Pins threads of `pid` to `cpus` (taskset). The profiler samples wall-clock time, so on 2 shared
+ * cores a gateway preempted inside writev (its receiver woken on the same core) shows writev far
+ * above its CPU cost; with the gateway alone on one core and the load on the other, samples ≈ CPU.
+ */
+function pin(pid: number, cpus: string): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-pc', cpus, String(pid)], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function profileRun(upstreamUrl: string, upPid: number): Promise<ProfileResult | null> {
+  const allCpus = `0-${os.cpus().length - 1}`
+  const pinning = os.cpus().length >= 2 && pin(process.pid, '1') && pin(upPid, '1')
+  try {
+    return await profileRunPinned(upstreamUrl, pinning)
+  } finally {
+    if (pinning) {
+      pin(process.pid, allCpus)
+      pin(upPid, allCpus)
+    }
+  }
+}
+
+async function profileRunPinned(upstreamUrl: string, pinning: boolean): Promise<ProfileResult | null> {
   const profDir = join(resultsDir, 'profile')
   rmSync(profDir, { recursive: true, force: true })
   mkdirSync(profDir, { recursive: true })
@@ -434,185 +582,325 @@ async function profileRun(upstreamUrl: string): Promise<{ file: string; requests
     '--cpu-prof-interval',
     '200',
   ])
+  if (pinning) pin(gw.pid, '0')
   const target = makeTarget('gateway', gw.url, BENCH_KEY, '@up/gpt-4o')
-  await blast(target, { seconds: 1, connections: 16 }) // warm-up, outside the window
-  const from = await gw.rpc('cpu')
-  const fromMono = Number(process.hrtime.bigint() / 1000n)
-  const s = await blast(target, { seconds: PROFILE_SECONDS, connections: 16 })
-  const toMono = Number(process.hrtime.bigint() / 1000n)
-  const to = await gw.rpc('cpu')
+  await blast(target, { seconds: 1, connections: 16 }) // warm-up, outside the windows
+  await sequential(target, false, 200, 0)
+  // CLOCK_MONOTONIC is shared by processes on Linux, and V8's profile clock is in µs on it.
+  const mono = () => Number(process.hrtime.bigint() / 1000n)
+  const a = await gw.rpc('cpu')
+  const c16From = mono()
+  const s16 = await blast(target, { seconds: PROFILE_SECONDS, connections: 16 })
+  const c16To = mono()
+  const b = await gw.rpc('cpu')
+  const c1From = mono()
+  const s1 = await sequential(target, false, 4000, 0)
+  const c1To = mono()
+  const c = await gw.rpc('cpu')
+  // What drives GC: every allocation (collected ones included) at c16, by allocating function.
+  const allocFile = join(profDir, 'alloc-c16.heapprofile')
+  await gw.rpc('alloc-start')
+  const sa = await blast(target, { seconds: 3, connections: 16 })
+  await gw.rpc('alloc-stop', allocFile)
+  const alloc = existsSync(allocFile) ? summarizeAllocations(allocFile, { root: codeRoot, requests: sa.completed, top: 20 }) : null
   target.agent.destroy()
   await stopChild(gw, 'ipc')
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))
   if (!file) return null
   const full = join(profDir, file)
-  // CLOCK_MONOTONIC is shared by processes on Linux, and V8's profile clock is in µs on it.
-  const summary = summarizeProfile(full, { requests: s.completed, top: 30, window: { fromUs: fromMono, toUs: toMono } })
-  progress(`profile: ${s.completed} requests, gateway CPU ${(cpuMs(from.cpu, to.cpu) / s.completed).toFixed(3)} ms/req under the profiler`)
-  return { file: full, requests: s.completed, summary }
+
+  // The floor under the same profiler: where a bare node:http proxy spends its time.
+  let proxyResult: ProfileResult['proxy'] = null
+  {
+    const dir = join(profDir, 'proxy')
+    mkdirSync(dir, { recursive: true })
+    const px = await spawnChild('proxy.ts', JSON.stringify({ upstreamUrl, upstreamKey: UPSTREAM_KEY }), ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '200'])
+    if (pinning) pin(px.pid, '0')
+    const t = makeTarget('proxy', px.url, UPSTREAM_KEY, 'gpt-4o')
+    await blast(t, { seconds: 1, connections: 16 })
+    const a = await px.rpc('cpu')
+    const from = mono()
+    const sp = await blast(t, { seconds: 4, connections: 16 })
+    const to = mono()
+    const b = await px.rpc('cpu')
+    t.agent.destroy()
+    await stopChild(px, 'ipc')
+    const f = readdirSync(dir).find((x) => x.endsWith('.cpuprofile'))
+    if (f) proxyResult = { requests: sp.completed, cpuPerReq: cpuMs(a.cpu, b.cpu) / sp.completed, summary: summarizeProfile(join(dir, f), { root: codeRoot, requests: sp.completed, top: 12, window: { fromUs: from, toUs: to } }) }
+  }
+
+  // Startup of the headless entry (type-stripped TS, so names and files stay readable).
+  let startupResult: ProfileResult['startup'] = null
+  {
+    const dir = join(profDir, 'startup')
+    mkdirSync(dir, { recursive: true })
+    const cliDir = join(tmp, 'cli')
+    if (existsSync(cliDir)) {
+      const s0 = await startupToFirstAnswer(['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '100', join(codeRoot, 'main', 'cli.ts'), 'serve', '--port', '$PORT', '--data-dir', cliDir, '--insecure-key-file'])
+      const f = readdirSync(dir).find((x) => x.endsWith('.cpuprofile'))
+      if (f) startupResult = { ms: s0.ms, summary: summarizeProfile(join(dir, f), { root: codeRoot, top: 20 }) }
+    }
+  }
+
+  return {
+    alloc,
+    pinned: pinning,
+    proxy: proxyResult,
+    startup: startupResult,
+    file: full,
+    c16: { requests: s16.completed, cpuPerReq: cpuMs(a.cpu, b.cpu) / s16.completed, summary: summarizeProfile(full, { root: codeRoot, requests: s16.completed, top: 30, window: { fromUs: c16From, toUs: c16To } }) },
+    c1: { requests: s1.requests, cpuPerReq: cpuMs(b.cpu, c.cpu) / s1.requests, summary: summarizeProfile(full, { root: codeRoot, requests: s1.requests, top: 20, window: { fromUs: c1From, toUs: c1To } }) },
+  }
 }
 
 async function main(): Promise<void> {
   const started = performance.now()
   const load = os.loadavg()
-  process.stderr.write(`Switchyard bench: ${ROUNDS} rounds, Node ${process.version}, ${os.cpus().length} CPUs, load ${load.map((x) => x.toFixed(2)).join(' ')}\n`)
+  process.stderr.write(`Switchyard bench (${codeLabel}): ${ROUNDS} rounds, Node ${process.version}, ${os.cpus().length} CPUs, load ${load.map((x) => x.toFixed(2)).join(' ')}\n`)
   mkdirSync(resultsDir, { recursive: true })
 
   const up = await spawnChild('upstream.ts', '{}')
-  const gwDir = join(tmp, 'gw')
+  const proxy = await spawnChild('proxy.ts', JSON.stringify({ upstreamUrl: up.url, upstreamKey: UPSTREAM_KEY }))
   const t0 = performance.now()
-  const gw = await spawnChild('gateway.ts', JSON.stringify({ dataDir: gwDir, upstreamUrl: up.url, key: BENCH_KEY }))
+  const gw = await spawnChild('gateway.ts', JSON.stringify({ dataDir: join(tmp, 'gw'), upstreamUrl: up.url, key: BENCH_KEY }), ['--expose-gc'])
   const gwStartMs = performance.now() - t0
   await sleep(500)
   const rssAfterStartKb = rssKb(gw.pid)
 
   const direct = makeTarget('direct', up.url, UPSTREAM_KEY, 'gpt-4o')
+  const viaProxy = makeTarget('proxy', proxy.url, UPSTREAM_KEY, 'gpt-4o')
   const gateway = makeTarget('gateway', gw.url, BENCH_KEY, '@up/gpt-4o')
+  const targets = [direct, viaProxy, gateway]
+  const procs: Record<Target['name'], Child> = { direct: up, proxy, gateway: gw }
 
-  // Sanity: same answer both ways.
-  for (const t of [direct, gateway]) {
+  for (const t of targets) {
     const r = await once(t, bodyFor(t, false))
     if (r.status !== 200) throw new Error(`${t.name} answered HTTP ${r.status}\n${gw.output()}`)
   }
   progress('warm-up')
-  for (const t of [direct, gateway]) {
+  for (const t of targets) {
     await sequential(t, false, 300, 0)
     await blast(t, { seconds: 1, connections: 16 })
     await sequential(t, true, 100, 0)
   }
   await sleep(1000)
   const rssAfterWarmupKb = rssKb(gw.pid)
+  const memAfterWarmup = await gw.rpc('mem') // full GC: shrinks the young generation, so warm up again
+  const servedAtStart = (await gw.rpc('flush')).rows ?? Number.NaN
+  for (const t of targets) {
+    await blast(t, { seconds: 1, connections: 16 })
+    await sequential(t, false, 300, 0)
+  }
 
   const rounds: RoundResult[] = []
   for (let r = 0; r < ROUNDS; r++) {
     progress(`round ${r + 1}/${ROUNDS}`)
-    rounds.push(await measureRound(direct, gateway, gw, up, r))
+    rounds.push(await measureRound(targets, procs, up, gw, r))
   }
+  // Retained heap after all rounds (full GC), against the same after warm-up: what stays per request.
+  const heapEnd = await gw.rpc('mem')
+  const servedEnd = (await gw.rpc('flush')).rows ?? Number.NaN
   const flushed = await gw.rpc('flush')
-  direct.agent.destroy()
-  gateway.agent.destroy()
+  for (const t of targets) t.agent.destroy()
   await stopChild(gw, 'ipc')
+  await stopChild(proxy, 'ipc')
 
-  // 5. startup
+  // 5. startup (and 6. RSS of the real entry points)
   progress('startup')
-  const cliDir = join(tmp, 'cli')
-  const setup = spawn(node, [join(benchDir, 'gateway.ts'), JSON.stringify({ dataDir: cliDir, upstreamUrl: up.url, key: BENCH_KEY, setupOnly: true })], { cwd: root, stdio: 'ignore' })
-  await new Promise((r) => setup.once('exit', r))
-  const serveArgs = ['serve', '--port', '$PORT', '--data-dir', cliDir, '--insecure-key-file']
+  // Each entry point prepares its own data dir with its own `apply` (a stale build may have an older schema).
+  const setupFile = join(tmp, 'setup.json')
+  writeFileSync(setupFile, JSON.stringify({
+    version: 1,
+    integrations: [{ slug: 'up', kind: 'openai', apiKey: '${BENCH_UPSTREAM_KEY}', settings: { baseUrl: `${up.url}/v1` } }],
+    apiKeys: [{ name: 'bench', key: BENCH_KEY }],
+  }))
+  const prepare = async (entry: string, dataDir: string): Promise<string[]> => {
+    const p = spawn(node, [entry, 'apply', setupFile, '--data-dir', dataDir, '--insecure-key-file'], { cwd: codeRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCH_UPSTREAM_KEY: UPSTREAM_KEY } })
+    let out = ''
+    p.stdout?.on('data', (c: Buffer) => (out += c.toString()))
+    p.stderr?.on('data', (c: Buffer) => (out += c.toString()))
+    const code = await new Promise((r) => p.once('exit', r))
+    if (code !== 0) throw new Error(`${entry} apply failed (${code}):\n${out}`)
+    return ['serve', '--port', '$PORT', '--data-dir', dataDir, '--insecure-key-file']
+  }
+  const cliTs = join(codeRoot, 'main', 'cli.ts')
+  const serveArgs = await prepare(cliTs, join(tmp, 'cli'))
   const distCli = ['dist/cli.js', 'dist/cli.mjs'].map((f) => join(root, f)).find((f) => existsSync(f)) ?? null
-  const bundle = argv['no-bundle'] ? null : await buildProjectedBundle()
+  const distStale = distCli && !argv.ref ? newestSource(join(root, 'main')) > statSync(distCli).mtimeMs : false
+  const bundle = distCli || argv['no-bundle'] ? null : await buildProjectedBundle()
   const cacheDir = join(tmp, 'compile-cache')
-  const variants: Array<{ name: string; run: () => Promise<StartupSample> }> = [
-    { name: "node -e ''", run: bareNode },
-    { name: 'main/cli.ts serve', run: () => startupToFirstAnswer([join(root, 'main', 'cli.ts'), ...serveArgs]) },
-    { name: 'main/cli.ts serve + NODE_COMPILE_CACHE', run: () => startupToFirstAnswer([join(root, 'main', 'cli.ts'), ...serveArgs], { NODE_COMPILE_CACHE: cacheDir }) },
+  const BARE = "node -e ''"
+  const CLI = 'main/cli.ts serve'
+  const DIST = distCli ? `${distCli.slice(root.length)} serve` : null
+  const variants: Array<{ name: string; args?: string[]; run: () => Promise<StartupSample> }> = [
+    { name: BARE, run: bareNode },
+    { name: CLI, args: [cliTs, ...serveArgs], run: () => startupToFirstAnswer([cliTs, ...serveArgs]) },
+    { name: 'main/cli.ts serve, NODE_COMPILE_CACHE', run: () => startupToFirstAnswer([cliTs, ...serveArgs], { NODE_COMPILE_CACHE: cacheDir }) },
   ]
-  if (distCli) variants.push({ name: `${distCli.slice(root.length)} serve`, run: () => startupToFirstAnswer([distCli, ...serveArgs]) })
-  if (bundle) variants.push({ name: 'esbuild bundle of cli.ts (projection)', run: () => startupToFirstAnswer([bundle, ...serveArgs]) })
+  if (distCli && DIST) {
+    const distArgs = await prepare(distCli, join(tmp, 'dist'))
+    variants.push({ name: DIST, args: [distCli, ...distArgs], run: () => startupToFirstAnswer([distCli, ...distArgs]) })
+  }
+  if (bundle) {
+    const bundleArgs = await prepare(bundle, join(tmp, 'bundle-data'))
+    variants.push({ name: 'bench-built bundle (projection)', args: [bundle, ...bundleArgs], run: () => startupToFirstAnswer([bundle, ...bundleArgs]) })
+  }
   for (const v of variants) await v.run() // warm the disk cache and the compile cache; not counted
   const startup: Record<string, StartupSample[]> = Object.fromEntries(variants.map((v) => [v.name, [] as StartupSample[]]))
-  for (let r = 0; r < Math.max(ROUNDS, 5); r++) for (const v of variants) startup[v.name]?.push(await v.run())
+  const startupRuns = Math.max(ROUNDS, 5)
+  for (let r = 0; r < startupRuns; r++) for (const v of variants) startup[v.name]?.push(await v.run())
+  const bareIdleRssKb = await idleNodeRss()
+  // The floor of this stack: node:http server + better-sqlite3 with a WAL database, one request served.
+  const floorRssKb = await idleNodeRss(
+    `import http from 'node:http'; import D from 'better-sqlite3'; const db = new D(${JSON.stringify(join(tmp, 'floor.db'))}); db.pragma('journal_mode = WAL');` +
+      ` const s = http.createServer((q, r) => r.end('x')).listen(0, '127.0.0.1', () => http.get('http://127.0.0.1:' + s.address().port + '/', (r) => { r.resume(); r.on('end', () => process.stdout.write('up\\n')) }))`,
+  )
+  const warm: Record<string, number> = {}
+  for (const v of variants) if (v.args) warm[v.name] = await warmRss(v.args, await freePort())
 
   // 7. usage rows at the peak rate
-  progress('usage rows under peak load + graceful stop')
-  const medGwRps = median(rounds.map((r) => r.gateway.c16rps))
-  const loss = await lossCheck(up.url, medGwRps)
+  progress('usage rows under peak load + SIGTERM')
+  const loss = await lossCheck(up.url, median(rounds.map((r) => r.gateway.c16rps)))
 
-  let profile: Awaited<ReturnType<typeof profileRun>> = null
+  let profile: ProfileResult | null = null
   if (argv.profile) {
-    progress('profiling the gateway under load')
-    profile = await profileRun(up.url)
+    progress('profiling the gateway under load (c16, then c1)')
+    profile = await profileRun(up.url, up.pid)
   }
   await stopChild(up, 'ipc')
 
   // -------------------------------------------------------------------------------------------------
   // report
   const med = (f: (r: RoundResult) => number) => median(rounds.map(f))
-  const spread = (f: (r: RoundResult) => number) => {
-    const xs = rounds.map(f)
-    return [Math.min(...xs), Math.max(...xs)]
-  }
+  const spread = (xs: number[]) => [Math.min(...xs), Math.max(...xs)]
+  const rSpread = (f: (r: RoundResult) => number) => spread(rounds.map(f))
   const sMed = (name: string, f: (s: StartupSample) => number = (s) => s.ms) => median((startup[name] ?? []).map(f))
-  const cliName = 'main/cli.ts serve'
-  const distName = distCli ? `${distCli.slice(root.length)} serve` : null
 
-  type Row = { id: string; metric: string; value: number; unit: string; target: string; ok: boolean | null; ratio: string; range?: number[]; note?: string }
+  type Row = { id: string; metric: string; value: number; unit: string; target: string; ok: boolean | null; detail: string; range?: number[] }
   const rows: Row[] = []
   const add = (row: Row) => rows.push(row)
-  const upC16 = med((r) => r.direct.upCpuPerReqC16)
+  const upC16 = med((r) => r.direct.cpuPerReqC16)
   const gwC16 = med((r) => r.gateway.cpuPerReqC16)
   const gwC1 = med((r) => r.gateway.cpuPerReqC1)
-  add({ id: '1', metric: 'gateway CPU / request, c16 (saturated)', value: gwC16, unit: 'ms', target: '≤ 0.1 ms', ok: gwC16 <= 0.1, ratio: `${(gwC16 / 0.1).toFixed(1)}× target, ${(gwC16 / upC16).toFixed(1)}× upstream`, range: spread((r) => r.gateway.cpuPerReqC16) })
-  add({ id: '1', metric: 'gateway CPU / request, c1 (sequential)', value: gwC1, unit: 'ms', target: '≤ 0.1 ms', ok: gwC1 <= 0.1, ratio: `${(gwC1 / 0.1).toFixed(1)}× target`, range: spread((r) => r.gateway.cpuPerReqC1) })
-  add({ id: '1', metric: "upstream's own CPU / request, c16 (direct)", value: upC16, unit: 'ms', target: '(reference)', ok: null, ratio: '', range: spread((r) => r.direct.upCpuPerReqC16) })
-  add({ id: '1', metric: "upstream's own CPU / request, c1 (direct)", value: med((r) => r.direct.upCpuPerReqC1), unit: 'ms', target: '(reference)', ok: null, ratio: '' })
+  const pxC16 = med((r) => r.proxy.cpuPerReqC16)
+  const x = (a: number, b: number) => `${(a / b).toFixed(1)}×`
+  add({ id: '1', metric: 'gateway CPU / request, c16 (saturated)', value: gwC16, unit: 'ms', target: '≤ 0.1 ms', ok: gwC16 <= 0.1, detail: `${x(gwC16, 0.1)} target; ${x(gwC16, upC16)} upstream, ${x(gwC16, pxC16)} bare proxy`, range: rSpread((r) => r.gateway.cpuPerReqC16) })
+  add({ id: '1', metric: 'gateway CPU / request, c1 (sequential)', value: gwC1, unit: 'ms', target: '≤ 0.1 ms', ok: gwC1 <= 0.1, detail: `${x(gwC1, 0.1)} target; bare proxy ${med((r) => r.proxy.cpuPerReqC1).toFixed(3)} ms`, range: rSpread((r) => r.gateway.cpuPerReqC1) })
+  add({ id: '1', metric: "  upstream's own CPU / request, c16 | c1", value: upC16, unit: 'ms', target: '(reference)', ok: null, detail: `c1: ${med((r) => r.direct.cpuPerReqC1).toFixed(3)} ms`, range: rSpread((r) => r.direct.cpuPerReqC16) })
+  add({ id: '1', metric: '  bare node:http proxy CPU / request, c16', value: pxC16, unit: 'ms', target: '(reference)', ok: null, detail: 'floor for one more Node HTTP hop', range: rSpread((r) => r.proxy.cpuPerReqC16) })
+  add({ id: '1', metric: '  kernel share of CPU at c16: gateway | proxy | upstream', value: med((r) => r.gateway.sysShareC16), unit: '', target: '(info)', ok: null, detail: `gateway ${(med((r) => r.gateway.sysShareC16) * 100).toFixed(0)}% | proxy ${(med((r) => r.proxy.sysShareC16) * 100).toFixed(0)}% | upstream ${(med((r) => r.direct.sysShareC16) * 100).toFixed(0)}%` })
+  add({ id: '1', metric: '  c16 CPU/request: main thread | other threads (GC, JIT)', value: med((r) => r.gateway.mainThreadC16), unit: 'ms', target: '(info)', ok: null, detail: `gateway ${med((r) => r.gateway.mainThreadC16).toFixed(3)} | ${med((r) => r.gateway.otherThreadsC16).toFixed(3)} ms; bare proxy ${med((r) => r.proxy.mainThreadC16).toFixed(3)} | ${med((r) => r.proxy.otherThreadsC16).toFixed(3)} ms` })
+  add({ id: '1', metric: '  syscalls / request c16: gateway | proxy | upstream', value: med((r) => r.gateway.readsPerReq + r.gateway.writesPerReq), unit: '', target: '(info)', ok: null, detail: ['gateway', 'proxy', 'direct'].map((n) => { const k = n as Target['name']; return `${n === 'direct' ? 'upstream' : n} r ${med((r) => r[k].readsPerReq).toFixed(2)} w ${med((r) => r[k].writesPerReq).toFixed(2)}` }).join(' | ') })
   const added = med((r) => r.addedP50)
-  add({ id: '2', metric: 'added p50 latency, c1', value: added, unit: 'ms', target: '≤ 0.1 ms', ok: added <= 0.1, ratio: `gw ${med((r) => r.gateway.c1p50).toFixed(3)} vs direct ${med((r) => r.direct.c1p50).toFixed(3)} ms`, range: spread((r) => r.addedP50) })
-  add({ id: '2', metric: 'added p99 latency, c1 (info)', value: med((r) => r.gateway.c1p99 - r.direct.c1p99), unit: 'ms', target: '', ok: null, ratio: '' })
+  add({ id: '2', metric: 'added p50 latency, c1', value: added, unit: 'ms', target: '≤ 0.1 ms', ok: added <= 0.1, detail: `gw ${med((r) => r.gateway.c1p50).toFixed(3)} vs direct ${med((r) => r.direct.c1p50).toFixed(3)} ms; bare proxy adds ${med((r) => r.proxy.c1p50 - r.direct.c1p50).toFixed(3)}`, range: rSpread((r) => r.addedP50) })
+  add({ id: '2', metric: '  added p99 latency, c1', value: med((r) => r.gateway.c1p99 - r.direct.c1p99), unit: 'ms', target: '(info)', ok: null, detail: `bare proxy adds ${med((r) => r.proxy.c1p99 - r.direct.c1p99).toFixed(3)}` })
   const tr = med((r) => r.throughputRatio)
-  add({ id: '3', metric: 'throughput c16, gateway / direct', value: tr, unit: '×', target: '≥ 0.35×', ok: tr >= 0.35, ratio: `gw ${Math.round(med((r) => r.gateway.c16rps))} vs direct ${Math.round(med((r) => r.direct.c16rps))} req/s`, range: spread((r) => r.throughputRatio) })
+  add({ id: '3', metric: 'throughput c16, gateway / direct', value: tr, unit: '×', target: '≥ 0.35×', ok: tr >= 0.35, detail: `gw ${Math.round(med((r) => r.gateway.c16rps))} vs direct ${Math.round(med((r) => r.direct.c16rps))} req/s; bare proxy ${med((r) => r.proxy.c16rps / r.direct.c16rps).toFixed(2)}×`, range: rSpread((r) => r.throughputRatio) })
   const at = med((r) => r.addedTtfb)
-  add({ id: '4', metric: 'streaming TTFB added (first body byte)', value: at, unit: 'ms', target: '≤ 1 ms', ok: at <= 1, ratio: `gw ${med((r) => r.gateway.ttfbP50).toFixed(3)} vs direct ${med((r) => r.direct.ttfbP50).toFixed(3)} ms`, range: spread((r) => r.addedTtfb) })
-  add({ id: '4', metric: 'gateway CPU / streaming request (info)', value: med((r) => r.gateway.cpuPerStream), unit: 'ms', target: '', ok: null, ratio: '' })
-  const bare = sMed("node -e ''")
+  add({ id: '4', metric: 'streaming TTFB added (first body byte)', value: at, unit: 'ms', target: '≤ 1 ms', ok: at <= 1, detail: `gw ${med((r) => r.gateway.ttfbP50).toFixed(3)} vs direct ${med((r) => r.direct.ttfbP50).toFixed(3)} ms; bare proxy adds ${med((r) => r.proxy.ttfbP50 - r.direct.ttfbP50).toFixed(3)}`, range: rSpread((r) => r.addedTtfb) })
+  add({ id: '4', metric: '  gateway CPU / streaming request', value: med((r) => r.gateway.cpuPerStream), unit: 'ms', target: '(info)', ok: null, detail: `bare proxy ${med((r) => r.proxy.cpuPerStream).toFixed(3)} ms` })
+  const bare = sMed(BARE)
   for (const v of variants) {
     const m = sMed(v.name)
-    const isTarget = v.name === cliName || v.name === distName
+    const isTarget = v.name === CLI || v.name === DIST
     add({
       id: '5',
-      metric: v.name === "node -e ''" ? "startup: bare node -e '' (baseline, to exit)" : `startup to 1st routed answer: ${v.name}`,
+      metric: v.name === BARE ? `startup: bare ${BARE} (spawn to exit)` : `startup → 1st routed answer: ${v.name}`,
       value: m,
       unit: 'ms',
-      target: isTarget ? '≤ 150 ms' : v.name.includes('projection') || v.name.includes('CACHE') ? '(info) ≤ 150 ms' : '(baseline)',
+      target: isTarget ? '≤ 150 ms' : v.name === BARE ? '(baseline)' : '(info)',
       ok: isTarget ? m <= 150 : null,
-      ratio: v.name === "node -e ''" ? '' : `${(m / bare).toFixed(1)}× bare node, +${(m - bare).toFixed(0)} ms`,
-      range: [Math.min(...(startup[v.name] ?? []).map((s) => s.ms)), Math.max(...(startup[v.name] ?? []).map((s) => s.ms))],
+      detail: v.name === BARE ? '' : `${x(m, bare)} bare node; paired: bare + ${median((startup[v.name] ?? []).map((sv, i) => sv.ms - (startup[BARE]?.[i]?.ms ?? Number.NaN))).toFixed(0)} ms`,
+      range: spread((startup[v.name] ?? []).map((s) => s.ms)),
     })
   }
-  if (!distCli) add({ id: '5', metric: 'startup: dist/cli.js', value: Number.NaN, unit: '', target: '≤ 150 ms', ok: null, ratio: 'absent: no dist/cli.js or dist/cli.mjs in this checkout' })
-  const cliRss = sMed(cliName, (s) => s.rssKb) / 1024
-  add({ id: '6', metric: 'RSS after start: cli.ts serve, after 1st request', value: cliRss, unit: 'MB', target: '≤ 60 MB', ok: cliRss <= 60, ratio: `${(cliRss / 60).toFixed(2)}× target` })
-  add({ id: '6', metric: 'RSS after start: bench gateway, idle 0.5 s', value: rssAfterStartKb / 1024, unit: 'MB', target: '≤ 60 MB', ok: rssAfterStartKb / 1024 <= 60, ratio: '' })
-  const warmRss = median([rssAfterWarmupKb, ...rounds.map((r) => r.idleRssKb)]) / 1024
-  add({ id: '6', metric: 'RSS idle after warm-up (1 s after load)', value: warmRss, unit: 'MB', target: '≤ 60 MB', ok: warmRss <= 60, ratio: `${(warmRss / 60).toFixed(2)}× target`, range: [rssAfterWarmupKb, ...rounds.map((r) => r.idleRssKb)].map((k) => k / 1024) })
-  add({ id: '7', metric: 'usage rows lost at peak rate + SIGTERM', value: loss.lost, unit: 'rows', target: '= 0', ok: loss.lost === 0 && loss.exitCode === 0, ratio: `${loss.rows} rows / ${loss.responsesReceived} responses (${loss.ok2xx} 2xx) in ${loss.seconds}s at ${Math.round(loss.rps)} req/s, exit ${loss.exitCode}` })
+  if (distCli && distStale) add({ id: '5', metric: `  note: ${DIST} is older than main/ sources`, value: Number.NaN, unit: '', target: '(info)', ok: null, detail: 'stale build: rebuild (npm run build) for figures that match the source' })
+  if (!distCli) add({ id: '5', metric: 'startup → 1st routed answer: dist/cli.js serve', value: Number.NaN, unit: '', target: '≤ 150 ms', ok: null, detail: 'absent: no dist/cli.js in this checkout (run the build)' })
+  for (const v of variants) {
+    if (!v.args) continue
+    const kb = sMed(v.name, (s) => s.rssKb)
+    add({ id: '6', metric: `RSS after start (1st answer): ${v.name}`, value: kb / 1024, unit: 'MB', target: '≤ 60 MB', ok: kb / 1024 <= 60, detail: `${x(kb / 1024, 60)} target; floor: bare node ${(bareIdleRssKb / 1024).toFixed(1)} MB, node:http + better-sqlite3 ${(floorRssKb / 1024).toFixed(1)} MB`, range: spread((startup[v.name] ?? []).map((s) => s.rssKb / 1024)) })
+    const w = warm[v.name] ?? Number.NaN
+    add({ id: '6', metric: `RSS idle after warm-up: ${v.name}`, value: w / 1024, unit: 'MB', target: '≤ 60 MB', ok: w / 1024 <= 60, detail: `${x(w / 1024, 60)} target (1 run)` })
+  }
+  const warmRssMed = median([rssAfterWarmupKb, ...rounds.map((r) => r.idleRssKb)]) / 1024
+  const mem = memAfterWarmup.mem
+  add({ id: '6', metric: '  bench gateway (cli.ts core): after start | warm', value: warmRssMed, unit: 'MB', target: '(info)', ok: null, detail: `start ${(rssAfterStartKb / 1024).toFixed(1)} MB; warm median of ${rounds.length + 1}${mem ? `; heap ${(mem.heapUsed / 2 ** 20).toFixed(1)}/${(mem.heapTotal / 2 ** 20).toFixed(1)} MB, external ${(mem.external / 2 ** 20).toFixed(1)} MB` : ''}`, range: spread([rssAfterWarmupKb, ...rounds.map((r) => r.idleRssKb)].map((k) => k / 1024)) })
+  if (memAfterWarmup.mem && heapEnd.mem) {
+    const grow = (heapEnd.mem.heapUsed - memAfterWarmup.mem.heapUsed) / 2 ** 20
+    const served = servedEnd - servedAtStart
+    add({ id: '6', metric: '  gateway heap after full GC: growth over the rounds', value: grow, unit: 'MB', target: '(info) ~0', ok: null, detail: `${(memAfterWarmup.mem.heapUsed / 2 ** 20).toFixed(1)} → ${(heapEnd.mem.heapUsed / 2 ** 20).toFixed(1)} MB over ${served} requests: ${((grow * 2 ** 20) / Math.max(1, served)).toFixed(0)} bytes retained per request` })
+  }
+  add({ id: '7', metric: 'usage rows lost at peak rate + SIGTERM', value: loss.lost, unit: 'rows', target: '= 0', ok: loss.lost === 0 && loss.exitCode === 0, detail: `${loss.rows} rows (${loss.rows200} with 200) for ${loss.responsesReceived} responses (${loss.ok2xx} 2xx) in ${loss.seconds} s at ${Math.round(loss.rps)} req/s; exit ${loss.exitCode}` })
 
-  const fmt = (x: number, unit: string) => (Number.isNaN(x) ? '—' : unit === 'rows' ? String(x) : unit === 'MB' ? x.toFixed(1) : unit === '×' ? x.toFixed(2) : x < 10 ? x.toFixed(3) : x.toFixed(1))
+  const fmt = (v: number, unit: string) => (Number.isNaN(v) ? '—' : unit === 'rows' ? String(v) : unit === 'MB' ? v.toFixed(1) : unit === '×' || unit === '' ? v.toFixed(2) : v < 10 ? v.toFixed(3) : v.toFixed(1))
   const lines: string[] = []
   lines.push('')
-  lines.push(`Switchyard bench — medians of ${ROUNDS} rounds (startup: ${Math.max(ROUNDS, 5)} runs each), gateway vs direct in the same run`)
-  lines.push(`${'#'.padEnd(2)} ${'metric'.padEnd(52)} ${'median'.padStart(9)} ${'unit'.padEnd(4)} ${'target'.padEnd(16)} ${'verdict'.padEnd(7)} detail`)
+  lines.push(`Switchyard bench of the ${codeLabel}: medians of ${ROUNDS} rounds (startup: ${startupRuns} runs each); gateway vs direct-to-upstream side by side, bare node:http proxy as the floor`)
+  lines.push(`${'#'.padEnd(2)} ${'metric'.padEnd(56)} ${'median'.padStart(8)} ${'unit'.padEnd(4)} ${'target'.padEnd(11)} ${'verdict'.padEnd(7)} detail [min–max]`)
   for (const r of rows) {
     const verdict = r.ok === null ? '' : r.ok ? 'PASS' : 'MISS'
-    const range = r.range && r.range.every(Number.isFinite) ? ` [${r.range.map((x) => fmt(x, r.unit)).join('–')}]` : ''
-    lines.push(`${r.id.padEnd(2)} ${r.metric.slice(0, 52).padEnd(52)} ${fmt(r.value, r.unit).padStart(9)} ${r.unit.padEnd(4)} ${r.target.padEnd(16)} ${verdict.padEnd(7)} ${r.ratio}${range}`)
+    const range = r.range && r.range.every(Number.isFinite) ? ` [${r.range.map((v) => fmt(v, r.unit)).join('–')}]` : ''
+    lines.push(`${r.id.padEnd(2)} ${r.metric.slice(0, 56).padEnd(56)} ${fmt(r.value, r.unit).padStart(8)} ${r.unit.padEnd(4)} ${r.target.padEnd(11)} ${verdict.padEnd(7)} ${r.detail}${range}`)
   }
+  const missed = rows.filter((r) => r.ok === false)
   lines.push('')
-  lines.push(`usage rows after the rounds: ${flushed.rows} (pending before flush: ${flushed.pending}); bench gateway start (spawn → ready over IPC): ${gwStartMs.toFixed(0)} ms`)
-  lines.push(`elapsed ${((performance.now() - started) / 1000).toFixed(1)} s; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+  lines.push(`missed: ${missed.length ? missed.map((r) => r.metric.trim()).join('; ') : 'none'}`)
+  lines.push(`usage rows after the rounds: ${flushed.rows} (queued before flush: ${flushed.pending}); bench gateway spawn → ready: ${gwStartMs.toFixed(0)} ms`)
+  lines.push(`elapsed ${((performance.now() - started) / 1000).toFixed(1)} s; load average at start ${load.map((v) => v.toFixed(2)).join(' ')}, now ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`)
   process.stdout.write(lines.join('\n') + '\n')
-  if (profile) process.stdout.write('\n' + formatSummary(profile.summary) + '\n')
+  if (profile) {
+    process.stdout.write(`\n${profile.pinned ? 'Profiles: gateway (or proxy) pinned alone to CPU 0, load generator and upstream on CPU 1.' : 'Profiles: not pinned (no taskset): writev includes time preempted by the processes it wakes.'} Samples are wall-clock; compare "busy µs/request" with the measured CPU.\n`)
+    process.stdout.write(`\n=== CPU profile, concurrency 16 (${profile.c16.requests} requests; gateway ${(profile.c16.cpuPerReq * 1000).toFixed(0)} µs CPU/request under the profiler) ===\n`)
+    process.stdout.write(formatSummary(profile.c16.summary) + '\n')
+    process.stdout.write(`\n=== CPU profile, concurrency 1 (${profile.c1.requests} requests; gateway ${(profile.c1.cpuPerReq * 1000).toFixed(0)} µs CPU/request under the profiler) ===\n`)
+    process.stdout.write(formatSummary(profile.c1.summary) + '\n')
+    if (profile.alloc) {
+      process.stdout.write(`\n=== Allocations at concurrency 16 (sampling heap profiler, collected objects included) ===\n`)
+      process.stdout.write(formatAllocations(profile.alloc) + '\n')
+    }
+    if (profile.proxy) {
+      const p = profile.proxy
+      const writev = p.summary.topSelf.find((f) => f.fn === 'writev')
+      process.stdout.write(`\n=== Floor: bare node:http proxy under the same profiler, c16 (${p.requests} requests; ${(p.cpuPerReq * 1000).toFixed(0)} µs CPU/request; writev ${writev?.usPerRequest ?? '?'} µs/request) ===\n`)
+      process.stdout.write(formatSummary(p.summary).split('\n').slice(0, 17).join('\n') + '\n')
+    }
+    if (profile.startup) {
+      const p = profile.startup
+      process.stdout.write(`\n=== Startup profile: main/cli.ts serve → first answered request (${p.ms.toFixed(0)} ms wall under the profiler; whole process until SIGTERM) ===\n`)
+      const text = formatSummary(p.summary).split('\n')
+      const cut = text.findIndex((l) => l.includes('main/ functions, inclusive'))
+      process.stdout.write(text.slice(0, cut > 0 ? cut : undefined).join('\n') + '\n')
+    }
+  }
 
+  const rel = (f: string) => (f.startsWith(root) ? f.slice(root.length) : f)
   const json = {
     when: new Date().toISOString(),
+    code: codeLabel,
+    head: execFileSync('git', ['-C', root, 'rev-parse', 'HEAD']).toString().trim(),
     node: process.version,
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,
     loadavgAtStart: load,
-    config: { rounds: ROUNDS, c1Requests: C1_REQUESTS, c16Seconds: C16_SECONDS, streamRequests: STREAM_REQUESTS, lossSeconds: LOSS_SECONDS },
-    results: rows.map((r) => ({ ...r, value: Number.isNaN(r.value) ? null : round(r.value, 4) })),
-    missed: rows.filter((r) => r.ok === false).map((r) => r.metric),
+    config: { rounds: ROUNDS, c1Requests: C1_REQUESTS, c16Seconds: C16_SECONDS, streamRequests: STREAM_REQUESTS, lossSeconds: LOSS_SECONDS, startupRuns },
+    results: rows.map((r) => ({ ...r, metric: r.metric.trim(), value: Number.isNaN(r.value) ? null : round(r.value, 4) })),
+    missed: missed.map((r) => r.metric.trim()),
     rounds,
     startup,
-    distCli: distCli ? distCli.slice(root.length) : null,
+    warmRssKb: warm,
+    bareIdleRssKb,
+    floorRssKb,
+    distCli: distCli ? rel(distCli) : null,
+    distStale,
     loss,
-    rss: { afterStartKb: rssAfterStartKb, afterWarmupKb: rssAfterWarmupKb },
-    profile: profile ? { file: profile.file.slice(root.length), requests: profile.requests, summary: { ...profile.summary, file: profile.file.slice(root.length) } } : null,
+    gatewayChild: { afterStartKb: rssAfterStartKb, afterWarmupKb: rssAfterWarmupKb, memAfterWarmup: mem ?? null, memAtEnd: heapEnd.mem ?? null, servedAtStart, servedEnd },
+    profile: profile ? { ...profile, file: rel(profile.file) } : null,
     elapsedS: round((performance.now() - started) / 1000, 1),
   }
   const outFile = argv.out ?? join(resultsDir, 'latest.json')
   writeFileSync(outFile, JSON.stringify(json, null, 2) + '\n')
-  process.stdout.write(`results: ${outFile.startsWith(root) ? outFile.slice(root.length) : outFile}${profile ? `, profile: ${profile.file.slice(root.length)}` : ''}\n`)
+  process.stdout.write(`\nresults: ${rel(outFile)}${profile ? `; profile: ${rel(profile.file)} (open in Chrome DevTools or summarize with bench/profileSummary.ts)` : ''}\n`)
 }
 
 main().then(

@@ -113,9 +113,24 @@ function firstToolName(body: JsonObject): string {
   return isRecord(first) && typeof first['name'] === 'string' ? first['name'] : 'get_weather'
 }
 
+/** What the scripted shell call runs (`echo switchyard-tool-ok`), as the Responses fake does for Codex. */
+export const TOOL_ECHO_TEXT = 'switchyard-tool-ok'
+
+/** The first shell-like tool (a `command` string in its input_schema, as Claude Code's `Bash`), if any. */
+function shellToolName(body: JsonObject): string | undefined {
+  const tools = (Array.isArray(body['tools']) ? body['tools'] : []).filter(isRecord)
+  const shell = tools.find((t) => {
+    const schema = t['input_schema']
+    const props = isRecord(schema) && isRecord(schema['properties']) ? schema['properties'] : {}
+    return typeof t['name'] === 'string' && isRecord(props['command']) && props['command']['type'] === 'string'
+  })
+  return shell ? String(shell['name']) : undefined
+}
+
 /**
  * What the fake answers: optional thinking, then a text reply `Hello from <model>: <last user text>`
- * (one output token per word, cut at max_tokens), or a tool_use block `{"input": <last user text>}`.
+ * (one output token per word, cut at max_tokens), or a tool_use block: `{"command": "echo switchyard-tool-ok"}` for the
+ * first shell-like tool (Claude Code's Bash), else `{"input": <last user text>}` for the forced or first tool.
  * Cache: `cached` reads half the prompt from cache; any `cache_control` without it writes half.
  */
 export function planReply(body: JsonObject, model: string, flags: Set<AnthropicBehaviour>, flavour: Flavour): Plan {
@@ -130,8 +145,12 @@ export function planReply(body: JsonObject, model: string, flags: Set<AnthropicB
   const choice = toolChoice(body)
   let stopReason: Plan['stopReason'] = 'end_turn'
   if ((flags.has('tools') || choice.forced) && !read.answersTool) {
-    const input = { input: read.lastUserText }
-    blocks.push({ type: 'tool_use', id: anthropicId('toolu_01', 22), name: choice.name ?? firstToolName(body), input, pieces: chunkString(JSON.stringify(input), 8) })
+    // A shell-like tool is preferred and gets a harmless `echo` (a client such as Claude Code can run it);
+    // any other tool gets `{"input": <last user text>}`.
+    const shell = shellToolName(body)
+    const name = choice.name ?? shell ?? firstToolName(body)
+    const input: JsonObject = name === shell ? { command: `echo ${TOOL_ECHO_TEXT}` } : { input: read.lastUserText }
+    blocks.push({ type: 'tool_use', id: anthropicId('toolu_01', 22), name, input, pieces: chunkString(JSON.stringify(input), 8) })
     stopReason = 'tool_use'
   } else {
     const max = typeof body['max_tokens'] === 'number' ? body['max_tokens'] : Infinity

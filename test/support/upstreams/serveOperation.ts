@@ -9,6 +9,7 @@ import {
 } from './openaiResponses.ts';
 import type { JsonObject, ToolCall } from './openaiResponses.ts';
 import { endSse, openSse, sendJson, writeSse } from './sse.ts';
+import { toolArguments } from './responsesApi.ts';
 
 export const BEHAVIOURS = ['error-429', 'error-500', 'error-400', 'slow-first-byte', 'stream-drop', 'tools', 'cached'] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
@@ -78,12 +79,29 @@ function toolName(body: JsonObject): string {
   return isRecord(fn) && typeof fn['name'] === 'string' ? fn['name'] : 'get_weather';
 }
 
+/**
+ * The function a `tools` model calls and its arguments: the first shell-like function (`cmd` or `command`,
+ * as Codex's `exec_command` and Claude Code's `Bash` have) with a harmless `echo`, else the first function
+ * with `{"input": <last user text>}` (see toolArguments in responsesApi.ts).
+ */
+function toolCallFor(body: JsonObject, lastUser: string): { name: string; arguments: string } {
+  const fns = (Array.isArray(body['tools']) ? body['tools'] : []).flatMap((t) => (isRecord(t) && isRecord(t['function']) ? [t['function']] : []));
+  const withArgs = fns.map((fn) => ({ fn, arguments: toolArguments(fn, lastUser) }));
+  const shell = withArgs.find((c) => !c.arguments.startsWith('{"input"'));
+  if (shell && typeof shell.fn['name'] === 'string') return { name: shell.fn['name'], arguments: shell.arguments };
+  return { name: toolName(body), arguments: JSON.stringify({ input: lastUser }) };
+}
+
 function chatReply(body: JsonObject, o: ServeOptions, mode: UsageMode): { full: JsonObject; chunks: JsonObject[] } {
   const messages = readMessages(body);
   const lastUser = messages.filter((m) => m.role === 'user').at(-1)?.text ?? '';
   let plan: Plan = limited(splitWords(replyText(o.model, lastUser)), body);
-  if (o.behaviour === 'tools') {
-    const toolCall = { id: newId('call_'), name: toolName(body), arguments: JSON.stringify({ input: lastUser }) };
+  const last = messages.at(-1);
+  if (o.behaviour === 'tools' && last?.role === 'tool') {
+    // The conversation answers the call: report the tool's output (as the Responses fake does), never call again.
+    plan = limited(splitWords(`Tool said: ${last.text.trim()}`), body);
+  } else if (o.behaviour === 'tools') {
+    const toolCall = { id: newId('call_'), ...toolCallFor(body, lastUser) };
     plan = { pieces: chunkString(toolCall.arguments, 8), finish: 'tool_calls', toolCall };
   }
   const prompt = chatPromptTokens(messages);
