@@ -105,12 +105,17 @@ function relayEventStream(
   const parser = sse.parser()
   const translator = createStreamTranslator(route.dialect, call.dialect, reply)
   let streamError: string | null = null
+  // Passthrough Responses: the events so far and the first response object, so that a stream the upstream
+  // cuts short still ends the way OpenAI ends a failed one (`error`, then `response.failed`, which Codex reads).
+  const seen: Seen = { events: 0, created: null }
   const write = (events: SseEvent[]) => {
     if (!route.translate || events.length === 0) return
     res.write(sse.write(events))
   }
   const feed = (events: SseEvent[]) => {
     for (const e of events) {
+      seen.events++
+      if (seen.created === null && e.event === 'response.created') seen.created = e.data
       if (e.event === 'error' || e.event === 'response.failed') streamError ??= errorText(e.data)
       write(translator.push(e))
     }
@@ -132,7 +137,7 @@ function relayEventStream(
       const e = asGatewayError(err, route)
       if (!res.writableEnded && !res.destroyed) {
         const failure = translator.fail(chatErrorFromGateway(e))
-        res.end(route.translate ? sse.write(failure) : sse.write(dialectError(call.dialect, e)))
+        res.end(route.translate ? sse.write(failure) : sse.write(dialectError(call.dialect, e, seen)))
       }
       finish({ status: 502, usage: usageNow(), error: e.message })
     },
@@ -240,8 +245,28 @@ function sendError(res: ServerResponse, call: Call, e: GatewayError, headers: Re
   finish({ status: e.status, usage: noUsage, error: e.message })
 }
 
-/** The in-stream error event of a dialect, for a passthrough stream the upstream cut short. */
-function dialectError(dialect: DialectId, e: GatewayError): SseEvent[] {
+type Seen = { events: number; created: string | null }
+
+/**
+ * The in-stream error of a dialect, for a passthrough stream the upstream cut short. Responses: an `error`
+ * event and `response.failed` (the response as `response.created` showed it), numbered on from the
+ * upstream's events, as the translated path and OpenAI itself end a failed stream.
+ */
+function dialectError(dialect: DialectId, e: GatewayError, seen: Seen): SseEvent[] {
+  if (dialect === 'responses') {
+    let response: Record<string, unknown> = {}
+    try {
+      const created = JSON.parse(seen.created ?? '{}') as { response?: unknown }
+      if (created.response && typeof created.response === 'object') response = created.response as Record<string, unknown>
+    } catch {
+      // no usable response.created: the failed response carries only its status and error
+    }
+    const error = { code: e.code, message: e.message }
+    return [
+      { event: 'error', data: JSON.stringify({ type: 'error', sequence_number: seen.events, ...error, param: e.param }) },
+      { event: 'response.failed', data: JSON.stringify({ type: 'response.failed', sequence_number: seen.events + 1, response: { ...response, status: 'failed', error } }) },
+    ]
+  }
   const body = JSON.stringify(dialects[dialect].error.fromCanonical(chatErrorFromGateway(e)).body)
   return dialect === 'openai' ? [{ data: body }] : [{ event: 'error', data: body }]
 }

@@ -116,21 +116,29 @@ function firstToolName(body: JsonObject): string {
 /** What the scripted shell call runs (`echo switchyard-tool-ok`), as the Responses fake does for Codex. */
 export const TOOL_ECHO_TEXT = 'switchyard-tool-ok'
 
-/** The first shell-like tool (a `command` string in its input_schema, as Claude Code's `Bash`), if any. */
-function shellToolName(body: JsonObject): string | undefined {
+/**
+ * The first shell-like tool and the field its command goes in: a `command` string in its input_schema (Claude
+ * Code's `Bash`) or a `cmd` string (Codex's `exec_command`, when Codex is translated to Anthropic), if any.
+ */
+function shellTool(body: JsonObject): { name: string; field: 'command' | 'cmd' } | undefined {
   const tools = (Array.isArray(body['tools']) ? body['tools'] : []).filter(isRecord)
-  const shell = tools.find((t) => {
+  for (const t of tools) {
     const schema = t['input_schema']
     const props = isRecord(schema) && isRecord(schema['properties']) ? schema['properties'] : {}
-    return typeof t['name'] === 'string' && isRecord(props['command']) && props['command']['type'] === 'string'
-  })
-  return shell ? String(shell['name']) : undefined
+    if (typeof t['name'] !== 'string') continue
+    for (const field of ['command', 'cmd'] as const) {
+      const prop = props[field]
+      if (isRecord(prop) && prop['type'] === 'string') return { name: t['name'], field }
+    }
+  }
+  return undefined
 }
 
 /**
  * What the fake answers: optional thinking, then a text reply `Hello from <model>: <last user text>`
  * (one output token per word, cut at max_tokens), or a tool_use block: `{"command": "echo switchyard-tool-ok"}` for the
- * first shell-like tool (Claude Code's Bash), else `{"input": <last user text>}` for the forced or first tool.
+ * first shell-like tool (Claude Code's Bash; `cmd` for Codex's exec_command), else `{"input": <last user text>}` for
+ * the forced or first tool.
  * Cache: `cached` reads half the prompt from cache; any `cache_control` without it writes half.
  */
 export function planReply(body: JsonObject, model: string, flags: Set<AnthropicBehaviour>, flavour: Flavour): Plan {
@@ -147,9 +155,9 @@ export function planReply(body: JsonObject, model: string, flags: Set<AnthropicB
   if ((flags.has('tools') || choice.forced) && !read.answersTool) {
     // A shell-like tool is preferred and gets a harmless `echo` (a client such as Claude Code can run it);
     // any other tool gets `{"input": <last user text>}`.
-    const shell = shellToolName(body)
-    const name = choice.name ?? shell ?? firstToolName(body)
-    const input: JsonObject = name === shell ? { command: `echo ${TOOL_ECHO_TEXT}` } : { input: read.lastUserText }
+    const shell = shellTool(body)
+    const name = choice.name ?? shell?.name ?? firstToolName(body)
+    const input: JsonObject = name === shell?.name ? { [shell.field]: `echo ${TOOL_ECHO_TEXT}` } : { input: read.lastUserText }
     blocks.push({ type: 'tool_use', id: anthropicId('toolu_01', 22), name, input, pieces: chunkString(JSON.stringify(input), 8) })
     stopReason = 'tool_use'
   } else {
