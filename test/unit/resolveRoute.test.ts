@@ -6,6 +6,7 @@ import { resolveRoute } from '../../main/gateway/resolveRoute.ts'
 import type { Call, Client } from '../../main/gateway/types.ts'
 import { azureOpenai } from '../../main/providers/azureOpenai.ts'
 import { ollama } from '../../main/providers/ollama.ts'
+import { anthropic } from '../../main/providers/anthropic.ts'
 import { openai } from '../../main/providers/openai.ts'
 import type { ProviderSpec } from '../../main/providers/provider.ts'
 import type { RouteProvider, RoutingTable } from '../../main/routing/RoutingTable.ts'
@@ -37,6 +38,7 @@ const table: RoutingTable = {
     ['openai', provider('openai', openai)],
     ['openai-dev', provider('openai-dev', openai, { workspaceIds: new Set(['ws_other']) })],
     ['local', provider('local', ollama, { apiKey: null, models: new Set(['llama3.2']) })],
+    ['claude', provider('claude', anthropic)],
     ['az', provider('az', azureOpenai, { settings: { azureDeployments: [{ alias: 'fast', deployment: 'dep-fast', model: 'gpt-4o-mini', isDefault: true }] } })],
   ]),
   keysByHash: new Map(),
@@ -105,4 +107,17 @@ test('stream usage is requested on the client\'s behalf only where the upstream 
   assert.equal(resolveRoute(call('@openai/gpt-4o', true), client, req(), table).injectStreamUsage, true)
   assert.equal(resolveRoute(call('@openai/gpt-4o', false), client, req(), table).injectStreamUsage, false)
   assert.equal(resolveRoute({ ...call('@openai/gpt-4o', true), clientWantsStreamUsage: true }, client, req(), table).injectStreamUsage, false)
+})
+
+test('Anthropic upstreams: the caller\'s version passes through natively; asked-for betas also when translated', () => {
+  const native = resolveRoute({ ...call('@claude/claude-sonnet-4-5'), endpoint: 'messages', dialect: 'anthropic' }, client, req({ 'anthropic-version': '2025-01-01', 'anthropic-beta': 'context-1m-2025-08-07' }), table)
+  assert.equal(native.translate, false)
+  assert.equal(native.headers['anthropic-version'], '2025-01-01')
+  assert.equal(native.headers['anthropic-beta'], 'context-1m-2025-08-07')
+  const translated = resolveRoute(call('@claude/claude-sonnet-4-5'), client, req({ 'x-portkey-anthropic-beta': 'interleaved-thinking-2025-05-14', 'anthropic-version': '1999-01-01' }), table)
+  assert.equal(translated.translate, true)
+  assert.equal(translated.url, 'https://api.anthropic.com/v1/messages')
+  assert.equal(translated.headers['anthropic-beta'], 'interleaved-thinking-2025-05-14')
+  assert.equal(translated.headers['anthropic-version'], '2023-06-01', 'a translated request is written for the version Switchyard speaks')
+  assert.equal(translated.headers['x-api-key'], 'key-of-claude-0123456789')
 })
