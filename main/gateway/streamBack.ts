@@ -37,8 +37,10 @@ export function streamBack(
   if (status >= 400) return relayError(upstream, status, call, route, res, t)
   const isStream = call.stream && String(upstream.headers['content-type']).includes('text/event-stream')
   const headers: Record<string, string | string[]> = { ...t.extraHeaders }
+  // Each SDK reads its own request-id header (OpenAI `x-request-id`, Anthropic `request-id`): keep both.
   const requestId = upstream.headers['x-request-id'] ?? upstream.headers['request-id']
   if (requestId) headers['x-request-id'] = requestId
+  if (upstream.headers['request-id']) headers['request-id'] = upstream.headers['request-id']
   const contentType = upstream.headers['content-type']
   if (route.translate) headers['content-type'] = isStream ? 'text/event-stream; charset=utf-8' : 'application/json'
   else if (contentType) headers['content-type'] = contentType
