@@ -59,7 +59,28 @@ export type IntegrationSettings = {
   contextWindows?: Record<string, number>
   /** What to do with a request longer than the context: refuse it (default) or send it with a warning. */
   contextPolicy?: 'refuse' | 'warn'
+  /** Bedrock: the AWS region (us-east-1…). Required with stored keys; with a profile, the profile's region is the default. */
+  awsRegion?: string
+  /** Bedrock: sign with this named profile from ~/.aws/credentials and ~/.aws/config instead of stored keys. */
+  awsProfile?: string
+  /** Vertex AI: the Google Cloud project; default the service account's `project_id`. */
+  gcpProject?: string
+  /** Vertex AI: the region (us-east5, europe-west1…) or `global` (the default). */
+  gcpLocation?: string
+  /**
+   * Bedrock, Vertex AI: the model name clients send → the provider's own id (a Bedrock model id, an
+   * inference profile id or ARN; a Vertex `claude-…@date`). Built-in maps cover Anthropic's model names.
+   */
+  modelMap?: Record<string, string>
+  /** Bedrock, Vertex AI: the `anthropic-beta` values this upstream accepts; others callers send are dropped. Default: the provider's list. */
+  anthropicBetas?: string[]
 }
+
+/** Bedrock access keys, as the AWS console or `aws configure export-credentials` gives them. */
+export type AwsAccessKeys = { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+
+/** A Google credentials file as downloaded: a service-account key (or an `authorized_user` ADC file). */
+export type GoogleCredentialsFile = { type: 'service_account' | 'authorized_user'; [field: string]: unknown }
 
 export type Integration = {
   id: string
@@ -86,6 +107,11 @@ export type IntegrationInput = {
   name?: string
   kind: ProviderKindId
   apiKey?: string
+  /**
+   * Instead of `apiKey`, for providers whose secret is not one key (Bedrock: AWS keys; Vertex AI: a
+   * service-account file). Stored in the vault as JSON, write-only like `apiKey`; `apiKey` may carry the same JSON as text.
+   */
+  credentials?: AwsAccessKeys | GoogleCredentialsFile
   settings?: IntegrationSettings
   workspaceIds?: string[] | null
   /** Create it inside this workspace: marked workspace-created and provisioned to that workspace only (unless workspaceIds says otherwise). */

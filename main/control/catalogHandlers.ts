@@ -7,10 +7,10 @@ import type { AIProvider, Integration, ModelEntry, ProviderKind } from '../../pr
 import { providerKind, providerKinds } from '../providers/registry.ts'
 import { generateApiKey } from '../store/apiKeysRepo.ts'
 import type { IntegrationRecord } from '../store/integrationsRepo.ts'
-import { Secret } from '../vault/Secret.ts'
 import { applyConfig } from './applyConfig.ts'
 import { ControlError } from './ControlError.ts'
 import { discoverModels } from './discoverModels.ts'
+import { integrationSecret } from './integrationSecret.ts'
 import { validateIntegration } from './validateIntegration.ts'
 import type { HandlerContext, Handlers } from './createControlService.ts'
 
@@ -103,7 +103,8 @@ export function catalogHandlers(ctx: HandlerContext) {
       }
       if (store.integrations.getBySlug(a.slug)) throw new ControlError('conflict', `an integration '${a.slug}' already exists`, 'slug')
       const settings = a.settings ?? {}
-      validateIntegration(spec, settings, a.apiKey !== undefined)
+      const secret = integrationSecret(spec, a)
+      validateIntegration(spec, settings, secret !== undefined, secret?.text)
       const workspaceIds = checkWorkspaces(a.workspaceIds)
       const record = store.db.transaction(() => {
         const created = store.integrations.create({
@@ -116,10 +117,10 @@ export function catalogHandlers(ctx: HandlerContext) {
           workspaceIds,
         })
         let result = created
-        if (a.apiKey !== undefined) {
+        if (secret !== undefined) {
           const secretId = `${created.id}:apiKey`
-          vault.put(secretId, a.apiKey)
-          result = store.integrations.update({ ...created, secretId, credentialHint: new Secret(a.apiKey).hint() || null })
+          vault.put(secretId, secret.text)
+          result = store.integrations.update({ ...created, secretId, credentialHint: secret.hint })
         }
         // "Create once, use at once": an @slug provider with the integration's slug, when that slug is free.
         if (!store.providers.getBySlug(a.slug)) store.providers.create({ slug: a.slug, name: a.name ?? spec.name, integrationId: created.id })
@@ -136,7 +137,8 @@ export function catalogHandlers(ctx: HandlerContext) {
         throw new ControlError('conflict', `an integration '${a.slug}' already exists`, 'slug')
       }
       const settings = a.settings ?? current.settings
-      validateIntegration(spec, settings, a.apiKey !== undefined || current.hasCredential)
+      const secret = integrationSecret(spec, a)
+      validateIntegration(spec, settings, secret !== undefined || current.hasCredential, secret?.text)
       const next: IntegrationRecord = {
         ...current,
         slug: a.slug ?? current.slug,
@@ -145,11 +147,11 @@ export function catalogHandlers(ctx: HandlerContext) {
         workspaceIds: a.workspaceIds === undefined ? current.workspaceIds : checkWorkspaces(a.workspaceIds),
       }
       const saved = store.db.transaction(() => {
-        if (a.apiKey !== undefined) {
+        if (secret !== undefined) {
           const secretId = current.secretId ?? `${current.id}:apiKey`
-          vault.put(secretId, a.apiKey)
+          vault.put(secretId, secret.text)
           next.secretId = secretId
-          next.credentialHint = new Secret(a.apiKey).hint() || null
+          next.credentialHint = secret.hint
         }
         return store.integrations.update(next)
       })()

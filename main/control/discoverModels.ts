@@ -1,6 +1,7 @@
 /**
  * Live model discovery: asks a provider's `/models` endpoint what it serves (OpenAI list format,
- * which Ollama, LM Studio, vLLM and llama.cpp also speak). Errors name the provider, never the key.
+ * which Ollama, LM Studio, vLLM and llama.cpp also speak, or the provider's own reader for other
+ * shapes, as Gemini's). Errors name the provider, never the key.
  */
 import { endpointPath } from '../providers/provider.ts'
 import type { RouteProvider } from '../routing/RoutingTable.ts'
@@ -10,7 +11,14 @@ export async function discoverModels(p: RouteProvider, timeoutMs = 10_000): Prom
   const ctx = { baseUrl: p.baseUrl, settings: p.settings }
   if (p.spec.staticModels) return p.spec.staticModels(ctx)
   if (!p.spec.endpoints.includes('models')) return p.spec.knownModels.map((m) => m.id)
-  const url = p.baseUrl + endpointPath.models
+  // Lists in another shape (Gemini's paged `models`): the provider reads them, through the same fetch.
+  if (p.spec.listModels) return p.spec.listModels((path) => getJson(p, p.baseUrl + path, timeoutMs))
+  const body = (await getJson(p, p.baseUrl + endpointPath.models, timeoutMs)) as { data?: Array<{ id?: unknown }> } | null
+  if (!body || !Array.isArray(body.data)) throw new ControlError('upstream_error', `@${p.slug}: model list is not in OpenAI's list format`)
+  return body.data.flatMap((m) => (typeof m.id === 'string' ? [m.id] : []))
+}
+
+async function getJson(p: RouteProvider, url: string, timeoutMs: number): Promise<unknown> {
   let res: Response
   try {
     res = await fetch(url, {
@@ -23,7 +31,5 @@ export async function discoverModels(p: RouteProvider, timeoutMs = 10_000): Prom
     throw new ControlError('upstream_error', `@${p.slug}: model list from ${new URL(url).origin} failed: ${reason}`)
   }
   if (!res.ok) throw new ControlError('upstream_error', `@${p.slug}: model list returned HTTP ${res.status}`)
-  const body = (await res.json().catch(() => null)) as { data?: Array<{ id?: unknown }> } | null
-  if (!body || !Array.isArray(body.data)) throw new ControlError('upstream_error', `@${p.slug}: model list is not in OpenAI's list format`)
-  return body.data.flatMap((m) => (typeof m.id === 'string' ? [m.id] : []))
+  return res.json().catch(() => null)
 }

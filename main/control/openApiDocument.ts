@@ -4,7 +4,7 @@ import { schemas } from './schemas.ts'
 import { setupDocument } from './applyConfig.ts'
 
 const descriptions: Record<string, string> = {
-  'integrations:create': 'Stores credentials for one provider account (the API key goes to the vault and is never returned) and creates an @slug provider of the same name when that slug is free.',
+  'integrations:create': 'Stores credentials for one provider account (the API key, or `credentials` for Bedrock access keys or a Vertex AI service-account file, goes to the vault and is never returned) and creates an @slug provider of the same name when that slug is free.',
   'keys:create': 'Creates a Switchyard API key for a workspace. The key is in the response exactly once; only its hash is stored.',
   'models:refresh': "Asks the provider's /models endpoint which models it serves and stores the list.",
   'config:apply': 'Applies a setup document (see components.schemas.SetupDocument). Idempotent.',

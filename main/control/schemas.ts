@@ -36,8 +36,20 @@ export const integrationSettings = z
     contextWindow: z.number().int().positive().optional(),
     contextWindows: z.record(z.string(), z.number().int().positive()).optional(),
     contextPolicy: z.enum(['refuse', 'warn']).optional(),
+    awsRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'an AWS region such as us-east-1').optional(),
+    awsProfile: z.string().regex(/^[\w.@+-]{1,128}$/, 'a profile name from ~/.aws/config').optional(),
+    gcpProject: z.string().regex(/^[a-z][a-z0-9.:-]{4,62}$/, 'a Google Cloud project id such as my-project-123').optional(),
+    gcpLocation: z.string().regex(/^[a-z]+(-[a-z]+\d*)*$/, 'a Vertex AI location such as us-east5 or global').optional(),
+    modelMap: z.record(z.string().min(1), z.string().min(1).regex(/^\S+$/, 'no spaces')).optional(),
+    anthropicBetas: z.array(z.string().regex(/^[a-z0-9-]+$/, 'a beta name such as interleaved-thinking-2025-05-14')).optional(),
   })
   .strict()
+
+/** Structured credentials (stored in the vault as JSON): AWS access keys or a Google credentials file. */
+export const integrationCredentials = z.union([
+  z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1), sessionToken: z.string().min(1).optional() }).strict(),
+  z.object({ type: z.enum(['service_account', 'authorized_user']) }).passthrough(),
+])
 
 const id = z.string().min(1)
 const none = z.object({}).strict()
@@ -74,6 +86,7 @@ export const schemas = {
       name: z.string().min(1).optional(),
       kind: z.string().min(1),
       apiKey: z.string().min(1).optional(),
+      credentials: integrationCredentials.optional(),
       settings: integrationSettings.optional(),
       workspaceIds: workspaceIds.optional(),
       /** Created inside this workspace: marked workspace-created and, unless workspaceIds says otherwise, provisioned to it only. */
@@ -86,6 +99,7 @@ export const schemas = {
       slug: slug.optional(),
       name: z.string().min(1).optional(),
       apiKey: z.string().min(1).optional(),
+      credentials: integrationCredentials.optional(),
       settings: integrationSettings.optional(),
       workspaceIds: workspaceIds.optional(),
     })

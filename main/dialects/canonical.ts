@@ -8,7 +8,11 @@
  * Anthropic converters add them on the way in and subtract them on the way out.
  */
 
-export type DialectId = 'openai' | 'anthropic' | 'responses'
+/** The dialects callers speak to the gateway (one per endpoint family). */
+export type CallerDialectId = 'openai' | 'anthropic' | 'responses'
+
+/** Every wire dialect: the callers' plus the upstream-only Gemini generateContent. */
+export type DialectId = CallerDialectId | 'gemini'
 
 /** Fields kept verbatim for the dialect they came from; every other dialect ignores them. */
 export type Extra = { [D in DialectId]?: Record<string, unknown> }

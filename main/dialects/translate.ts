@@ -7,13 +7,14 @@
 import { anthropic } from './anthropic/anthropic.ts'
 import type { ChatError, ChatEvent, ChatRequest, ChatUsage, DialectId } from './canonical.ts'
 import type { Dialect, ReplyOptions, UpstreamOptions } from './dialect.ts'
+import { gemini } from './gemini/gemini.ts'
 import type { JsonObject } from './json.ts'
 import { isObject } from './json.ts'
 import { openai } from './openai/openai.ts'
 import { responses } from './responses/responses.ts'
 import type { SseEvent } from './sse.ts'
 
-export const dialects: Record<DialectId, Dialect> = { openai, anthropic, responses }
+export const dialects: Record<DialectId, Dialect> = { openai, anthropic, responses, gemini }
 
 /**
  * The caller's body as canonical (for token estimates, limits and `ReplyOptions.request`) and as the

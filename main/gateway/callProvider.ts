@@ -4,9 +4,13 @@
  * failures become `provider_unreachable` naming the provider and its origin, never a key or a URL.
  * node:http, not undici: undici saves ~10 µs CPU per request here but its WebAssembly parser costs
  * ~29 MB of resident memory, and a tray app's footprint matters more than that CPU.
+ * Providers with a `transport` (Bedrock, Vertex AI) build the request themselves (signature, token,
+ * URL); `adaptResponse` then reads their answer through the hooks they attached.
  */
 import http from 'node:http'
 import https from 'node:https'
+import type { PreparedCall } from '../providers/provider.ts'
+import { adaptResponse } from './adaptResponse.ts'
 import { GatewayError } from './GatewayError.ts'
 import type { Abort, Call, Route } from './types.ts'
 
@@ -57,14 +61,20 @@ function targetFor(url: string): Target {
   return t
 }
 
-export function callProvider(
-  route: Route,
-  call: Call,
-  body: Record<string, unknown>,
-  opts: { abort: Abort; timeoutMs?: number; userAgent?: string },
-): Promise<UpstreamResponse> {
-  const payload = Buffer.from(JSON.stringify(body))
-  const target = targetFor(route.url)
+type SendOptions = { abort: Abort; timeoutMs?: number; userAgent?: string }
+
+export function callProvider(route: Route, call: Call, body: Record<string, unknown>, opts: SendOptions): Promise<UpstreamResponse> {
+  const transport = route.spec.transport
+  if (!transport) return send(route, call, { url: route.url, headers: route.headers, body: Buffer.from(JSON.stringify(body)) }, opts)
+  // Bedrock, Vertex AI: the provider signs or authorizes the request itself, and may say how to read the answer.
+  if (!route.transport) return Promise.reject(new GatewayError('internal_error', `${route.spec.name} needs its integration's settings`))
+  const outgoing = { url: route.url, headers: route.headers, body, model: route.model, dialect: route.dialect, stream: call.stream }
+  return transport.prepare(outgoing, route.transport).then((prepared) => send(route, call, prepared, opts))
+}
+
+function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOptions): Promise<UpstreamResponse> {
+  const payload = prepared.body
+  const target = targetFor(prepared.url)
   const who = route.providerSlug ? `@${route.providerSlug}` : route.spec.name
   const timeoutMs = opts.timeoutMs ?? route.timeoutMs
   const failure = (err: NodeJS.ErrnoException): GatewayError => {
@@ -92,7 +102,7 @@ export function callProvider(
         // The tap must read usage from the body, so ask for it uncompressed.
         'accept-encoding': 'identity',
         'user-agent': opts.userAgent ?? 'Switchyard',
-        ...route.headers,
+        ...prepared.headers,
         'content-length': String(payload.length),
       },
     })
@@ -124,7 +134,7 @@ export function callProvider(
       response.on('data', (chunk: Buffer) => emit({ kind: 'data', chunk }))
       response.on('end', () => emit({ kind: 'end' }))
       response.on('error', cutShort)
-      resolve({ status: response.statusCode ?? 502, headers: response.headers, body: upstreamBody })
+      resolve(adaptResponse({ status: response.statusCode ?? 502, headers: response.headers, body: upstreamBody }, prepared))
     })
     request.on('error', (err: NodeJS.ErrnoException) => {
       if (!responded) return reject(failure(err))

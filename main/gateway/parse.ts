@@ -3,13 +3,13 @@
  * metadata and trace id. Rejects malformed input with a precise message; never looks at keys.
  */
 import { randomUUID } from 'node:crypto'
-import type { DialectId } from '../dialects/canonical.ts'
+import type { CallerDialectId } from '../dialects/canonical.ts'
 import type { Endpoint } from '../providers/provider.ts'
 import { GatewayError } from './GatewayError.ts'
 import type { Call, GatewayRequest } from './types.ts'
 
 /** Which dialect each endpoint speaks. */
-export const dialectOf: Record<Endpoint, DialectId> = {
+export const dialectOf: Record<Endpoint, CallerDialectId> = {
   chat: 'openai',
   completions: 'openai',
   embeddings: 'openai',

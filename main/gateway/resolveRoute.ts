@@ -8,6 +8,7 @@
  *   4. legacy `x-portkey-virtual-key: <slug>`
  * A bare model with none of these goes to the one provider in the workspace that serves it.
  */
+import type { IntegrationSettings } from '../../preload/contract.ts'
 import { providerKind } from '../providers/registry.ts'
 import { applyAliases } from '../routing/compileAliases.ts'
 import type { DialectId } from '../dialects/canonical.ts'
@@ -82,15 +83,23 @@ const conversation = new Set<Endpoint>(['chat', 'messages', 'responses'])
  * Which wire a call uses upstream: the caller's own when the provider speaks it (bytes pass through),
  * else the provider's conversation dialect, translated through canonical types. `count_tokens` for a
  * provider without it is answered locally with an estimate (`translate: true`, no upstream call).
+ * A provider speaking several dialects (Vertex AI) picks one by `model`.
  */
-export function wireFor(spec: ProviderSpec, call: Call, who: string): { dialect: DialectId; endpoint: Endpoint; translate: boolean } {
-  const native = spec.nativeDialects ?? [spec.dialect]
+export function wireFor(
+  spec: ProviderSpec,
+  call: Call,
+  who: string,
+  model?: string,
+  settings: IntegrationSettings = {},
+): { dialect: DialectId; endpoint: Endpoint; translate: boolean } {
+  const dialect = (model !== undefined ? spec.modelDialect?.(model, settings) : undefined) ?? spec.dialect
+  const native = spec.modelDialect ? [dialect] : (spec.nativeDialects ?? [spec.dialect])
   if (native.includes(call.dialect) && spec.endpoints.includes(call.endpoint)) {
     return { dialect: call.dialect, endpoint: call.endpoint, translate: false }
   }
   if (conversation.has(call.endpoint) || call.endpoint === 'count_tokens') {
-    const endpoint = call.endpoint === 'count_tokens' ? 'count_tokens' : chatEndpointOf[spec.dialect]
-    return { dialect: spec.dialect, endpoint, translate: true }
+    const endpoint = call.endpoint === 'count_tokens' ? 'count_tokens' : chatEndpointOf[dialect]
+    return { dialect, endpoint, translate: true }
   }
   throw new GatewayError('unsupported_endpoint', `${who} (${spec.name}) does not support ${endpointPath[call.endpoint]}`)
 }
@@ -115,10 +124,10 @@ function injectUsage(spec: ProviderSpec, wire: { dialect: DialectId }, call: Cal
 }
 
 function catalogRoute(p: RouteProvider, model: string | undefined, call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>): Route {
-  const wire = wireFor(p.spec, call, `@${p.slug}`)
+  const wire = wireFor(p.spec, call, `@${p.slug}`, model, p.settings)
   const ctx = { baseUrl: p.baseUrl, settings: p.settings }
   const target = p.spec.target
-    ? p.spec.target(wire.endpoint, model, ctx)
+    ? p.spec.target(wire.endpoint, model, ctx, { stream: call.stream })
     : { url: p.baseUrl + endpointPath[wire.endpoint], model: requireModel(model), pricingModel: requireModel(model) }
   // Claude Max / OAuth users: the caller's own Authorization goes upstream instead of a vault key.
   const useClientAuth = p.settings.useClientAuthorization === true
@@ -152,6 +161,7 @@ function catalogRoute(p: RouteProvider, model: string | undefined, call: Call, c
     injectStreamUsage: injectUsage(p.spec, wire, call),
     contextWindow: p.settings.contextWindows?.[target.model] ?? p.settings.contextWindow ?? p.spec.defaultContextWindow ?? null,
     contextPolicy: p.settings.contextPolicy ?? 'refuse',
+    ...(p.spec.transport ? { transport: { ...ctx, secret: p.apiKey } } : {}),
   }
 }
 
@@ -163,7 +173,7 @@ function requireModel(model: string | undefined): string {
 /** Route 3: a provider kind plus a custom host (or the kind's own URL with the client's key). */
 function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>): Route {
   const spec = providerKind(kind)
-  if (!spec || spec.target) {
+  if (!spec || spec.target || spec.transport) {
     throw new GatewayError(
       'provider_not_found',
       `x-portkey-provider '${kind}' is neither an @slug nor a provider kind usable with a custom host`,

@@ -4,7 +4,7 @@
  * a GatewayError becomes a response, in the caller's format.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
-import type { DialectId } from '../dialects/canonical.ts'
+import type { CallerDialectId } from '../dialects/canonical.ts'
 import { renderAnthropicError, renderAnthropicStreamError } from '../dialects/anthropic/renderError.ts'
 import { renderOpenAIError, renderOpenAIStreamError } from '../dialects/openai/renderError.ts'
 import { renderResponsesError, renderResponsesStreamError } from '../dialects/responses/renderError.ts'
@@ -59,7 +59,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
   const path = q < 0 ? url : url.slice(0, q)
   const method = req.method ?? 'GET'
   // Errors are rendered in the format of the API the caller speaks.
-  let dialect: DialectId = 'openai'
+  let dialect: CallerDialectId = 'openai'
   try {
     if (path.startsWith('/admin/')) {
       const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(req)
@@ -98,13 +98,13 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
   }
 }
 
-const renderers: Record<DialectId, { body(e: GatewayError): { status: number; body: unknown }; stream(e: GatewayError): string }> = {
+const renderers: Record<CallerDialectId, { body(e: GatewayError): { status: number; body: unknown }; stream(e: GatewayError): string }> = {
   openai: { body: renderOpenAIError, stream: renderOpenAIStreamError },
   anthropic: { body: renderAnthropicError, stream: renderAnthropicStreamError },
   responses: { body: renderResponsesError, stream: (e) => renderResponsesStreamError(e) },
 }
 
-function renderError(err: unknown, res: ServerResponse, dialect: DialectId): void {
+function renderError(err: unknown, res: ServerResponse, dialect: CallerDialectId): void {
   const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err })
   if (e.code === 'internal_error') log.error('unhandled error', { error: e.cause ?? e })
   if (res.destroyed) return

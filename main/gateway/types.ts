@@ -1,7 +1,7 @@
 /** The values that flow through the pipeline, stage to stage. Pure types. */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { DialectId } from '../dialects/canonical.ts'
-import type { Endpoint, KnownModel, ProviderSpec } from '../providers/provider.ts'
+import type { Endpoint, KnownModel, ProviderSpec, TransportContext } from '../providers/provider.ts'
 import type { RouteKey } from '../routing/RoutingTable.ts'
 
 export type GatewayRequest = {
@@ -70,6 +70,8 @@ export type Route = {
   /** Catalog ids of the provider and its integration (null/absent for a custom host), for limits and usage rows. */
   providerId?: string | null
   integrationId?: string | null
+  /** For a provider with a `transport` (Bedrock, Vertex AI): its integration's settings and vault secret. */
+  transport?: TransportContext
 }
 
 export type Usage = {

@@ -2,8 +2,10 @@
 import type { ProviderSpec } from './provider.ts'
 import { anthropic } from './anthropic.ts'
 import { azureOpenai } from './azureOpenai.ts'
+import { bedrock } from './bedrock.ts'
 import { deepseek } from './deepseek.ts'
 import { fireworks } from './fireworks.ts'
+import { gemini } from './gemini.ts'
 import { groq } from './groq.ts'
 import { llamacpp } from './llamacpp.ts'
 import { lmstudio } from './lmstudio.ts'
@@ -14,11 +16,12 @@ import { openaiCompatible } from './openaiCompatible.ts'
 import { openrouter } from './openrouter.ts'
 import { perplexity } from './perplexity.ts'
 import { together } from './together.ts'
+import { vertex } from './vertex.ts'
 import { vllm } from './vllm.ts'
 import { xai } from './xai.ts'
 
 const all: readonly ProviderSpec[] = [
-  openai, anthropic, azureOpenai, groq, mistral, deepseek, together, fireworks, openrouter, xai, perplexity,
+  openai, anthropic, azureOpenai, bedrock, vertex, gemini, groq, mistral, deepseek, together, fireworks, openrouter, xai, perplexity,
   ollama, lmstudio, vllm, llamacpp, openaiCompatible,
 ]
 

@@ -8,17 +8,17 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import type { ChatRequest, DialectId } from '../../main/dialects/canonical.ts'
+import type { CallerDialectId, ChatRequest } from '../../main/dialects/canonical.ts'
 import { namespaceSeparator } from '../../main/dialects/canonical.ts'
 import { countTokens } from '../../main/dialects/countTokens.ts'
 import { dialects, translateRequest } from '../../main/dialects/translate.ts'
 import { anthropicProblems, chatProblems, responsesProblems } from './validate.ts'
 
 const root = fileURLToPath(new URL('../../../shared/fixtures/clients/', import.meta.url))
-const dialectOf: Record<string, DialectId> = { '/v1/chat/completions': 'openai', '/v1/messages': 'anthropic', '/v1/responses': 'responses' }
+const dialectOf: Record<string, CallerDialectId> = { '/v1/chat/completions': 'openai', '/v1/messages': 'anthropic', '/v1/responses': 'responses' }
 const problems = { openai: chatProblems, anthropic: anthropicProblems, responses: responsesProblems }
 
-type Capture = { file: string; dialect: DialectId; body: Record<string, unknown> }
+type Capture = { file: string; dialect: CallerDialectId; body: Record<string, unknown> }
 const captures: Capture[] = []
 for (const dir of readdirSync(root, { withFileTypes: true })) {
   if (!dir.isDirectory()) continue
