@@ -12,6 +12,7 @@ import { createControlService, type ControlService } from './control/createContr
 import { createGatewayServer, listen } from './gateway/server.ts'
 import { createGovernance } from './limits/createGovernance.ts'
 import { log, redact } from './log.ts'
+import type { HostResolver } from './network/upstreamHost.ts'
 import { compileRoutingTable } from './routing/compileRoutingTable.ts'
 import { createRoutingTableHolder } from './routing/RoutingTable.ts'
 import { openStore, type Store } from './store/Store.ts'
@@ -36,6 +37,8 @@ export type StartOptions = {
   /** Epoch-ms clock for budgets and rate limits (a fake one in tests). */
   clock?: () => number
   env?: Record<string, string | undefined>
+  /** Resolves per-request custom hosts before the SSRF check (tests); default: the OS resolver. */
+  resolveHost?: HostResolver
 }
 
 export type Running = {
@@ -90,6 +93,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     usage: store.usageWriter,
     userAgent: `Switchyard/${version}`,
     limits: governance,
+    ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}),
     version,
     uiDir: opts.uiDir === undefined ? null : opts.uiDir,
     admin: createAdminHttp(control, { token: adminToken, allowedHosts: () => allowedHosts, version }),

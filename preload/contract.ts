@@ -184,6 +184,8 @@ export type UsageRow = {
   providerId?: string | null
   /** The call passed the limits and held a reservation (what limit counters are rebuilt from). */
   admitted?: boolean
+  /** What the guardrails found and did (check, action, count, where; never the matched text); null: none fired or none apply. */
+  guardrails?: GuardrailResult[] | null
 }
 
 export type UsageQuery = {
@@ -279,6 +281,13 @@ export type Commands = {
   'pricing:setIntegration': (a: { integrationId: string; price: PriceInput | null }) => { integrationId: string; price: PriceInput | null }
   'keys:get': (a: { id: string }) => ApiKeyDetails
   'keys:update': (a: ApiKeyUpdate) => ApiKeyDetails
+  /** A workspace's guardrails (null: none). */
+  'guardrails:get': (a: { workspaceId: string }) => WorkspaceGuardrails
+  /** Replaces a workspace's guardrails whole; null removes them. */
+  'guardrails:set': (a: { workspaceId: string; guardrails: GuardrailSet | null }) => WorkspaceGuardrails
+  /** Custom-host policy (SSRF guard). `network:set` changes only the fields given; live for the next request. */
+  'network:get': (a: Record<string, never>) => NetworkSettings
+  'network:set': (a: Partial<NetworkSettings>) => NetworkSettings
 }
 
 export type CommandName = keyof Commands
@@ -354,6 +363,17 @@ export type LimitCounter = {
   /** When the budget resets (epoch ms); null for totals and rate windows. */
   resetAt: number | null
   exhausted: boolean
+}
+
+/**
+ * Which per-request custom hosts (`x-portkey-custom-host`) the gateway may reach. Private, link-local,
+ * CGNAT, multicast, reserved and cloud-metadata addresses are refused unless listed in `allowHosts`.
+ */
+export type NetworkSettings = {
+  /** Custom hosts on this machine (127.0.0.0/8, ::1): on by default for local model servers. */
+  allowLoopback: boolean
+  /** Hostnames (`gpu.lan`, `*.corp.example`), IP addresses and CIDRs (`192.168.1.0/24`, `fd00::/8`). */
+  allowHosts: string[]
 }
 
 export type LimitSettings = {
@@ -460,6 +480,78 @@ export type ApiKeyUpdate = {
   defaultMetadata?: Record<string, string> | null
   defaultConfig?: Record<string, unknown> | null
   limits?: LimitPolicy | null
+}
+
+//#endregion
+
+//#region Guardrails: checks before the request and after the response (workspaces now, configs later)
+
+/** What a check does when it fires: record it only, replace what it found with placeholders, or refuse the call. */
+export type GuardrailAction = 'log' | 'redact' | 'block'
+
+/** Built-in detectors. Secrets: provider and cloud keys, private keys, JWTs, `.env` assignments. PII: the rest. */
+export type GuardrailDetector =
+  | 'openai_key'
+  | 'anthropic_key'
+  | 'aws_access_key'
+  | 'aws_secret_key'
+  | 'github_token'
+  | 'slack_token'
+  | 'google_api_key'
+  | 'stripe_key'
+  | 'azure_storage_key'
+  | 'private_key'
+  | 'jwt'
+  | 'env_secret'
+  | 'email'
+  | 'phone'
+  | 'credit_card'
+  | 'iban'
+  | 'us_ssn'
+
+type GuardrailCheckCommon = {
+  /** Names the check in errors, logs and usage rows; default: its type. */
+  id?: string
+  action: GuardrailAction
+}
+
+/**
+ * One check. `secrets` / `pii`: the built-in detectors (all of the family unless `detectors` lists some).
+ * `regex`: `mode: 'forbid'` (default) fires on every match, `'require'` when nothing matches. `contains`:
+ * Portkey's operators, the condition the text must meet (`none` of the words, `any`, `all`).
+ * `length` and `json_schema` look at the response text (outputs only). Only checks that find spans
+ * (secrets, pii, regex forbid, contains none) can `redact`.
+ */
+export type GuardrailCheck =
+  | (GuardrailCheckCommon & { type: 'secrets' | 'pii'; detectors?: GuardrailDetector[] })
+  | (GuardrailCheckCommon & { type: 'regex'; pattern: string; flags?: string; mode?: 'forbid' | 'require' })
+  | (GuardrailCheckCommon & { type: 'contains'; words: string[]; operator: 'none' | 'any' | 'all'; caseSensitive?: boolean })
+  | (GuardrailCheckCommon & { type: 'length'; min?: number; max?: number; unit?: 'characters' | 'words' })
+  | (GuardrailCheckCommon & { type: 'json_schema'; schema: Record<string, unknown> })
+
+/**
+ * Checks on the request (`input`: message text, tool-call arguments, tool results, system prompt) and on a
+ * non-streamed response (`output`). Attached to a workspace; routing configs will reference the same shape.
+ */
+export type GuardrailSet = { input?: GuardrailCheck[]; output?: GuardrailCheck[] }
+
+export type WorkspaceGuardrails = { workspaceId: string; guardrails: GuardrailSet | null }
+
+/** What one check found in one call, as stored on the usage row: never the matched text. */
+export type GuardrailResult = {
+  check: string
+  stage: 'input' | 'output'
+  action: GuardrailAction
+  /** Findings (secrets, PII, matches) or 1 for a failed condition. */
+  count: number
+  /** Where: system, message, tool_call, tool_result, response. */
+  where: string[]
+  /** Which detectors fired (secrets and pii). */
+  detectors?: GuardrailDetector[]
+  /** Why a condition failed (length, json_schema, require, contains any/all). */
+  reason?: string
+  /** The check could not run (a streamed response). */
+  skipped?: string
 }
 
 //#endregion

@@ -13,6 +13,8 @@ import type { Vault } from '../vault/openVault.ts'
 import { aliasHandlers } from './aliasHandlers.ts'
 import { catalogHandlers } from './catalogHandlers.ts'
 import { governanceHandlers } from './governanceHandlers.ts'
+import { guardrailHandlers } from './guardrailHandlers.ts'
+import { networkHandlers } from './networkHandlers.ts'
 import { ControlError } from './ControlError.ts'
 import { describeIssue, schemas } from './schemas.ts'
 
@@ -64,7 +66,7 @@ export function createControlService(deps: ControlDeps): ControlService {
 
   const ctx: HandlerContext = { store, vault, routes, deps, changed, invoke }
   const catalog = catalogHandlers(ctx)
-  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog), ...aliasHandlers(ctx) }
+  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog), ...aliasHandlers(ctx), ...networkHandlers(ctx), ...guardrailHandlers(ctx) }
 
   async function invoke<N extends CommandName>(name: N, input: unknown): Promise<CommandOutput<N>> {
     const schema = schemas[name]

@@ -16,6 +16,7 @@ const descriptions: Record<string, string> = {
   'provisioning:setDefaults': 'Auto-provisioning to new workspaces, and the limits each provisioned workspace gets unless it has its own.',
   'modelAccess:set': 'Enables or disables models of an integration; models without an explicit choice follow autoEnableNew.',
   'customModels:upsert': 'Adds a fine-tuned, self-hosted or private model, or overrides a known one: price (micro-USD per million tokens) and token limits.',
+  'network:set': 'Custom-host policy (SSRF guard for x-portkey-custom-host): allowLoopback (default true) and allowHosts (hostnames, *.suffix wildcards, IPs, CIDRs) that may be reached although private, link-local, CGNAT, reserved or metadata. Fields left out keep their value; live for the next request.',
   'pricing:list': 'Every model price of a provider with its source (your price, the @pydantic/genai-prices catalog, built-in, self-hosted).',
 }
 

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod'
 import { governanceSchemas } from './governanceSchemas.ts'
+import { guardrailSchemas } from './guardrailSchemas.ts'
+import { networkSchemas } from './networkSchemas.ts'
 
 export const slug = z
   .string()
@@ -147,6 +149,8 @@ export const schemas = {
     .strict(),
   'config:apply': z.object({ document: z.unknown(), env: z.record(z.string(), z.string()).optional() }).strict(),
   ...governanceSchemas,
+  ...guardrailSchemas,
+  ...networkSchemas,
   'aliases:list': z.object({ workspaceId: id.optional(), apiKeyId: id.optional() }).strict(),
   'aliases:set': z.object({ workspaceId: id.optional(), apiKeyId: id.optional(), aliases: z.array(modelAlias).max(200) }).strict(),
 } as const

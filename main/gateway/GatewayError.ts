@@ -29,6 +29,8 @@ export type GatewayErrorCode =
   | 'model_not_provisioned'
   | 'api_key_expired'
   | 'key_scope_denied'
+  | 'guardrail_blocked'
+  | 'custom_host_blocked'
 
 const statusOf: Record<GatewayErrorCode, number> = {
   invalid_request: 400,
@@ -55,6 +57,10 @@ const statusOf: Record<GatewayErrorCode, number> = {
   model_not_provisioned: 403,
   api_key_expired: 401,
   key_scope_denied: 403,
+  /** A guardrail with `action: 'block'` refused the request or the response (main/guardrails/). */
+  guardrail_blocked: 400,
+  /** A per-request custom host resolved to an address the network settings refuse (network/upstreamHost.ts). */
+  custom_host_blocked: 403,
 }
 
 export class GatewayError extends Error {

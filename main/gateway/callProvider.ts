@@ -11,7 +11,9 @@ import http from 'node:http'
 import https from 'node:https'
 import type { PreparedCall } from '../providers/provider.ts'
 import { adaptResponse } from './adaptResponse.ts'
+import type { HostResolver } from '../network/upstreamHost.ts'
 import { GatewayError } from './GatewayError.ts'
+import { pinCustomHost } from './pinCustomHost.ts'
 import type { Abort, Call, Route } from './types.ts'
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 })
@@ -61,10 +63,22 @@ function targetFor(url: string): Target {
   return t
 }
 
-type SendOptions = { abort: Abort; timeoutMs?: number; userAgent?: string }
+type SendOptions = {
+  abort: Abort
+  timeoutMs?: number
+  userAgent?: string
+  /** How custom hosts are resolved before they are checked (tests); default: the OS resolver. */
+  resolveHost?: HostResolver
+}
 
 export function callProvider(route: Route, call: Call, body: Record<string, unknown>, opts: SendOptions): Promise<UpstreamResponse> {
   const transport = route.spec.transport
+  // A per-request custom host: resolved and checked first, then reached only at the vetted addresses.
+  if (route.customHost) {
+    return pinCustomHost(route, opts.resolveHost).then((pin) =>
+      send(route, call, { url: route.url, headers: route.headers, body: Buffer.from(JSON.stringify(body)) }, opts, pin),
+    )
+  }
   if (!transport) return send(route, call, { url: route.url, headers: route.headers, body: Buffer.from(JSON.stringify(body)) }, opts)
   // Bedrock, Vertex AI: the provider signs or authorizes the request itself, and may say how to read the answer.
   if (!route.transport) return Promise.reject(new GatewayError('internal_error', `${route.spec.name} needs its integration's settings`))
@@ -72,7 +86,7 @@ export function callProvider(route: Route, call: Call, body: Record<string, unkn
   return transport.prepare(outgoing, route.transport).then((prepared) => send(route, call, prepared, opts))
 }
 
-function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOptions): Promise<UpstreamResponse> {
+function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOptions, pin: http.RequestOptions | null = null): Promise<UpstreamResponse> {
   const payload = prepared.body
   const target = targetFor(prepared.url)
   const who = route.providerSlug ? `@${route.providerSlug}` : route.spec.name
@@ -95,6 +109,7 @@ function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOption
     }
     const request = (target.https ? https : http).request({
       ...target.options,
+      ...pin,
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -131,6 +146,12 @@ function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOption
     }
     request.on('response', (response) => {
       responded = true
+      // Redirects are never followed; from a custom host, one is an error rather than a way around the check.
+      const status = response.statusCode ?? 502
+      if (pin && status >= 300 && status < 400) {
+        response.resume()
+        return reject(new GatewayError('upstream_error', `custom host ${target.origin} answered with a redirect (HTTP ${status}); redirects are not followed`))
+      }
       response.on('data', (chunk: Buffer) => emit({ kind: 'data', chunk }))
       response.on('end', () => emit({ kind: 'end' }))
       response.on('error', cutShort)

@@ -5,11 +5,20 @@
 import { costMicros } from '../limits/cost.ts'
 import type { Lease } from '../limits/createGovernor.ts'
 import type { NewUsage, UsageWriter } from '../store/UsageWriter.ts'
+import type { GuardrailResult } from '../../preload/contract.ts'
 import type { Call, Client, GatewayRequest, Outcome, Route } from './types.ts'
 
 export function recordUsage(
   o: Outcome,
-  ctx: { req: GatewayRequest; call: Call | null; client: Client | null; route: Route | null; endpoint: string; lease?: Lease | null },
+  ctx: {
+    req: GatewayRequest
+    call: Call | null
+    client: Client | null
+    route: Route | null
+    endpoint: string
+    lease?: Lease | null
+    guardrails?: { results: GuardrailResult[] } | null
+  },
   writer: UsageWriter,
 ): NewUsage {
   const row: NewUsage = {
@@ -35,6 +44,7 @@ export function recordUsage(
     integrationId: ctx.route?.integrationId ?? null,
     providerId: ctx.route?.providerId ?? null,
     admitted: ctx.lease != null,
+    guardrails: ctx.guardrails?.results.length ? ctx.guardrails.results : null,
   }
   if (ctx.lease) {
     ctx.lease.settle({ costMicros: row.costMicros, tokens: (row.inputTokens ?? 0) + (row.outputTokens ?? 0) }, ctx.req.receivedAt + o.latencyMs)

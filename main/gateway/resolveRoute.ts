@@ -15,6 +15,7 @@ import type { DialectId } from '../dialects/canonical.ts'
 import { anthropicVersion } from '../providers/anthropic.ts'
 import { chatEndpointOf, endpointPath, type Endpoint, type ProviderSpec } from '../providers/provider.ts'
 import type { RouteProvider, RoutingTable } from '../routing/RoutingTable.ts'
+import { defaultUpstreamPolicy } from '../network/upstreamHost.ts'
 import { GatewayError } from './GatewayError.ts'
 import { header } from './parse.ts'
 import type { Call, Client, GatewayRequest, Route } from './types.ts'
@@ -39,7 +40,7 @@ export function resolveRoute(call: Call, client: Client, req: Pick<GatewayReques
   } else if (named?.startsWith('@') || (named && header(req, 'x-portkey-virtual-key') === named)) {
     slug = named.replace(/^@/, '')
   } else if (named) {
-    return adHocRoute(named, call, client, req)
+    return adHocRoute(named, call, client, req, table)
   }
 
   const provider = slug !== undefined ? providerBySlug(slug, table) : providerForBareModel(model, client, table)
@@ -171,7 +172,7 @@ function requireModel(model: string | undefined): string {
 }
 
 /** Route 3: a provider kind plus a custom host (or the kind's own URL with the client's key). */
-function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>): Route {
+function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>, table: RoutingTable): Route {
   const spec = providerKind(kind)
   if (!spec || spec.target || spec.transport) {
     throw new GatewayError(
@@ -218,5 +219,7 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
     free: spec.category === 'self-hosted',
     timeoutMs: 10 * 60 * 1000,
     injectStreamUsage: injectUsage(spec, wire, call),
+    // Checked after DNS in callProvider (network/upstreamHost.ts); the kind's own URL is built in and trusted.
+    ...(customHost ? { customHost: { url: customHost, policy: table.network ?? defaultUpstreamPolicy } } : {}),
   }
 }

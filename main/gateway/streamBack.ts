@@ -22,7 +22,12 @@ import type { Call, Outcome, Route, Usage } from './types.ts'
 
 const MAX_TAPPED_BODY = 16 * 1024 * 1024
 
-type Timing = { startedAt: number; extraHeaders: Record<string, string> }
+type Timing = {
+  startedAt: number
+  extraHeaders: Record<string, string>
+  /** Output guardrails on a non-streamed answer (caller's dialect): the body to send, or a GatewayError thrown to refuse it. */
+  inspectBody?: ((body: Buffer) => Buffer) | undefined
+}
 type Finish = (o: Omit<Outcome, 'ttfbMs' | 'latencyMs'>) => void
 
 export function streamBack(
@@ -55,7 +60,7 @@ export function streamBack(
       resolve({ ...o, ttfbMs, latencyMs: Math.round(performance.now() - t.startedAt) })
     }
     const firstByte = () => (ttfbMs ??= Math.round(performance.now() - t.startedAt))
-    if (!isStream) return relayBody(upstream, call, route, reply, res, headers, status, firstByte, finish)
+    if (!isStream) return relayBody(upstream, call, route, reply, res, headers, status, firstByte, finish, t.inspectBody)
     headers['cache-control'] = 'no-cache'
     headers['x-accel-buffering'] = 'no'
     res.writeHead(status, headers)
@@ -162,6 +167,7 @@ function relayBody(
   status: number,
   firstByte: () => void,
   finish: Finish,
+  inspectBody?: (body: Buffer) => Buffer,
 ): void {
   const chunks: Buffer[] = []
   upstream.body.subscribe({
@@ -183,6 +189,17 @@ function relayBody(
         }
       } else if (body.length <= MAX_TAPPED_BODY) {
         usage = bodyUsage(body, route.dialect)
+      }
+      if (inspectBody) {
+        try {
+          body = inspectBody(body)
+        } catch (err) {
+          // Refused by an output guardrail: the caller gets the error; the row keeps the tokens the answer cost.
+          const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'output guardrails failed')
+          const { status: s, body: b } = dialects[call.dialect].error.fromCanonical(chatErrorFromGateway(e))
+          if (!res.destroyed) res.writeHead(s, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(b))
+          return finish({ status: e.status, usage, error: e.message })
+        }
       }
       headers['content-length'] = String(body.length)
       if (!res.destroyed) res.writeHead(status, headers).end(body)

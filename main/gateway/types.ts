@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { DialectId } from '../dialects/canonical.ts'
 import type { Endpoint, KnownModel, ProviderSpec, TransportContext } from '../providers/provider.ts'
 import type { RouteKey } from '../routing/RoutingTable.ts'
+import type { UpstreamPolicy } from '../network/upstreamHost.ts'
 
 export type GatewayRequest = {
   method: string
@@ -72,6 +73,12 @@ export type Route = {
   integrationId?: string | null
   /** For a provider with a `transport` (Bedrock, Vertex AI): its integration's settings and vault secret. */
   transport?: TransportContext
+  /**
+   * A per-request custom host (`x-portkey-custom-host`), as the caller wrote it, and the network
+   * policy to check it against: `callProvider` resolves it, checks every address, and connects only
+   * to those. Absent for catalog providers, which are trusted and pay no DNS lookup here.
+   */
+  customHost?: { url: string; policy: UpstreamPolicy }
 }
 
 export type Usage = {

@@ -7,6 +7,8 @@ import type { IntegrationSettings } from '../../preload/contract.ts'
 import type { KnownModel, ProviderSpec } from '../providers/provider.ts'
 import type { Secret } from '../vault/Secret.ts'
 import type { CompiledAlias } from './compileAliases.ts'
+import type { CompiledGuardrails } from '../guardrails/guardrails.ts'
+import type { UpstreamPolicy } from '../network/upstreamHost.ts'
 
 export type RouteProvider = {
   id: string
@@ -53,6 +55,10 @@ export type RoutingTable = {
   readonly workspaces: ReadonlyMap<string, { slug: string; archived: boolean }>
   /** Model aliases by API key id and by workspace id; a key's own come first. */
   readonly aliases: { byKey: ReadonlyMap<string, CompiledAlias[]>; byWorkspace: ReadonlyMap<string, CompiledAlias[]> }
+  /** Compiled guardrails by workspace id; a workspace without any is absent (costs the request path nothing). */
+  readonly guardrails?: ReadonlyMap<string, CompiledGuardrails>
+  /** Which per-request custom hosts may be reached (network settings); absent: the defaults. */
+  readonly network?: UpstreamPolicy
 }
 
 export type RoutingTableHolder = {

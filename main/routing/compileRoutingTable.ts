@@ -9,9 +9,12 @@ import type { Store } from '../store/Store.ts'
 import type { Vault } from '../vault/openVault.ts'
 import type { RouteKey, RouteProvider, RoutingTable } from './RoutingTable.ts'
 import { azureEndpoint } from '../providers/azureOpenai.ts'
-import { redact } from '../log.ts'
+import { log, redact } from '../log.ts'
 import { compileAliases } from './compileAliases.ts'
 import type { Secret } from '../vault/Secret.ts'
+import { compileGuardrails, type CompiledGuardrails } from '../guardrails/guardrails.ts'
+import { compileUpstreamPolicy } from '../network/upstreamHost.ts'
+import { readNetworkSettings } from '../network/networkSettings.ts'
 
 export const defaultTimeoutMs = 10 * 60 * 1000
 
@@ -99,7 +102,9 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
     byKey: new Map([...stored.byKey].map(([id, list]) => [id, compileAliases(list)] as const)),
     byWorkspace: new Map([...stored.byWorkspace].map(([id, list]) => [id, compileAliases(list)] as const)),
   }
-  return { version: ++version, providers, keysByHash, workspaces, aliases }
+  const network = compileUpstreamPolicy(readNetworkSettings(store.db))
+  const guardrails = compileWorkspaceGuardrails(store)
+  return { version: ++version, providers, keysByHash, workspaces, aliases, network, guardrails }
 }
 
 /** Secrets the gateway will use are registered with the logger, so none can reach a log line. */
@@ -108,4 +113,18 @@ function readSecret(vault: Vault, id: string | null): Secret | null {
   const secret = vault.get(id)
   redact(secret.reveal())
   return secret
+}
+
+/** Guardrails by workspace, compiled now so the request path only looks them up. Sets were checked when saved. */
+function compileWorkspaceGuardrails(store: Store): Map<string, CompiledGuardrails> {
+  const out = new Map<string, CompiledGuardrails>()
+  for (const [workspaceId, set] of store.guardrails.all()) {
+    try {
+      const compiled = compileGuardrails(set)
+      if (compiled.input.length || compiled.output.length) out.set(workspaceId, compiled)
+    } catch (err) {
+      log.error('guardrails of a workspace could not be compiled; none apply', { workspaceId, error: err })
+    }
+  }
+  return out
 }

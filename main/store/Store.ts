@@ -2,6 +2,7 @@
 import { aliasesRepo } from './aliasesRepo.ts'
 import { apiKeysRepo } from './apiKeysRepo.ts'
 import { governanceRepo } from './governanceRepo.ts'
+import { guardrailsRepo } from './guardrailsRepo.ts'
 import { integrationsRepo } from './integrationsRepo.ts'
 import { migrate } from './migrate.ts'
 import { openDb, type Db } from './openDb.ts'
@@ -22,6 +23,7 @@ export function openStore(file: string) {
     aliases: aliasesRepo(db),
     usage: usageRepo(db),
     governance: governanceRepo(db),
+    guardrails: guardrailsRepo(db),
     usageWriter: createUsageWriter(db),
     close(): void {
       store.usageWriter.flush()

@@ -2,7 +2,7 @@
  * Reads of the `usage` table: rows for the log view, aggregates for dashboards.
  * Writes go through `UsageWriter` (batched, off the response path).
  */
-import type { UsageQuery, UsageRow, UsageSummaryQuery, UsageSummaryRow } from '../../preload/contract.ts'
+import type { GuardrailResult, UsageQuery, UsageRow, UsageSummaryQuery, UsageSummaryRow } from '../../preload/contract.ts'
 import type { Db } from './openDb.ts'
 
 type Row = {
@@ -29,6 +29,7 @@ type Row = {
   integration_id: string | null
   provider_id: string | null
   admitted: number
+  guardrails: string | null
 }
 
 const toUsage = (r: Row): UsageRow => ({
@@ -55,6 +56,7 @@ const toUsage = (r: Row): UsageRow => ({
   integrationId: r.integration_id,
   providerId: r.provider_id,
   admitted: r.admitted === 1,
+  guardrails: r.guardrails === null ? null : (JSON.parse(r.guardrails) as GuardrailResult[]),
 })
 
 function where(q: Omit<UsageQuery, 'limit' | 'offset'>): { sql: string; params: Record<string, unknown> } {

@@ -88,3 +88,18 @@ test('003 model aliases: one scope per row, removed with their workspace or key'
   db.prepare("DELETE FROM api_keys WHERE id = 'k'").run()
   assert.deepEqual(db.prepare('SELECT id FROM model_aliases').all(), [{ id: 'a1' }])
 })
+
+test('004 guardrails: one set per workspace, removed with it; usage rows gain a guardrails column', () => {
+  const db = openDb(':memory:')
+  migrate(db, 3)
+  db.prepare("INSERT INTO workspaces (id, slug, name, created_at) VALUES ('w', 'w', 'W', 0)").run()
+  db.prepare("INSERT INTO usage (created_at, endpoint, status, latency_ms, trace_id) VALUES (1, '/v1/chat/completions', 200, 1, 't')").run()
+  migrate(db, 4)
+  assert.equal(schemaVersion(db), 4)
+  assert.deepEqual(db.prepare('SELECT guardrails FROM usage').all(), [{ guardrails: null }], 'old rows have no results')
+  db.prepare("INSERT INTO workspace_guardrails (workspace_id, guardrails, updated_at) VALUES ('w', '{\"input\":[]}', 0)").run()
+  assert.throws(() => db.prepare("INSERT INTO workspace_guardrails (workspace_id, guardrails, updated_at) VALUES ('w', '{}', 0)").run(), /UNIQUE|PRIMARY KEY/)
+  assert.throws(() => db.prepare("INSERT INTO workspace_guardrails (workspace_id, guardrails, updated_at) VALUES ('nope', '{}', 0)").run(), /FOREIGN KEY/)
+  db.prepare("DELETE FROM workspaces WHERE id = 'w'").run()
+  assert.equal((db.prepare('SELECT count(*) AS n FROM workspace_guardrails').get() as { n: number }).n, 0)
+})
