@@ -11,8 +11,8 @@
 /** The dialects callers speak to the gateway (one per endpoint family). */
 export type CallerDialectId = 'openai' | 'anthropic' | 'responses'
 
-/** Every wire dialect: the callers' plus the upstream-only Gemini generateContent. */
-export type DialectId = CallerDialectId | 'gemini'
+/** Every wire dialect: the callers' plus the upstream-only Gemini generateContent and Bedrock Converse. */
+export type DialectId = CallerDialectId | 'gemini' | 'converse'
 
 /** Fields kept verbatim for the dialect they came from; every other dialect ignores them. */
 export type Extra = { [D in DialectId]?: Record<string, unknown> }

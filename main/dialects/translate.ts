@@ -6,6 +6,7 @@
  */
 import { anthropic } from './anthropic/anthropic.ts'
 import type { ChatError, ChatEvent, ChatRequest, ChatUsage, DialectId } from './canonical.ts'
+import { converse } from './converse/converse.ts'
 import type { Dialect, ReplyOptions, UpstreamOptions } from './dialect.ts'
 import { gemini } from './gemini/gemini.ts'
 import type { JsonObject } from './json.ts'
@@ -14,7 +15,7 @@ import { openai } from './openai/openai.ts'
 import { responses } from './responses/responses.ts'
 import type { SseEvent } from './sse.ts'
 
-export const dialects: Record<DialectId, Dialect> = { openai, anthropic, responses, gemini }
+export const dialects: Record<DialectId, Dialect> = { openai, anthropic, responses, gemini, converse }
 
 /**
  * The caller's body as canonical (for token estimates, limits and `ReplyOptions.request`) and as the

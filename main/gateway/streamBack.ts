@@ -292,8 +292,9 @@ function dialectError(dialect: DialectId, e: GatewayError, seen: Seen): SseEvent
 
 function errorText(data: string): string {
   try {
-    const j = JSON.parse(data) as { error?: { message?: string }; response?: { error?: { message?: string } } }
-    return j.error?.message ?? j.response?.error?.message ?? 'upstream error in stream'
+    const j = JSON.parse(data) as { error?: { message?: string }; response?: { error?: { message?: string } }; message?: string }
+    // Bedrock Converse's in-band exceptions carry a top-level `message`.
+    return j.error?.message ?? j.response?.error?.message ?? (typeof j.message === 'string' ? j.message : undefined) ?? 'upstream error in stream'
   } catch {
     return 'upstream error in stream'
   }

@@ -1,12 +1,17 @@
 /**
- * AWS Bedrock, Claude through InvokeModel / InvokeModelWithResponseStream. Speaks Anthropic Messages, so
+ * AWS Bedrock: Claude through InvokeModel / InvokeModelWithResponseStream, every other model (Nova, Llama,
+ * Mistral…) through Converse / ConverseStream, chosen by model id (`modelDialect`). Claude speaks Anthropic Messages, so
  * Claude Code and the Anthropic SDK pass through (OpenAI and Responses callers are translated); the
  * transport turns each call into Bedrock's: the body without `model` and `stream`, with
  * `anthropic_version: "bedrock-2023-05-31"` and the caller's betas moved from the `anthropic-beta` header
  * into `anthropic_beta`, keeping only those Bedrock accepts; the model name mapped to a Bedrock id or
  * inference profile; the request SigV4-signed with stored keys or a named profile. Streams come back as
  * the AWS event-stream and are decoded into Anthropic SSE; errors into Anthropic error bodies.
- * https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html
+ * Converse models are reached only through translation (the `converse` dialect): the body goes without
+ * `model` and `stream` to `/model/{id}/converse` or `/converse-stream`, whose event-stream is decoded
+ * into one SSE event per message, and errors get their `x-amzn-ErrorType` folded in as `__type`.
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html and
+ * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
  */
 import { GatewayError } from '../gateway/GatewayError.ts'
 import { redact } from '../log.ts'
@@ -16,7 +21,10 @@ import { AwsCredentialsError } from './aws/AwsCredentialsError.ts'
 import { bedrockError } from './aws/bedrockError.ts'
 import { bedrockModelId, claudeOnBedrock } from './aws/bedrockModelId.ts'
 import { bedrockStream } from './aws/bedrockStream.ts'
+import { converseErrorBody, converseStream } from './aws/converseStream.ts'
 import { sigv4 } from './aws/sigv4.ts'
+import type { IntegrationSettings } from '../../preload/contract.ts'
+import type { DialectId } from '../dialects/canonical.ts'
 import { defineProvider, type OutgoingCall, type PreparedCall, type ProviderContext, type TransportContext } from './provider.ts'
 
 export const bedrockAnthropicVersion = 'bedrock-2023-05-31'
@@ -40,6 +48,27 @@ function endpointFor(baseUrl: string, region: string): string {
 
 function invokeUrl(base: string, id: string, stream: boolean): string {
   return `${base}/model/${encodeURIComponent(id)}/${stream ? 'invoke-with-response-stream' : 'invoke'}`
+}
+
+function converseUrl(base: string, id: string, stream: boolean): string {
+  return `${base}/model/${encodeURIComponent(id)}/${stream ? 'converse-stream' : 'converse'}`
+}
+
+/**
+ * Claude speaks InvokeModel's Anthropic body; any other family (`amazon.`, `meta.`, `mistral.`…) speaks
+ * Converse. An ARN naming no model (an application inference profile) is taken for Claude, as before Converse.
+ */
+function isClaude({ id, foundation }: { id: string; foundation: string }): boolean {
+  return foundation.startsWith('anthropic.') || (id.startsWith('arn:') && !/^[a-z0-9-]+\.[a-z0-9]/.test(foundation))
+}
+
+/** The wire for a model name: `anthropic` for Claude (and for names Bedrock cannot resolve, which fail at `target`), else `converse`. */
+function bedrockDialect(model: string, settings: IntegrationSettings): DialectId {
+  try {
+    return isClaude(bedrockModelId(model, settings.awsRegion ?? 'us-east-1', settings.modelMap)) ? 'anthropic' : 'converse'
+  } catch {
+    return 'anthropic'
+  }
 }
 
 //#region credentials
@@ -125,9 +154,11 @@ async function prepare(call: OutgoingCall, ctx: TransportContext): Promise<Prepa
   const aws = await credentialsFor(ctx)
   const region = ctx.settings.awsRegion ?? aws.region
   if (!region) throw new GatewayError('provider_unreachable', `AWS Bedrock needs a region: set settings.awsRegion (${aws.origin} names none)`)
-  const { id, foundation } = bedrockModelId(call.model, region, ctx.settings.modelMap)
-  if (!foundation.startsWith('anthropic.') && !id.startsWith('arn:')) {
-    throw new GatewayError('invalid_request', `'${call.model}' is not a Claude model: Switchyard's Bedrock provider speaks Claude's InvokeModel body`, { param: 'model' })
+  const resolved = bedrockModelId(call.model, region, ctx.settings.modelMap)
+  const { id } = resolved
+  if (call.dialect === 'converse') return prepareConverse(call, ctx, aws, region, id)
+  if (!isClaude(resolved)) {
+    throw new GatewayError('invalid_request', `'${call.model}' is not a Claude model: Bedrock's InvokeModel body here is Claude's; other models are reached through Converse`, { param: 'model' })
   }
   const url = invokeUrl(endpointFor(ctx.baseUrl, region), id, call.stream)
   const body = Buffer.from(JSON.stringify(bedrockBody(call, ctx)))
@@ -142,24 +173,46 @@ async function prepare(call: OutgoingCall, ctx: TransportContext): Promise<Prepa
   }
 }
 
+/** Converse / ConverseStream: the translated body without `model` and `stream`, signed the same way. */
+function prepareConverse(call: OutgoingCall, ctx: TransportContext, aws: ResolvedAwsCredentials, region: string, id: string): PreparedCall {
+  const url = converseUrl(endpointFor(ctx.baseUrl, region), id, call.stream)
+  const { model: _model, stream: _stream, ...rest } = call.body
+  const body = Buffer.from(JSON.stringify(rest))
+  const signedHeaders = { 'content-type': 'application/json', accept: call.stream ? 'application/vnd.amazon.eventstream' : 'application/json' }
+  const signature = sigv4.sign({ method: 'POST', url, headers: signedHeaders, body }, { region, service: 'bedrock', credentials: aws.credentials })
+  return {
+    url,
+    headers: { ...extraHeaders(call.headers), ...signedHeaders, ...signature },
+    body,
+    decodeStream: (head) => (String(head.headers['content-type']).includes('application/vnd.amazon.eventstream') ? converseStream(head) : null),
+    errorBody: converseErrorBody,
+  }
+}
+
+/** Models besides Claude listed for discovery; any Bedrock model id or inference profile works. */
+const converseModels = ['amazon.nova-pro-v1:0', 'amazon.nova-lite-v1:0', 'amazon.nova-micro-v1:0']
+
 export const bedrock = defineProvider({
   id: 'bedrock',
   name: 'AWS Bedrock',
   dialect: 'anthropic',
+  modelDialect: bedrockDialect,
   // `{region}` is filled in per call (settings.awsRegion, else the profile's region).
   baseUrl: 'https://bedrock-runtime.{region}.amazonaws.com',
   needsApiKey: false,
   authHeaders: () => ({}),
   streamUsage: 'always',
   endpoints: ['messages'],
-  knownModels: claudeOnBedrock.map((m) => ({ id: m.names[0] as string })),
+  knownModels: [...claudeOnBedrock.map((m) => m.names[0] as string), ...converseModels].map((id) => ({ id })),
   target(_endpoint, model, ctx, call) {
     if (!model) throw new GatewayError('model_required', "'model' is required, e.g. \"@bedrock/claude-sonnet-4-5\"", { param: 'model' })
     // The region may only be known from the profile (read when the call is prepared); the foundation
     // model, which prices the call, does not depend on it.
     const region = ctx.settings.awsRegion ?? 'us-east-1'
-    const { id, foundation } = bedrockModelId(model, region, ctx.settings.modelMap)
-    return { url: invokeUrl(endpointFor(ctx.baseUrl, region), id, call?.stream ?? false), model, pricingModel: id.startsWith('arn:') ? id : foundation }
+    const resolved = bedrockModelId(model, region, ctx.settings.modelMap)
+    const { id, foundation } = resolved
+    const url = (isClaude(resolved) ? invokeUrl : converseUrl)(endpointFor(ctx.baseUrl, region), id, call?.stream ?? false)
+    return { url, model, pricingModel: id.startsWith('arn:') ? id : foundation }
   },
   transport: { prepare },
   credential: {

@@ -23,9 +23,10 @@ export const endpointPath: Record<Endpoint, string> = {
 
 /**
  * The endpoint that carries a conversation in each wire dialect. Gemini has no gateway endpoint of its
- * own: its providers build their URLs themselves (`target`, `transport`), so its conversations count as `chat`.
+ * own: its providers build their URLs themselves (`target`, `transport`), so its conversations count as `chat`;
+ * so do Bedrock Converse's.
  */
-export const chatEndpointOf: Record<DialectId, Endpoint> = { openai: 'chat', anthropic: 'messages', responses: 'responses', gemini: 'chat' }
+export const chatEndpointOf: Record<DialectId, Endpoint> = { openai: 'chat', anthropic: 'messages', responses: 'responses', gemini: 'chat', converse: 'chat' }
 
 /** Prices are integer micro-USD per million tokens (USD 2.50 / 1M tokens → 2_500_000). */
 export type KnownModel = {

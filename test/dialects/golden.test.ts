@@ -18,7 +18,7 @@ type CaseOptions = { upstream?: UpstreamOptions; reply?: ReplyOptions; callerReq
 
 const root = fileURLToPath(new URL('./golden/', import.meta.url))
 const update = process.env.UPDATE_GOLDEN === '1'
-const isDialect = (s: string | undefined): s is DialectId => s === 'openai' || s === 'anthropic' || s === 'responses' || s === 'gemini'
+const isDialect = (s: string | undefined): s is DialectId => s === 'openai' || s === 'anthropic' || s === 'responses' || s === 'gemini' || s === 'converse'
 
 /** Streams compare byte for byte; JSON bodies compare as values (key order is not part of the contract). */
 function compare(path: string, actual: string): void {

@@ -213,6 +213,168 @@ describe('AWS Bedrock', () => {
   })
 })
 
+describe('AWS Bedrock, other models through Converse', () => {
+  const converseBody = () => lastBody(bedrockUp) as { messages: Array<{ role: string; content: Array<Record<string, unknown>> }>; [k: string]: unknown }
+
+  test('OpenAI SDK: a Nova inference profile goes to /converse, the body in Converse shape; usage recorded', async () => {
+    const t = trace()
+    const res = await openai.chat.completions.create(
+      { model: '@bedrock/us.amazon.nova-lite-v1:0', max_tokens: 200, temperature: 0.2, stop: ['END'], messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hello nova' }] },
+      { headers: t.headers },
+    )
+    assert.match(res.choices[0]?.message.content ?? '', /hello nova$/)
+    assert.equal(res.choices[0]?.finish_reason, 'stop')
+    const sent = bedrockUp.requests.at(-1)
+    assert.equal(sent?.path, '/model/us.amazon.nova-lite-v1%3A0/converse')
+    assert.match(sent?.headers.authorization ?? '', new RegExp(`Credential=${KEYS.accessKeyId}/\\d{8}/us-east-1/bedrock/aws4_request`))
+    const body = converseBody()
+    assert.deepEqual(body.system, [{ text: 'Be brief.' }])
+    assert.deepEqual(body.messages, [{ role: 'user', content: [{ text: 'hello nova' }] }])
+    assert.deepEqual(body.inferenceConfig, { maxTokens: 200, temperature: 0.2, stopSequences: ['END'] })
+    assert.equal('model' in body, false)
+    assert.equal('stream' in body, false)
+    assert.ok((res.usage?.prompt_tokens ?? 0) > 0 && (res.usage?.completion_tokens ?? 0) > 0)
+    const row = await usageFor(gw, t.id)
+    assert.equal(row.status, 200)
+    assert.equal(row.model, 'amazon.nova-lite-v1:0')
+    assert.equal(row.inputTokens, res.usage?.prompt_tokens)
+    assert.equal(row.outputTokens, res.usage?.completion_tokens)
+  })
+
+  test('OpenAI SDK streaming: /converse-stream decoded from the event-stream, usage from metadata', async () => {
+    const t = trace()
+    const stream = await openai.chat.completions.create(
+      { model: '@bedrock/amazon.nova-lite-v1:0', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'stream nova' }] },
+      { headers: t.headers },
+    )
+    let text = ''
+    let finish: string | null = null
+    let usage: OpenAI.CompletionUsage | undefined
+    let id = ''
+    for await (const c of stream) {
+      text += c.choices[0]?.delta.content ?? ''
+      finish = c.choices[0]?.finish_reason ?? finish
+      usage = c.usage ?? usage
+      id ||= c.id
+    }
+    assert.match(text, /stream nova$/)
+    assert.equal(finish, 'stop')
+    assert.ok(id, 'the request id stands in for the response id')
+    assert.equal(bedrockUp.requests.at(-1)?.path, '/model/amazon.nova-lite-v1%3A0/converse-stream')
+    assert.ok(usage && usage.prompt_tokens > 0 && usage.completion_tokens > 0)
+    const row = await usageFor(gw, t.id)
+    assert.equal(row.stream, true)
+    assert.equal(row.inputTokens, usage?.prompt_tokens)
+    assert.equal(row.outputTokens, usage?.completion_tokens)
+  })
+
+  test('OpenAI SDK tools: toolSpec and toolChoice out, toolUse back streamed and not, the tool result answered', async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }]
+    const stream = await openai.chat.completions.create({ model: '@bedrock/amazon.nova-tools-v1:0', stream: true, tools, tool_choice: 'required', messages: [{ role: 'user', content: 'weather in Paris' }] })
+    let args = ''
+    let name = ''
+    let finish: string | null = null
+    for await (const c of stream) {
+      const call = c.choices[0]?.delta.tool_calls?.[0]
+      if (call?.function?.name) name = call.function.name
+      args += call?.function?.arguments ?? ''
+      finish = c.choices[0]?.finish_reason ?? finish
+    }
+    assert.equal(name, 'get_weather')
+    assert.deepEqual(JSON.parse(args), { input: 'weather in Paris' })
+    assert.equal(finish, 'tool_calls')
+    const toolConfig = converseBody().toolConfig as Record<string, unknown>
+    assert.deepEqual(toolConfig, { tools: [{ toolSpec: { name: 'get_weather', description: 'Weather by city', inputSchema: { json: tools[0]?.type === 'function' ? tools[0].function.parameters : {} } } }], toolChoice: { any: {} } })
+
+    const first = await openai.chat.completions.create({ model: '@bedrock/amazon.nova-tools-v1:0', tools, messages: [{ role: 'user', content: 'weather in Rome' }] })
+    const call = first.choices[0]?.message.tool_calls?.[0]
+    assert.ok(call && call.type === 'function')
+    assert.equal(first.choices[0]?.finish_reason, 'tool_calls')
+    assert.match(call.id, /^tooluse_/)
+    const t = trace()
+    const second = await openai.chat.completions.create(
+      { model: '@bedrock/amazon.nova-tools-v1:0', tools, messages: [{ role: 'user', content: 'weather in Rome' }, first.choices[0]!.message, { role: 'tool', tool_call_id: call.id, content: 'sunny, 24C' }] },
+      { headers: t.headers },
+    )
+    assert.equal(second.choices[0]?.finish_reason, 'stop')
+    assert.ok(second.choices[0]?.message.content)
+    const body = converseBody()
+    assert.deepEqual(body.messages.map((m) => m.role), ['user', 'assistant', 'user'])
+    assert.deepEqual(body.messages[1]?.content[0], { toolUse: { toolUseId: call.id, name: 'get_weather', input: JSON.parse(call.function.arguments) } })
+    assert.deepEqual(body.messages[2]?.content[0], { toolResult: { toolUseId: call.id, content: [{ text: 'sunny, 24C' }] } })
+    const row = await usageFor(gw, t.id)
+    assert.ok((row.inputTokens ?? 0) > 0)
+  })
+
+  test('Anthropic SDK on /v1/messages: translated to Converse, streaming and not, tool use included', async () => {
+    const t = trace()
+    const msg = await claude.messages.create({ model: '@bedrock/amazon.nova-lite-v1:0', max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: 'hello from anthropic' }] }, { headers: t.headers })
+    assert.equal(msg.type, 'message')
+    assert.match(msg.content[0]?.type === 'text' ? msg.content[0].text : '', /hello from anthropic$/)
+    assert.equal(msg.stop_reason, 'end_turn')
+    assert.ok(msg.usage.input_tokens > 0 && msg.usage.output_tokens > 0)
+    assert.equal(bedrockUp.requests.at(-1)?.path, '/model/amazon.nova-lite-v1%3A0/converse')
+    assert.equal('anthropic_version' in converseBody(), false)
+    const row = await usageFor(gw, t.id)
+    assert.equal(row.inputTokens, msg.usage.input_tokens)
+    assert.equal(row.outputTokens, msg.usage.output_tokens)
+
+    const t2 = trace()
+    const stream = claude.messages.stream(
+      {
+        model: '@bedrock/amazon.nova-tools-v1:0',
+        max_tokens: 200,
+        tools: [{ name: 'lookup', description: 'Look a word up', input_schema: { type: 'object', properties: { input: { type: 'string' } } } }],
+        tool_choice: { type: 'tool', name: 'lookup' },
+        messages: [{ role: 'user', content: 'define gateway' }],
+      },
+      { headers: t2.headers },
+    )
+    const final = await stream.finalMessage()
+    const use = final.content.find((b) => b.type === 'tool_use')
+    assert.ok(use && use.type === 'tool_use')
+    assert.equal(use.name, 'lookup')
+    assert.deepEqual(use.input, { input: 'define gateway' })
+    assert.equal(final.stop_reason, 'tool_use')
+    assert.equal(bedrockUp.requests.at(-1)?.path, '/model/amazon.nova-tools-v1%3A0/converse-stream')
+    assert.deepEqual((converseBody().toolConfig as Record<string, unknown>).toolChoice, { tool: { name: 'lookup' } })
+    const row2 = await usageFor(gw, t2.id)
+    assert.equal(row2.stream, true)
+    assert.ok((row2.inputTokens ?? 0) > 0)
+    assert.equal(row2.outputTokens, final.usage.output_tokens)
+  })
+
+  test('errors: Bedrock exceptions over HTTP and in the stream arrive in the caller’s shape', async () => {
+    const viaOpenAI = await openai.chat.completions.create({ model: '@bedrock/amazon.nova-error-429-v1:0', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
+    assert.ok(viaOpenAI instanceof OpenAI.RateLimitError)
+    assert.match(viaOpenAI.message, /ThrottlingException/)
+    const viaAnthropic = await claude.messages.create({ model: '@bedrock/amazon.nova-error-400-v1:0', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
+    assert.ok(viaAnthropic instanceof Anthropic.BadRequestError)
+    assert.match(viaAnthropic.message, /ValidationException/)
+
+    const t = trace()
+    const stream = await claude.messages.create(
+      { model: '@bedrock/amazon.nova-stream-error-v1:0', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'x' }] },
+      { headers: t.headers },
+    )
+    const err = await (async () => {
+      for await (const _ of stream) {
+        // drain until the error event
+      }
+    })().catch((e: unknown) => e)
+    assert.ok(err instanceof Anthropic.APIError)
+    assert.match(String(err.message), /Overloaded/)
+    const row = await usageFor(gw, t.id)
+    assert.equal(row.status, 502)
+    assert.match(row.error ?? '', /Overloaded/)
+  })
+
+  test('Claude names still go through InvokeModel', async () => {
+    await openai.chat.completions.create({ model: '@bedrock/claude-3-5-haiku-20241022', messages: [{ role: 'user', content: 'still invoke' }] })
+    assert.equal(bedrockUp.requests.at(-1)?.path, '/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke')
+  })
+})
+
 describe('Google Vertex AI', () => {
   test('Claude through rawPredict: Vertex version, no model, a token minted once from the service account', async () => {
     const tokensBefore = vertexUp.requests.filter((r) => r.path === '/token').length
