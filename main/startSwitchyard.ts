@@ -20,6 +20,8 @@ import { keychainStore } from './vault/keychain.ts'
 import { keyFileStore } from './vault/keyFileStore.ts'
 import type { KeyStore } from './vault/KeyStore.ts'
 import { openVault } from './vault/openVault.ts'
+import { createCircuitBreaker } from './reliability/createCircuitBreaker.ts'
+import { createResponseCache } from './reliability/responseCache.ts'
 import { version } from './version.ts'
 
 export type StartOptions = {
@@ -73,6 +75,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
   }
   const routes = createRoutingTableHolder(compileRoutingTable(store, vault))
   const governance = createGovernance(store, opts.clock)
+  const clock = opts.clock ?? Date.now
   const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url')
   redact(adminToken)
   let url = ''
@@ -94,6 +97,14 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     userAgent: `Switchyard/${version}`,
     limits: governance,
     ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}),
+    breaker: createCircuitBreaker({
+      now: clock,
+      onChange: (e) => {
+        log.info(`circuit ${e.state}`, e)
+        control.emit('target:circuitChanged', e)
+      },
+    }),
+    cache: createResponseCache(store.db, { now: clock }),
     version,
     uiDir: opts.uiDir === undefined ? null : opts.uiDir,
     admin: createAdminHttp(control, { token: adminToken, allowedHosts: () => allowedHosts, version }),

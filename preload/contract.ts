@@ -157,6 +157,17 @@ export type CreatedApiKey = ApiKey & {
 /** `pattern`: exact model name or a `*` pattern (`claude-haiku-*`); `target`: `@slug/model` or `@slug/*`. */
 export type ModelAlias = { pattern: string; target: string }
 
+/** A saved routing config (Portkey's config JSON), addressable by id or slug; every save is a new version. */
+export type SavedConfig = {
+  id: string
+  slug: string
+  name: string
+  version: number
+  config: Record<string, unknown>
+  createdAt: number
+  updatedAt: number
+}
+
 export type UsageRow = {
   id: number
   createdAt: number
@@ -258,6 +269,13 @@ export type Commands = {
   /** A scope's aliases, in the order they are tried (an API key's come before its workspace's). */
   'aliases:list': (a: { workspaceId?: string; apiKeyId?: string }) => ModelAlias[]
   'aliases:set': (a: { workspaceId?: string; apiKeyId?: string; aliases: ModelAlias[] }) => ModelAlias[]
+  'configs:list': (a: Record<string, never>) => SavedConfig[]
+  'configs:get': (a: { id: string; version?: number }) => SavedConfig
+  /** Validates and saves; errors name the offending field's path (`targets[1].strategy.mode`). */
+  'configs:create': (a: { slug: string; name?: string; config: Record<string, unknown> }) => SavedConfig
+  'configs:update': (a: { id: string; slug?: string; name?: string; config?: Record<string, unknown> }) => SavedConfig
+  'configs:delete': (a: { id: string }) => { deleted: true }
+  'configs:validate': (a: { config: unknown }) => { ok: boolean; errors: Array<{ path: string; message: string }> }
   'usage:query': (a: UsageQuery) => UsageRow[]
   'usage:summary': (a: UsageSummaryQuery) => UsageSummaryRow[]
   /** `env` supplies values for `${VAR}` references (the CLI sends the ones the document uses). */
@@ -299,6 +317,8 @@ export type Events = {
   'catalog:changed': { reason: string }
   /** A budget's spend crossed one of its alert thresholds (50/80/100 % by default) this period. */
   'budget:thresholdCrossed': BudgetAlert
+  /** A config target's circuit breaker opened (skipped for a cool-down), went half-open, or closed again. */
+  'target:circuitChanged': { target: string; state: 'open' | 'half_open' | 'closed'; at: number; failures: number }
 }
 
 export type ControlErrorCode =

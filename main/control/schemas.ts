@@ -151,6 +151,12 @@ export const schemas = {
   ...governanceSchemas,
   ...guardrailSchemas,
   ...networkSchemas,
+  'configs:list': none,
+  'configs:get': z.object({ id, version: z.number().int().positive().optional() }).strict(),
+  'configs:create': z.object({ slug, name: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()) }).strict(),
+  'configs:update': z.object({ id, slug: slug.optional(), name: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()).optional() }).strict(),
+  'configs:delete': z.object({ id }).strict(),
+  'configs:validate': z.object({ config: z.unknown() }).strict(),
   'aliases:list': z.object({ workspaceId: id.optional(), apiKeyId: id.optional() }).strict(),
   'aliases:set': z.object({ workspaceId: id.optional(), apiKeyId: id.optional(), aliases: z.array(modelAlias).max(200) }).strict(),
 } as const

@@ -1,12 +1,13 @@
 /**
  * The whole request path, in order. Add a stage here or nowhere.
- *   parse → authenticate → resolveRoute → checkGuardrails → enforceLimits → translate → checkContextWindow → callProvider
- *   → streamBack → recordUsage
- * `enforceLimits` reserves the call's estimate and returns a lease; `recordUsage` settles it exactly once.
- * `translate` and `streamBack` convert between the caller's dialect and the upstream's when they differ.
- * Every request leaves exactly one usage row, success or failure.
- * `checkGuardrails` (after resolveRoute) runs the workspace's guardrails on the request, and hands
- * `streamBack` the output checks for a non-streamed answer; results go on the usage row.
+ *   parse → authenticate → checkGuardrails → selectConfig → for each planned target:
+ *     resolveRoute → enforceLimits → translate → checkContextWindow → (cache) → callProvider
+ *     → (retry | fall back | streamBack) → recordUsage
+ * Without a config there is one target: the one the request names. `enforceLimits` reserves the
+ * call's estimate and returns a lease; `recordUsage` settles it exactly once. `translate` and
+ * `streamBack` convert between the caller's dialect and the upstream's when they differ. Retries
+ * and fallbacks happen only before the first byte reaches the client. Every request leaves exactly
+ * one usage row, success or failure.
  */
 import type { ServerResponse } from 'node:http'
 import type { Endpoint } from '../providers/provider.ts'
@@ -14,14 +15,22 @@ import type { RoutingTableHolder } from '../routing/RoutingTable.ts'
 import type { UsageWriter } from '../store/UsageWriter.ts'
 import type { Lease } from '../limits/createGovernor.ts'
 import type { HostResolver } from '../network/upstreamHost.ts'
+import { planAttempts, type Attempt } from '../routing/config/planAttempts.ts'
+import { nextAttemptIndex } from '../routing/config/nextAttemptIndex.ts'
+import type { CircuitBreaker } from '../reliability/createCircuitBreaker.ts'
+import type { ResponseCache } from '../reliability/responseCache.ts'
+import { isRetriableStatus, retryDelayMs } from '../reliability/retryDelay.ts'
 import { noUsage } from '../dialects/openai/usage.ts'
+import { log } from '../log.ts'
+import { attemptView } from './attemptView.ts'
 import { authenticate } from './authenticate.ts'
-import { callProvider } from './callProvider.ts'
+import { callProvider, type UpstreamResponse } from './callProvider.ts'
 import { enforceLimits, type GovernanceDeps } from './enforceLimits.ts'
 import { GatewayError } from './GatewayError.ts'
 import { header, parse } from './parse.ts'
 import { recordUsage } from './recordUsage.ts'
 import { resolveRoute } from './resolveRoute.ts'
+import { selectConfig } from './selectConfig.ts'
 import { streamBack } from './streamBack.ts'
 import { translate } from './translate.ts'
 import { checkContextWindow } from './checkContextWindow.ts'
@@ -37,55 +46,191 @@ export type GatewayDeps = {
   limits?: GovernanceDeps
   /** Resolves per-request custom hosts before they are checked; default: the OS resolver (tests inject one). */
   resolveHost?: HostResolver
+  /** Skips targets that keep failing (configs with several targets). */
+  breaker?: CircuitBreaker
+  /** Exact-match response cache, for configs that enable it. */
+  cache?: ResponseCache
+  /** Injected in tests: randomness (load balancing, jitter), waiting, the clock. */
+  random?: () => number
+  sleep?: (ms: number) => Promise<void>
+  now?: () => number
 }
 
-export async function handle(
-  req: GatewayRequest,
-  res: ServerResponse,
-  endpoint: Endpoint,
-  abort: Abort,
-  deps: GatewayDeps,
-): Promise<void> {
-  const ctx: { req: GatewayRequest; call: Call | null; client: Client | null; route: Route | null; endpoint: string; lease: Lease | null; guardrails: GuardrailRun | null } = {
-    req,
-    call: null,
-    client: null,
-    route: null,
-    endpoint: req.path,
-    lease: null,
-    guardrails: null,
-  }
+type Ctx = {
+  req: GatewayRequest
+  call: Call | null
+  client: Client | null
+  route: Route | null
+  endpoint: string
+  lease: Lease | null
+  guardrails: GuardrailRun | null
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())
+
+export async function handle(req: GatewayRequest, res: ServerResponse, endpoint: Endpoint, abort: Abort, deps: GatewayDeps): Promise<void> {
+  const ctx: Ctx = { req, call: null, client: null, route: null, endpoint: req.path, lease: null, guardrails: null }
   try {
     ctx.call = parse(req, endpoint)
     const table = deps.routes.current() // one snapshot for the whole request
     ctx.client = authenticate(req, table)
-    ctx.route = resolveRoute(ctx.call, ctx.client, req, table)
     checkGuardrails(ctx, table) // may redact ctx.call.body or refuse the call
-    ctx.lease = enforceLimits(ctx.route, ctx.call, ctx.client, req, table, deps.limits)
-    const outgoing = translate(ctx.route, ctx.call) // identity when the dialects match
-    const contextWarning = await checkContextWindow(ctx.route, ctx.call, outgoing)
-    if (ctx.route.endpoint === 'count_tokens' && ctx.route.translate) {
-      recordUsage(await countTokensLocally(outgoing, ctx.call, ctx.route, res, req.startedAt), ctx, deps.usage)
-      return
+    const plan = selectConfig(req, ctx.client, table)
+    const random = deps.random ?? Math.random
+    const attempts: Array<Attempt | null> = plan ? planAttempts(plan, { params: ctx.call.body, metadata: ctx.call.metadata ?? {} }, random) : [null]
+    const original = { call: ctx.call, client: ctx.client }
+    let retried = 0
+    let waitedMs = 0
+    let lastFailure: GatewayError | null = null
+
+    for (let i = 0; i >= 0 && i < attempts.length; ) {
+      const attempt = attempts[i] ?? null
+      const here = i
+      const last = !attempt || nextAttemptIndex(attempts as Attempt[], here, 500) < 0
+      const view = attemptView(original.call, original.client, req, attempt)
+      const route = resolveRoute(view.call, view.client, view.req, table)
+      const breakerKey = `${route.providerSlug ?? route.url}|${route.model}`
+      if (attempt && !last && deps.breaker && !deps.breaker.allow(breakerKey)) {
+        log.info('circuit open: target skipped', { traceId: view.call.traceId, target: breakerKey })
+        i = nextAttemptIndex(attempts as Attempt[], here, 503)
+        continue
+      }
+      ctx.call = view.call
+      ctx.route = route
+      // A target that failed before answering cost nothing: its reservation is settled at zero.
+      ctx.lease?.settle({ costMicros: 0, tokens: 0 }, (deps.now ?? Date.now)())
+      ctx.lease = enforceLimits(route, view.call, view.client, view.req, table, deps.limits)
+      const outgoing = translate(route, view.call) // identity when the dialects match
+      const contextWarning = await checkContextWindow(route, view.call, outgoing)
+      if (route.endpoint === 'count_tokens' && route.translate) {
+        recordUsage(await countTokensLocally(outgoing, view.call, route, res, req.startedAt), ctx, deps.usage)
+        return
+      }
+      const headers: Record<string, string> = { ...responseHeaders(view.call, route) }
+      if (attempt) headers['x-portkey-last-used-option-index'] = attempt.jsonPath
+
+      // Exact-match cache: only configs that ask for it, only whole (non-streamed) answers.
+      const cacheKey = attempt?.cache && deps.cache && !view.call.stream ? deps.cache.key({ target: `${view.client.workspaceId}|${route.providerSlug ?? route.url}|${route.dialect}|${view.call.dialect}`, canonical: outgoing.canonical ?? outgoing.body }) : null
+      if (cacheKey && deps.cache) {
+        const refresh = header(req, 'x-portkey-cache-force-refresh') === 'true'
+        const hit = refresh ? null : deps.cache.get(cacheKey, attempt?.cache?.max_age ?? null)
+        headers['x-portkey-cache-status'] = refresh ? 'REFRESH' : hit ? 'HIT' : 'MISS'
+        if (hit) return serveCached(hit, headers, res, ctx, deps)
+      }
+
+      const retry = attempt?.retry ?? null
+      for (let r = 0; ; r++) {
+        let upstream: UpstreamResponse
+        try {
+          upstream = await callProvider(route, view.call, outgoing.body, {
+            abort,
+            timeoutMs: attempt?.requestTimeoutMs ?? requestTimeout(req),
+            userAgent: deps.userAgent,
+            ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
+          })
+        } catch (err) {
+          const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err })
+          if (e.status === 499 || abort.aborted) throw e
+          if (retry && r < retry.attempts && isRetriableStatus(e.status, retry.on_status_codes)) {
+            const wait = retryDelayMs(r + 1, { now: (deps.now ?? Date.now)(), random, waitedMs })
+            if (wait >= 0) {
+              retried++
+              waitedMs += wait
+              await (deps.sleep ?? defaultSleep)(wait)
+              continue
+            }
+          }
+          deps.breaker?.failure(breakerKey)
+          const next = attempt ? nextAttemptIndex(attempts as Attempt[], here, e.status) : -1
+          if (next < 0) throw e
+          lastFailure = e
+          i = next
+          break
+        }
+        if (upstream.status >= 400) {
+          if (retry && r < retry.attempts && isRetriableStatus(upstream.status, retry.on_status_codes) && !abort.aborted) {
+            const wait = retryDelayMs(r + 1, {
+              now: (deps.now ?? Date.now)(),
+              random,
+              waitedMs,
+              retryAfter: retry.use_retry_after_headers ? headerOf(upstream, 'retry-after') : null,
+              retryAfterMs: retry.use_retry_after_headers ? headerOf(upstream, 'retry-after-ms') : null,
+            })
+            if (wait >= 0) {
+              upstream.body.destroy()
+              retried++
+              waitedMs += wait
+              await (deps.sleep ?? defaultSleep)(wait)
+              continue
+            }
+          }
+          if (upstream.status >= 500 || upstream.status === 429) deps.breaker?.failure(breakerKey)
+          const next = attempt ? nextAttemptIndex(attempts as Attempt[], here, upstream.status) : -1
+          if (next >= 0) {
+            upstream.body.destroy()
+            lastFailure = new GatewayError('upstream_error', `${(attempt as Attempt).jsonPath} answered HTTP ${upstream.status}`, { status: upstream.status })
+            i = next
+            break
+          }
+        } else deps.breaker?.success(breakerKey)
+        if (retried) headers['x-portkey-retry-attempt-count'] = String(retried)
+        let sent: Buffer | null = null
+        const guard = ctx.guardrails ? guardResponse(ctx.guardrails, view.call) : undefined
+        const outcome = await streamBack(upstream, view.call, route, outgoing.canonical, res, {
+          startedAt: req.startedAt,
+          extraHeaders: headers,
+          ...(guard || cacheKey ? { inspectBody: (body: Buffer) => (sent = guard ? guard(body) : body) } : {}),
+        })
+        if (cacheKey && deps.cache && sent && outcome.status < 400) {
+          deps.cache.put(cacheKey, {
+            status: outcome.status,
+            headers: { 'content-type': 'application/json' },
+            body: sent,
+            stream: false,
+            inputTokens: outcome.usage.inputTokens,
+            outputTokens: outcome.usage.outputTokens,
+            costMicros: null,
+            createdAt: (deps.now ?? Date.now)(),
+          })
+        }
+        recordUsage(contextWarning && !outcome.error ? { ...outcome, error: contextWarning } : outcome, ctx, deps.usage)
+        return
+      }
+      log.info('falling back', { traceId: view.call.traceId, from: (attempt as Attempt).jsonPath, to: attempts[i]?.jsonPath, reason: lastFailure?.message })
     }
-    const upstream = await callProvider(ctx.route, ctx.call, outgoing.body, {
-      abort,
-      timeoutMs: requestTimeout(req),
-      userAgent: deps.userAgent,
-      ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
-    })
-    const outcome = await streamBack(upstream, ctx.call, ctx.route, outgoing.canonical, res, {
-      startedAt: req.startedAt,
-      extraHeaders: responseHeaders(ctx.call, ctx.route),
-      ...(ctx.guardrails ? { inspectBody: guardResponse(ctx.guardrails, ctx.call) } : {}),
-    })
-    recordUsage(contextWarning && !outcome.error ? { ...outcome, error: contextWarning } : outcome, ctx, deps.usage)
+    throw lastFailure ?? new GatewayError('provider_unreachable', 'every target of the config was skipped (circuit open)')
   } catch (err) {
     const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err })
     const latencyMs = Math.round(performance.now() - req.startedAt)
     recordUsage({ status: e.status, usage: noUsage, ttfbMs: null, latencyMs, error: e.message }, ctx, deps.usage)
     throw e // server.ts renders it in the caller's format
   }
+}
+
+function headerOf(upstream: UpstreamResponse, name: string): string | null {
+  const v = upstream.headers[name]
+  return v === undefined ? null : String(v)
+}
+
+/** A cache hit: the stored answer, free of charge; the row says so and what it saved. */
+function serveCached(hit: NonNullable<ReturnType<ResponseCache['get']>>, headers: Record<string, string>, res: ServerResponse, ctx: Ctx, deps: GatewayDeps): void {
+  res.writeHead(hit.status, { ...hit.headers, ...headers, 'content-length': String(hit.body.length) }).end(hit.body)
+  const route = ctx.route as Route
+  const call = ctx.call as Call
+  const saved = { cache: 'HIT', cache_saved_micros: String(hit.costMicros ?? 0) }
+  ctx.route = { ...route, free: true }
+  ctx.call = { ...call, metadata: { ...call.metadata, ...saved } }
+  recordUsage(
+    {
+      status: hit.status,
+      usage: { inputTokens: hit.inputTokens, outputTokens: hit.outputTokens, cachedTokens: null },
+      ttfbMs: 0,
+      latencyMs: Math.round(performance.now() - ctx.req.startedAt),
+      error: null,
+    },
+    ctx,
+    deps.usage,
+  )
 }
 
 export function responseHeaders(call: Call, route: Route): Record<string, string> {

@@ -11,6 +11,8 @@ import type { RouteKey, RouteProvider, RoutingTable } from './RoutingTable.ts'
 import { azureEndpoint } from '../providers/azureOpenai.ts'
 import { log, redact } from '../log.ts'
 import { compileAliases } from './compileAliases.ts'
+import { compileConfig, type ConfigPlan } from './config/compileConfig.ts'
+import { validateConfig } from './config/configSchema.ts'
 import type { Secret } from '../vault/Secret.ts'
 import { compileGuardrails, type CompiledGuardrails } from '../guardrails/guardrails.ts'
 import { compileUpstreamPolicy } from '../network/upstreamHost.ts'
@@ -94,6 +96,7 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
       scopes: g.scopes && new Set(g.scopes),
       providerSlugs: g.providerSlugs && new Set(g.providerSlugs),
       defaultMetadata: g.defaultMetadata,
+      defaultConfig: compileStoredConfig(g.defaultConfig, `API key '${k.name}' default config`),
     })
   }
   const workspaces = new Map(store.workspaces.list().map((w) => [w.id, { slug: w.slug, archived: w.archivedAt !== null }]))
@@ -104,7 +107,12 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
   }
   const network = compileUpstreamPolicy(readNetworkSettings(store.db))
   const guardrails = compileWorkspaceGuardrails(store)
-  return { version: ++version, providers, keysByHash, workspaces, aliases, network, guardrails }
+  const configs = new Map<string, ConfigPlan>()
+  for (const c of store.configs.list()) {
+    const plan = compileStoredConfig(c.config, `config '${c.slug}'`)
+    if (plan) (configs.set(c.id, plan), configs.set(c.slug, plan))
+  }
+  return { version: ++version, providers, keysByHash, workspaces, aliases, network, guardrails, configs }
 }
 
 /** Secrets the gateway will use are registered with the logger, so none can reach a log line. */
@@ -127,4 +135,15 @@ function compileWorkspaceGuardrails(store: Store): Map<string, CompiledGuardrail
     }
   }
   return out
+}
+
+/** Saved configs were validated when saved; one that no longer validates is logged and skipped, never half-applied. */
+function compileStoredConfig(json: unknown, what: string): ConfigPlan | null {
+  if (json === null || json === undefined) return null
+  const v = validateConfig(json)
+  if (!v.ok) {
+    log.error(`${what} is not a valid config; ignored`, { errors: v.errors.slice(0, 3) })
+    return null
+  }
+  return compileConfig(v.config)
 }

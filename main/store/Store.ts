@@ -1,6 +1,7 @@
 /** The store: one SQLite database, migrated on open, with a repository per table family. */
 import { aliasesRepo } from './aliasesRepo.ts'
 import { apiKeysRepo } from './apiKeysRepo.ts'
+import { configsRepo } from './configsRepo.ts'
 import { governanceRepo } from './governanceRepo.ts'
 import { guardrailsRepo } from './guardrailsRepo.ts'
 import { integrationsRepo } from './integrationsRepo.ts'
@@ -21,6 +22,7 @@ export function openStore(file: string) {
     providers: providersRepo(db),
     apiKeys: apiKeysRepo(db),
     aliases: aliasesRepo(db),
+    configs: configsRepo(db),
     usage: usageRepo(db),
     governance: governanceRepo(db),
     guardrails: guardrailsRepo(db),
