@@ -181,7 +181,9 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
           extraHeaders: headers,
           ...(guard || cacheKey ? { inspectBody: (body: Buffer) => (sent = guard ? guard(body) : body) } : {}),
         })
+        const row = recordUsage(contextWarning && !outcome.error ? { ...outcome, error: contextWarning } : outcome, ctx, deps.usage)
         if (cacheKey && deps.cache && sent && outcome.status < 400) {
+          // What a later hit saves is what this answer cost.
           deps.cache.put(cacheKey, {
             status: outcome.status,
             headers: { 'content-type': 'application/json' },
@@ -189,11 +191,9 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
             stream: false,
             inputTokens: outcome.usage.inputTokens,
             outputTokens: outcome.usage.outputTokens,
-            costMicros: null,
-            createdAt: (deps.now ?? Date.now)(),
+            costMicros: row.costMicros,
           })
         }
-        recordUsage(contextWarning && !outcome.error ? { ...outcome, error: contextWarning } : outcome, ctx, deps.usage)
         return
       }
       log.info('falling back', { traceId: view.call.traceId, from: (attempt as Attempt).jsonPath, to: attempts[i]?.jsonPath, reason: lastFailure?.message })

@@ -32,6 +32,7 @@ before(async () => {
   gw = await startTestGateway()
   await gw.admin('integrations:create', { slug: 'a', kind: 'openai-compatible', settings: { baseUrl: a.url } })
   await gw.admin('integrations:create', { slug: 'b', kind: 'openai-compatible', settings: { baseUrl: b.url } })
+  await gw.admin('integrations:create', { slug: 'paid', kind: 'openai', apiKey: 'sk-paid-0123456789abcdef', settings: { baseUrl: b.url } })
   await gw.admin('integrations:create', { slug: 'claude', kind: 'anthropic', apiKey: 'sk-ant-test-0123456789', settings: { baseUrl: `${claude.url}/v1` } })
   key = await gw.newKey()
 })
@@ -106,7 +107,7 @@ describe('reliability', () => {
 
 describe('cache', () => {
   test('a repeated request is answered from the cache, logged with what it saved; force-refresh goes upstream', async () => {
-    const config = { cache: { mode: 'simple', max_age: 60 }, provider: '@b' }
+    const config = { cache: { mode: 'simple', max_age: 60 }, provider: '@paid' }
     const c = openai(cfg(config))
     const before = b.requests.length
     const first = await ask(c, 'cache me')
@@ -119,6 +120,7 @@ describe('cache', () => {
     const row = await usageFor(gw, traceId)
     assert.equal(row.metadata?.cache, 'HIT')
     assert.equal(row.costMicros, 0)
+    assert.ok(Number(row.metadata?.cache_saved_micros) > 0, 'the hit records what the original answer cost')
     const refreshed = await c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'cache me' }] }, { headers: { 'x-portkey-cache-force-refresh': 'true' } }).withResponse()
     assert.equal(refreshed.response.headers.get('x-portkey-cache-status'), 'REFRESH')
     assert.equal(b.requests.length - before, 2)
