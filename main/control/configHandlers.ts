@@ -2,7 +2,7 @@
  * Saved routing configs: validated with the path of every offending field, versioned on each save,
  * addressable by id or slug (`x-portkey-config: <slug>`), live for the next request.
  */
-import { validateConfig } from '../routing/config/configSchema.ts'
+import { loadConfig } from '../routing/config/loadConfig.ts'
 import { ControlError } from './ControlError.ts'
 import type { HandlerContext, Handlers } from './createControlService.ts'
 
@@ -10,7 +10,7 @@ export function configHandlers(ctx: HandlerContext) {
   const { store, changed } = ctx
 
   function checked(config: unknown): Record<string, unknown> {
-    const v = validateConfig(config)
+    const v = loadConfig(config)
     if (!v.ok) {
       const first = v.errors[0]
       const more = v.errors.length > 1 ? ` (and ${v.errors.length - 1} more)` : ''
@@ -57,7 +57,7 @@ export function configHandlers(ctx: HandlerContext) {
       return { deleted: true }
     },
     'configs:validate': (a) => {
-      const v = validateConfig(a.config)
+      const v = loadConfig(a.config)
       return v.ok ? { ok: true, errors: [] } : { ok: false, errors: v.errors }
     },
   } satisfies Partial<Handlers>

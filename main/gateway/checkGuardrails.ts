@@ -18,8 +18,9 @@ export type GuardrailRun = { compiled: CompiledGuardrails; redactor: Redactor; r
 export function checkGuardrails(
   ctx: { call: Call | null; client: Client | null; guardrails?: GuardrailRun | null },
   table: RoutingTable,
+  fromConfig: CompiledGuardrails | null = null,
 ): void {
-  const compiled = ctx.client && table.guardrails?.get(ctx.client.workspaceId)
+  const compiled = combine((ctx.client && table.guardrails?.get(ctx.client.workspaceId)) || null, fromConfig)
   const call = ctx.call
   if (!compiled || !call) return
   const run: GuardrailRun = { compiled, redactor: createRedactor(), results: [] }
@@ -51,5 +52,16 @@ export function guardResponse(run: GuardrailRun, call: Call): ((body: Buffer) =>
     if (verdict.results.length) log.info('guardrails', { traceId: call.traceId, results: verdict.results })
     if (verdict.blocked) throw new GatewayError('guardrail_blocked', verdict.blocked.message)
     return verdict.body === json ? raw : Buffer.from(JSON.stringify(verdict.body))
+  }
+}
+
+/** The workspace's checks, then the routing config's. */
+function combine(a: CompiledGuardrails | null, b: CompiledGuardrails | null): CompiledGuardrails | null {
+  if (!a || !b) return a ?? b
+  return {
+    input: [...a.input, ...b.input],
+    output: [...a.output, ...b.output],
+    inputDetectors: new Set([...a.inputDetectors, ...b.inputDetectors]),
+    outputDetectors: new Set([...a.outputDetectors, ...b.outputDetectors]),
   }
 }

@@ -74,10 +74,10 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
     ctx.call = parse(req, endpoint)
     const table = deps.routes.current() // one snapshot for the whole request
     ctx.client = authenticate(req, table)
-    checkGuardrails(ctx, table) // may redact ctx.call.body or refuse the call
-    const plan = selectConfig(req, ctx.client, table)
+    const config = selectConfig(req, ctx.client, table)
+    checkGuardrails(ctx, table, config?.guardrails ?? null) // the workspace's and the config's; may redact ctx.call.body or refuse the call
     const random = deps.random ?? Math.random
-    const attempts: Array<Attempt | null> = plan ? planAttempts(plan, { params: ctx.call.body, metadata: ctx.call.metadata ?? {} }, random) : [null]
+    const attempts: Array<Attempt | null> = config ? planAttempts(config.plan, { params: ctx.call.body, metadata: ctx.call.metadata ?? {} }, random) : [null]
     const original = { call: ctx.call, client: ctx.client }
     let retried = 0
     let waitedMs = 0

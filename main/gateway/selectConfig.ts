@@ -4,17 +4,16 @@
  * saved (into the routing snapshot); an inline one is validated and compiled here, its errors named
  * by path.
  */
-import { compileConfig, type ConfigPlan } from '../routing/config/compileConfig.ts'
-import { validateConfig } from '../routing/config/configSchema.ts'
+import { loadConfig, type LoadedConfig } from '../routing/config/loadConfig.ts'
 import type { RoutingTable } from '../routing/RoutingTable.ts'
 import { GatewayError } from './GatewayError.ts'
 import { header } from './parse.ts'
 import type { Client, GatewayRequest } from './types.ts'
 
 /** Inline configs compiled recently, by their text: validating and compiling costs ~45 µs. */
-const inline = new Map<string, ConfigPlan>()
+const inline = new Map<string, LoadedConfig>()
 
-export function selectConfig(req: Pick<GatewayRequest, 'headers'>, client: Client, table: RoutingTable): ConfigPlan | null {
+export function selectConfig(req: Pick<GatewayRequest, 'headers'>, client: Client, table: RoutingTable): LoadedConfig | null {
   const raw = header(req, 'x-portkey-config')?.trim()
   if (!raw) return client.key?.defaultConfig ?? null
   if (!raw.startsWith('{')) {
@@ -30,13 +29,12 @@ export function selectConfig(req: Pick<GatewayRequest, 'headers'>, client: Clien
   } catch {
     throw new GatewayError('invalid_request', 'x-portkey-config is neither a saved config id nor valid JSON')
   }
-  const v = validateConfig(json)
+  const v = loadConfig(json)
   if (!v.ok) {
     const first = v.errors[0]
     throw new GatewayError('invalid_request', `x-portkey-config.${first?.path ?? ''}: ${first?.message ?? 'invalid config'}`)
   }
-  const plan = compileConfig(v.config)
   if (inline.size >= 256) inline.clear()
-  inline.set(raw, plan)
-  return plan
+  inline.set(raw, v.config)
+  return v.config
 }

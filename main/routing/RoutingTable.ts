@@ -7,7 +7,7 @@ import type { IntegrationSettings } from '../../preload/contract.ts'
 import type { KnownModel, ProviderSpec } from '../providers/provider.ts'
 import type { Secret } from '../vault/Secret.ts'
 import type { CompiledAlias } from './compileAliases.ts'
-import type { ConfigPlan } from './config/compileConfig.ts'
+import type { LoadedConfig } from './config/loadConfig.ts'
 import type { CompiledGuardrails } from '../guardrails/guardrails.ts'
 import type { UpstreamPolicy } from '../network/upstreamHost.ts'
 
@@ -48,7 +48,7 @@ export type RouteKey = {
   /** Merged into each request's metadata (these values win). */
   defaultMetadata?: Record<string, string> | null
   /** The routing config applied when a request names none, compiled. */
-  defaultConfig?: ConfigPlan | null
+  defaultConfig?: LoadedConfig | null
 }
 
 export type RoutingTable = {
@@ -58,7 +58,7 @@ export type RoutingTable = {
   readonly workspaces: ReadonlyMap<string, { slug: string; archived: boolean }>
   /** Model aliases by API key id and by workspace id; a key's own come first. */
   /** Saved routing configs, compiled, by id and by slug. */
-  readonly configs?: ReadonlyMap<string, ConfigPlan>
+  readonly configs?: ReadonlyMap<string, LoadedConfig>
   readonly aliases: { byKey: ReadonlyMap<string, CompiledAlias[]>; byWorkspace: ReadonlyMap<string, CompiledAlias[]> }
   /** Compiled guardrails by workspace id; a workspace without any is absent (costs the request path nothing). */
   readonly guardrails?: ReadonlyMap<string, CompiledGuardrails>

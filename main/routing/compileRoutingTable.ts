@@ -11,8 +11,7 @@ import type { RouteKey, RouteProvider, RoutingTable } from './RoutingTable.ts'
 import { azureEndpoint } from '../providers/azureOpenai.ts'
 import { log, redact } from '../log.ts'
 import { compileAliases } from './compileAliases.ts'
-import { compileConfig, type ConfigPlan } from './config/compileConfig.ts'
-import { validateConfig } from './config/configSchema.ts'
+import { loadConfig, type LoadedConfig } from './config/loadConfig.ts'
 import type { Secret } from '../vault/Secret.ts'
 import { compileGuardrails, type CompiledGuardrails } from '../guardrails/guardrails.ts'
 import { compileUpstreamPolicy } from '../network/upstreamHost.ts'
@@ -107,7 +106,7 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
   }
   const network = compileUpstreamPolicy(readNetworkSettings(store.db))
   const guardrails = compileWorkspaceGuardrails(store)
-  const configs = new Map<string, ConfigPlan>()
+  const configs = new Map<string, LoadedConfig>()
   for (const c of store.configs.list()) {
     const plan = compileStoredConfig(c.config, `config '${c.slug}'`)
     if (plan) (configs.set(c.id, plan), configs.set(c.slug, plan))
@@ -138,12 +137,12 @@ function compileWorkspaceGuardrails(store: Store): Map<string, CompiledGuardrail
 }
 
 /** Saved configs were validated when saved; one that no longer validates is logged and skipped, never half-applied. */
-function compileStoredConfig(json: unknown, what: string): ConfigPlan | null {
+function compileStoredConfig(json: unknown, what: string): LoadedConfig | null {
   if (json === null || json === undefined) return null
-  const v = validateConfig(json)
+  const v = loadConfig(json)
   if (!v.ok) {
     log.error(`${what} is not a valid config; ignored`, { errors: v.errors.slice(0, 3) })
     return null
   }
-  return compileConfig(v.config)
+  return v.config
 }

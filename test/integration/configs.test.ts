@@ -127,6 +127,23 @@ describe('cache', () => {
   })
 })
 
+describe('guardrails attached to a config', () => {
+  test('a config\'s guardrails redact what reaches the upstream, and block in the caller\'s format', async () => {
+    const redact = { provider: '@b', guardrails: { input: [{ type: 'secrets', action: 'redact' }] } }
+    const before = b.requests.length
+    await ask(openai(cfg(redact)), 'my key is sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD please')
+    const sent = JSON.stringify(b.requests.slice(before).at(-1)?.body)
+    assert.doesNotMatch(sent, /sk-proj-abcdefghijklmnopqrstuvwxyz/)
+    assert.match(sent, /REDACTED/)
+    const block = { provider: '@b', guardrails: { input: [{ type: 'pii', action: 'block' }] } }
+    const err = await ask(openai(cfg(block)), 'write to jane.doe@example.com').catch((e: unknown) => e)
+    assert.ok(err instanceof OpenAI.BadRequestError)
+    assert.equal(err.code, 'guardrail_blocked')
+    const bad = await gw.adminRaw('configs:create', { slug: 'bad-guard', config: { provider: '@b', guardrails: { input: [{ type: 'regex', pattern: '(', action: 'block' }] } } })
+    assert.equal(bad.status, 400)
+  })
+})
+
 describe('saved configs and defaults', () => {
   test('saved by slug, versioned, selected with x-portkey-config, attached to a key as its default', async () => {
     const saved = await gw.admin('configs:create', { slug: 'resilient', config: { strategy: { mode: 'fallback' }, targets: [{ provider: '@a', override_params: { model: 'error-500' } }, { provider: '@b' }] } })

@@ -95,7 +95,7 @@ const refused: Array<[string, unknown, Expect]> = [
       { path: 'colour', message: /unknown key "colour"/ },
     ],
   ],
-  ['a Portkey key this gateway does not take', { provider: 'a', input_guardrails: ['pg-x'] }, [{ path: 'input_guardrails', message: /unsupported key "input_guardrails": guardrails/ }]],
+  ['a Portkey key this gateway does not take', { provider: 'a', input_guardrails: ['pg-x'] }, [{ path: 'input_guardrails', message: /unsupported key "input_guardrails": use Switchyard.s `guardrails` key/ }]],
   ['a camelCase key', { provider: 'a', overrideParams: {} }, [{ path: 'overrideParams', message: /unknown key/ }]],
   ['retry without attempts', { provider: 'a', retry: {} }, [{ path: 'retry.attempts', message: /expected number/ }]],
   ['cache mode', { provider: 'a', cache: { mode: 'fuzzy' } }, [{ path: 'cache.mode', message: /simple|semantic/ }]],

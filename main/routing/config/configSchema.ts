@@ -68,8 +68,8 @@ const node = z.strictObject({
 
 /** Portkey keys this gateway does not take in configs, named so the error says so rather than "unknown". */
 export const unsupportedPortkeyKeys: Readonly<Record<string, string>> = {
-  input_guardrails: 'guardrails are attached in Switchyard\'s guardrail settings, not in routing configs',
-  output_guardrails: 'guardrails are attached in Switchyard\'s guardrail settings, not in routing configs',
+  input_guardrails: 'use Switchyard\'s `guardrails` key on the config\'s top level (the same shape as a workspace\'s guardrails)',
+  output_guardrails: 'use Switchyard\'s `guardrails` key on the config\'s top level (the same shape as a workspace\'s guardrails)',
   before_request_hooks: 'hooks are not supported in routing configs',
   after_request_hooks: 'hooks are not supported in routing configs',
   cb_config: 'circuit breakers are built in and need no config',
