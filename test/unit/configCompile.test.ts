@@ -43,7 +43,7 @@ const tree = {
       strategy: { mode: 'loadbalance' },
       targets: [
         { provider: '@a', override_params: { metadata: { tier: 'silver', extra: { deep: 1 } }, stop: ['z'] }, request_timeout: 5000 },
-        { provider: '@b', forward_headers: ['x-b'], cache: { mode: 'semantic' }, custom_host: 'http://localhost:8080' },
+        { provider: '@b', forward_headers: ['x-b'], cache: { mode: 'simple', max_age: 5 }, custom_host: 'http://localhost:8080' },
       ],
     },
     { provider: 'openai', api_key: 'sk-o', virtual_key: 'vk', name: 'last' },
@@ -67,7 +67,7 @@ describe('compileConfig inheritance', () => {
     ['retry: the nearest one, replaced whole (no root attempts leak into the middle)', a, { retry: { attempts: 4, on_status_codes: [429], use_retry_after_headers: false } }],
     ['retry: the root one, with Portkey\'s default statuses', o, { retry: { attempts: 2, on_status_codes: DEFAULT_RETRY_STATUS_CODES, use_retry_after_headers: false } }],
     ['cache: inherited', a, { cache: { mode: 'simple', max_age: 60 } }],
-    ['cache: replaced whole (the root max_age does not leak)', b, { cache: { mode: 'semantic', max_age: null } }],
+    ['cache: replaced whole (the root max_age does not leak)', b, { cache: { mode: 'simple', max_age: 5 } }],
     ['request_timeout: own', a, { requestTimeoutMs: 5000 }],
     ['request_timeout: inherited', b, { requestTimeoutMs: 30000 }],
   ]
