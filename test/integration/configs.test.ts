@@ -95,6 +95,15 @@ describe('reliability', () => {
     assert.equal(a.requests.length - before, 3, 'one call and two retries')
   })
 
+  test('a retry waits what Retry-After asks for', async () => {
+    const before = a.requests.length
+    const started = performance.now()
+    const err = await ask(openai(cfg({ retry: { attempts: 1 }, provider: '@a', override_params: { model: 'error-429' } }))).catch((e: unknown) => e)
+    assert.ok(err instanceof OpenAI.RateLimitError)
+    assert.equal(a.requests.length - before, 2)
+    assert.ok(performance.now() - started >= 900, 'the upstream asked for 1 s (retry-after: 1)')
+  })
+
   test('the circuit opens after repeated failures: the failing target is skipped', async () => {
     const config = { strategy: { mode: 'fallback' }, targets: [{ provider: '@a', override_params: { model: 'error-500-breaker' } }, { provider: '@b' }] }
     const c = openai(cfg(config))

@@ -64,8 +64,8 @@ describe('compileConfig inheritance', () => {
     ],
     ['the middle level alone over the root', b, { overrideParams: { model: 'root-model', temperature: 0.5, metadata: { team: 'core', env: 'staging', tier: 'gold' }, stop: ['a', 'b'] } }],
     ['no override of its own: the root', o, { overrideParams: tree.override_params }],
-    ['retry: the nearest one, replaced whole (no root attempts leak into the middle)', a, { retry: { attempts: 4, on_status_codes: [429], use_retry_after_headers: false } }],
-    ['retry: the root one, with Portkey\'s default statuses', o, { retry: { attempts: 2, on_status_codes: DEFAULT_RETRY_STATUS_CODES, use_retry_after_headers: false } }],
+    ['retry: the nearest one, replaced whole (no root attempts leak into the middle)', a, { retry: { attempts: 4, on_status_codes: [429], use_retry_after_headers: true } }],
+    ['retry: the root one, with Portkey\'s default statuses', o, { retry: { attempts: 2, on_status_codes: DEFAULT_RETRY_STATUS_CODES, use_retry_after_headers: true } }],
     ['cache: inherited', a, { cache: { mode: 'simple', max_age: 60 } }],
     ['cache: replaced whole (the root max_age does not leak)', b, { cache: { mode: 'simple', max_age: 5 } }],
     ['request_timeout: own', a, { requestTimeoutMs: 5000 }],
@@ -92,6 +92,7 @@ describe('compileConfig inheritance', () => {
   test('use_retry_after_headers (and the gateway spelling) carry through', () => {
     assert.equal(leaf(compiled({ provider: 'a', retry: { attempts: 1, use_retry_after_headers: true } }).root).retry?.use_retry_after_headers, true)
     assert.equal(leaf(compiled({ provider: 'a', retry: { attempts: 1, use_retry_after_header: true } }).root).retry?.use_retry_after_headers, true)
+    assert.equal(leaf(compiled({ provider: 'a', retry: { attempts: 1, use_retry_after_headers: false } }).root).retry?.use_retry_after_headers, false)
   })
 
   test('a leaf root; nothing set means nothing inherited', () => {

@@ -101,7 +101,8 @@ function retryPolicy(r: ConfigRetry): RetryPolicy {
   return {
     attempts: r.attempts,
     on_status_codes: r.on_status_codes ? [...r.on_status_codes] : DEFAULT_RETRY_STATUS_CODES,
-    use_retry_after_headers: r.use_retry_after_headers ?? r.use_retry_after_header ?? false,
+    // On unless a config turns it off: waiting what the server asked for is the polite default (Portkey's is off).
+    use_retry_after_headers: r.use_retry_after_headers ?? r.use_retry_after_header ?? true,
   }
 }
 
