@@ -9,6 +9,7 @@ import { ErrorNote } from './components/ErrorNote.tsx'
 import { Icon } from './components/Icon.tsx'
 import { parseRoute, routeLabels, routes, type Route } from './lib/routes.ts'
 import { useStores } from './lib/useStores.ts'
+import { ConfigsView } from './views/configs/ConfigsView.tsx'
 import { IntegrationsView } from './views/integrations/IntegrationsView.tsx'
 import { KeysView } from './views/keys/KeysView.tsx'
 import { ModelsView } from './views/models/ModelsView.tsx'
@@ -119,6 +120,8 @@ function Screen({ route, navigate }: { route: Route; navigate: (r: Route) => voi
       return <ProvidersView onNavigate={navigate} />
     case 'models':
       return <ModelsView onNavigate={navigate} />
+    case 'configs':
+      return <ConfigsView />
     case 'keys':
       return <KeysView />
     case 'usage':

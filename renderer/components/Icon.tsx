@@ -7,6 +7,7 @@ const paths: Record<Route, string> = {
   integrations: 'M9 2v4M15 2v4M7 6h10v5a5 5 0 0 1-10 0V6zM12 16v6',
   providers: 'M12 3l8 4.5v9L12 21l-8-4.5v-9L12 3zM12 12l8-4.5M12 12v9M12 12L4 7.5',
   models: 'M4 6h16M4 12h16M4 18h10',
+  configs: 'M6 3v12M18 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM6 21a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM18 9a9 9 0 0 1-9 9',
   keys: 'M15 7a4 4 0 1 1-3.9 4.9L4 19v2h3v-2h2v-2h2l1.1-1.1A4 4 0 0 1 15 7zM16 10h.01',
   usage: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
   status: 'M12 8v5M12 16h.01M10.3 3.9L2.2 18a2 2 0 0 0 1.7 3h16.2a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z',

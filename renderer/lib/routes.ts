@@ -3,7 +3,7 @@
  * the current route. The admin token also arrives in the fragment, but it is removed before routing.
  */
 
-export const routes = ['integrations', 'providers', 'models', 'keys', 'usage', 'status'] as const
+export const routes = ['integrations', 'providers', 'models', 'configs', 'keys', 'usage', 'status'] as const
 
 export type Route = (typeof routes)[number]
 
@@ -11,6 +11,7 @@ export const routeLabels: Record<Route, string> = {
   integrations: 'Integrations',
   providers: 'Providers',
   models: 'Models',
+  configs: 'Configs',
   keys: 'API keys',
   usage: 'Usage',
   status: 'Status',

@@ -4,6 +4,7 @@
  */
 import type { StoreApi } from 'zustand/vanilla'
 import type { Gateway } from '../lib/gateway.ts'
+import { createConfigsStore, type ConfigsState } from './configs.ts'
 import { createIntegrationsStore, type IntegrationsState } from './integrations.ts'
 import { createKeysStore, type KeysState } from './keys.ts'
 import { createModelsStore, type ModelsState } from './models.ts'
@@ -18,6 +19,7 @@ export type AppStores = {
   integrations: StoreApi<IntegrationsState>
   providers: StoreApi<ProvidersState>
   models: StoreApi<ModelsState>
+  configs: StoreApi<ConfigsState>
   keys: StoreApi<KeysState>
   usage: StoreApi<UsageState>
 }
@@ -29,6 +31,7 @@ export function createAppStores(gateway: Gateway): AppStores {
     integrations: createIntegrationsStore(gateway),
     providers: createProvidersStore(gateway),
     models: createModelsStore(gateway),
+    configs: createConfigsStore(gateway),
     keys: createKeysStore(gateway),
     usage: createUsageStore(gateway),
   }

@@ -1,7 +1,8 @@
 /**
  * The web UI end to end, in real Chromium against the real headless server (`main/cli.ts serve`):
  * sign in through the printed admin link, add an OpenAI integration (key write-only), create the
- * `@openai-test` provider, look at its models, create an API key that is shown exactly once, and
+ * `@openai-test` provider, look at its models, save a routing config (after its validation errors
+ * are listed by path), create an API key that is shown exactly once, and
  * read the Status and Usage screens. Secrets are checked for in the page HTML, in browser storage
  * and in every Control API response the page received. Screenshots go to /tmp/ui-*.png.
  */
@@ -144,6 +145,53 @@ describe('web UI against `serve`', { timeout: 180_000 }, () => {
       .first()
       .waitFor({ timeout: 20_000 })
     await page.screenshot({ path: '/tmp/ui-models.png', fullPage: true })
+  })
+
+  test('routing configs: validation lists errors by path, a refused save says why, a good one is saved', async () => {
+    await page.getByRole('link', { name: 'Configs' }).click()
+    await page.getByRole('heading', { name: 'Configs' }).waitFor()
+    await page.getByText('No routing configs yet').waitFor()
+    await page.getByRole('button', { name: 'Create config' }).click()
+    const form = page.getByRole('form', { name: 'Create config' })
+    await form.getByLabel('Slug').fill('fallback-e2e')
+    const editor = form.getByLabel('Config (JSON)')
+    await editor.fill(
+      JSON.stringify({
+        strategy: { mode: 'sideways' },
+        targets: [{ provider: '@openai-test' }, { provider: '@openai-main', retry: { attempts: 9 } }],
+      }),
+    )
+    await form.getByRole('button', { name: 'Validate' }).click()
+    const errors = form.getByRole('region', { name: 'Validation' }).getByRole('list', { name: 'Validation errors' })
+    await errors.getByText('strategy.mode', { exact: true }).waitFor()
+    await errors.getByText('targets[1].retry.attempts', { exact: true }).waitFor()
+    await page.screenshot({ path: '/tmp/ui-configs-invalid.png', fullPage: true })
+
+    await form.getByRole('button', { name: 'Create config' }).click()
+    await form.getByRole('alert').getByText('config.strategy.mode').first().waitFor()
+
+    await editor.fill(
+      JSON.stringify({ strategy: { mode: 'fallback' }, targets: [{ provider: '@openai-test' }, { provider: '@openai-main' }] }),
+    )
+    await form.getByRole('button', { name: 'Validate' }).click()
+    await form.getByText('The config is valid.').waitFor()
+    await form.getByRole('button', { name: 'Create config' }).click()
+    const row = page.getByRole('table', { name: 'Configs' }).getByRole('row').filter({ hasText: 'fallback-e2e' })
+    await row.waitFor()
+    await row.getByText('v1').waitFor()
+    await page.getByRole('status').filter({ hasText: 'x-portkey-config: fallback-e2e' }).waitFor()
+    const saved = (await served.admin('configs:get', { id: 'fallback-e2e' })) as { ok: boolean }
+    assert.equal(saved.ok, true, JSON.stringify(saved))
+    await page.screenshot({ path: '/tmp/ui-configs.png', fullPage: true })
+
+    // Editing loads the saved JSON; each save is a new version.
+    await row.getByRole('button', { name: 'Edit' }).click()
+    const editForm = page.getByRole('form', { name: 'Edit config fallback-e2e' })
+    assert.match(await editForm.getByLabel('Config (JSON)').inputValue(), /"mode": "fallback"/)
+    await editForm.getByLabel('Name').fill('Fallback (e2e)')
+    await editForm.getByRole('button', { name: 'Save changes' }).click()
+    await row.getByText('v2').waitFor()
+    await row.getByText('Fallback (e2e)').waitFor()
   })
 
   test('create an API key: shown once with a copy button and a warning, and it works', async () => {

@@ -6,6 +6,7 @@ import type {
   ApiKey,
   Integration,
   ProviderKind,
+  SavedConfig,
   UsageRow,
   UsageSummaryRow,
   Workspace,
@@ -80,4 +81,17 @@ export function usageRow(over: Partial<UsageRow> = {}): UsageRow {
 
 export function summaryRow(over: Partial<UsageSummaryRow> = {}): UsageSummaryRow {
   return { key: 'openai-test', requests: 1, errors: 0, inputTokens: 10, outputTokens: 20, cachedTokens: 0, costMicros: 1_234, avgLatencyMs: 420, ...over }
+}
+
+export function savedConfig(over: Partial<SavedConfig> = {}): SavedConfig {
+  return {
+    id: 'cfg_1',
+    slug: 'fallback',
+    name: 'Fallback',
+    version: 1,
+    config: { strategy: { mode: 'fallback' }, targets: [{ provider: '@openai-test' }, { provider: '@anthropic' }] },
+    createdAt: 1,
+    updatedAt: 1,
+    ...over,
+  }
 }
