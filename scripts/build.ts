@@ -14,7 +14,7 @@ if (only !== 'renderer') {
   // One build for the headless entry and the desktop shell. Code splitting keeps what only some
   // requests need (the tokenizer behind count_tokens) out of the startup path.
   await build({
-    entryPoints: { cli: `${root}/main/cli.ts`, electron: `${root}/main/electron/main.ts` },
+    entryPoints: { cli: `${root}/main/launch.ts`, electron: `${root}/main/electron/main.ts` },
     outdir: `${root}/dist`,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,

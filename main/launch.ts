@@ -1,0 +1,9 @@
+/**
+ * The bundled entry (`dist/cli.js`): turns on Node's on-disk compile cache, then loads the CLI, so
+ * every start after the first skips compiling the bundle (~35 ms of the startup otherwise).
+ * The cache lives in the OS temp folder (or NODE_COMPILE_CACHE) and holds compiled code only.
+ */
+import module from 'node:module'
+
+module.enableCompileCache?.()
+await import('./cli.ts')
