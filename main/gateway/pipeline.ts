@@ -89,8 +89,10 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
       const last = !attempt || nextAttemptIndex(attempts as Attempt[], here, 500) < 0
       const view = attemptView(original.call, original.client, req, attempt)
       const route = resolveRoute(view.call, view.client, view.req, table)
-      const breakerKey = `${route.providerSlug ?? route.url}|${route.model}`
-      if (attempt && !last && deps.breaker && !deps.breaker.allow(breakerKey)) {
+      // Breakers guard the targets of configs; a request without one has nowhere else to go.
+      const breaker = attempt ? deps.breaker : undefined
+      const breakerKey = breaker ? `${route.providerSlug ?? route.url}|${route.model}` : ''
+      if (breaker && !last && !breaker.allow(breakerKey)) {
         log.info('circuit open: target skipped', { traceId: view.call.traceId, target: breakerKey })
         i = nextAttemptIndex(attempts as Attempt[], here, 503)
         continue
@@ -140,7 +142,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
               continue
             }
           }
-          deps.breaker?.failure(breakerKey)
+          breaker?.failure(breakerKey)
           const next = attempt ? nextAttemptIndex(attempts as Attempt[], here, e.status) : -1
           if (next < 0) throw e
           lastFailure = e
@@ -164,7 +166,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
               continue
             }
           }
-          if (upstream.status >= 500 || upstream.status === 429) deps.breaker?.failure(breakerKey)
+          if (upstream.status >= 500 || upstream.status === 429) breaker?.failure(breakerKey)
           const next = attempt ? nextAttemptIndex(attempts as Attempt[], here, upstream.status) : -1
           if (next >= 0) {
             upstream.body.destroy()
@@ -172,7 +174,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
             i = next
             break
           }
-        } else deps.breaker?.success(breakerKey)
+        } else breaker?.success(breakerKey)
         if (retried) headers['x-portkey-retry-attempt-count'] = String(retried)
         let sent: Buffer | null = null
         const guard = ctx.guardrails ? guardResponse(ctx.guardrails, view.call) : undefined
