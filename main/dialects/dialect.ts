@@ -34,6 +34,8 @@ export type ReplyOptions = {
   createdAt?: number
   /** The model name to show the caller (e.g. the alias it asked for); default: the upstream's. */
   model?: string
+  /** false: OpenAI chat answers from Anthropic keep its content blocks and stop reasons (`anthropicChatExtras.ts`). */
+  strictOpenAiCompliance?: boolean
 }
 
 export type StreamToCanonical = { push(e: SseEvent): ChatEvent[]; end(): ChatEvent[] }

@@ -5,6 +5,7 @@
  * passed through; the stream translator then only reads usage). Pure: no I/O, no clock.
  */
 import { anthropic } from './anthropic/anthropic.ts'
+import { addAnthropicExtras, createChatExtrasStream } from './anthropicChatExtras.ts'
 import type { ChatError, ChatEvent, ChatRequest, ChatUsage, DialectId } from './canonical.ts'
 import { converse } from './converse/converse.ts'
 import type { Dialect, ReplyOptions, UpstreamOptions } from './dialect.ts'
@@ -41,7 +42,9 @@ export function translateResponse(
   o?: ReplyOptions,
 ): { body: unknown; usage: ChatUsage } {
   const response = dialects[upstream].response.toCanonical(body)
-  return { body: caller === upstream ? body : dialects[caller].response.fromCanonical(response, o), usage: response.usage }
+  if (caller === upstream) return { body, usage: response.usage }
+  const out = dialects[caller].response.fromCanonical(response, o)
+  return { body: loose(upstream, caller, o) ? addAnthropicExtras(out, body) : out, usage: response.usage }
 }
 
 /** An upstream HTTP error (status ≥ 400) in the caller's dialect. */
@@ -70,6 +73,7 @@ export function createStreamTranslator(upstream: DialectId, caller: DialectId, o
   const from = dialects[upstream].stream.toCanonical()
   const identity = caller === upstream
   const to = dialects[caller].stream.fromCanonical(o)
+  const extras = loose(upstream, caller, o) ? createChatExtrasStream() : null
   let usage: ChatUsage | null = null
   let finished = false
 
@@ -86,7 +90,7 @@ export function createStreamTranslator(upstream: DialectId, caller: DialectId, o
   return {
     push(e) {
       const out = relay(from.push(e))
-      return identity ? [e] : out
+      return identity ? [e] : extras ? extras.push(e, out) : out
     },
     end() {
       return identity ? [] : [...relay(from.end()), ...to.end()]
@@ -98,4 +102,9 @@ export function createStreamTranslator(upstream: DialectId, caller: DialectId, o
     },
     usage: () => usage,
   }
+}
+
+/** Portkey's non-strict mode applies to OpenAI chat answers from Anthropic. */
+function loose(upstream: DialectId, caller: DialectId, o: ReplyOptions | undefined): boolean {
+  return o?.strictOpenAiCompliance === false && upstream === 'anthropic' && caller === 'openai'
 }

@@ -44,7 +44,8 @@ const statusOf: Record<GatewayErrorCode, number> = {
   model_required: 400,
   unsupported_endpoint: 400,
   provider_unreachable: 502,
-  upstream_timeout: 504,
+  // Portkey's documented status for `request_timeout`, so `on_status_codes: [408]` retries and falls back.
+  upstream_timeout: 408,
   upstream_error: 502,
   not_found: 404,
   method_not_allowed: 405,

@@ -2,7 +2,8 @@
  * Stage 2: finds the caller's Switchyard API key and its workspace, from the routing snapshot
  * (memory only; the key is compared by SHA-256 hash). Accepted, in this order:
  * `x-portkey-api-key`, `Authorization: Bearer`, `x-api-key`. When the key comes in
- * `x-portkey-api-key`, the `Authorization` header belongs to the upstream (bring-your-own key).
+ * `x-portkey-api-key`, the `Authorization` header belongs to the upstream (bring-your-own key); an
+ * `x-api-key` that is not the Switchyard key is the caller's provider key too (Anthropic's own header).
  */
 import { hashApiKey } from '../store/apiKeysRepo.ts'
 import type { RoutingTable } from '../routing/RoutingTable.ts'
@@ -29,10 +30,16 @@ export function authenticate(req: Pick<GatewayRequest, 'headers'>, table: Routin
   }
   const ws = table.workspaces.get(found.workspaceId)
   if (!ws || ws.archived) throw new GatewayError('invalid_api_key', `API key '${found.name}' belongs to an archived workspace`)
+  const apiKeyHeader = header(req, 'x-api-key')?.trim()
+  const callerBearer = portkeyKey !== undefined ? bearer : undefined
+  // The caller's own provider key, in whichever header did not carry the Switchyard key (never that key itself).
+  const upstreamKey = [callerBearer, key === apiKeyHeader ? undefined : apiKeyHeader].find((k) => k && k !== key) ?? null
   return {
     keyId: found.id,
     workspaceId: found.workspaceId,
     upstreamAuthorization: portkeyKey !== undefined && authorization ? authorization : null,
+    upstreamKey,
+    keyHeader: portkeyKey !== undefined ? 'x-portkey-api-key' : bearer !== undefined ? 'authorization' : 'x-api-key',
     key: found,
   }
 }

@@ -70,6 +70,8 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).
 
 export async function handle(req: GatewayRequest, res: ServerResponse, endpoint: Endpoint, abort: Abort, deps: GatewayDeps): Promise<void> {
   const ctx: Ctx = { req, call: null, client: null, route: null, endpoint: req.path, lease: null, guardrails: null }
+  let retried = 0
+  let lastIndex: string | null = null // the config target tried last, for Portkey's headers on errors too
   try {
     ctx.call = parse(req, endpoint)
     const table = deps.routes.current() // one snapshot for the whole request
@@ -79,7 +81,6 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
     const random = deps.random ?? Math.random
     const attempts: Array<Attempt | null> = config ? planAttempts(config.plan, { params: ctx.call.body, metadata: ctx.call.metadata ?? {} }, random) : [null]
     const original = { call: ctx.call, client: ctx.client }
-    let retried = 0
     let waitedMs = 0
     let lastFailure: GatewayError | null = null
 
@@ -88,6 +89,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
       const here = i
       const last = !attempt || nextAttemptIndex(attempts as Attempt[], here, 500) < 0
       const view = attemptView(original.call, original.client, req, attempt)
+      if (attempt) lastIndex = attempt.jsonPath
       const route = resolveRoute(view.call, view.client, view.req, table)
       // Breakers guard the targets of configs; a request without one has nowhere else to go.
       const breaker = attempt ? deps.breaker : undefined
@@ -205,6 +207,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
     const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err })
     const latencyMs = Math.round(performance.now() - req.startedAt)
     recordUsage({ status: e.status, usage: noUsage, ttfbMs: null, latencyMs, error: e.message }, ctx, deps.usage)
+    if (lastIndex !== null) Object.assign(e.headers, { 'x-portkey-retry-attempt-count': String(retried), 'x-portkey-last-used-option-index': lastIndex })
     throw e // server.ts renders it in the caller's format
   }
 }

@@ -20,8 +20,12 @@ import { GatewayError } from './GatewayError.ts'
 import { header } from './parse.ts'
 import type { Call, Client, GatewayRequest, Route } from './types.ts'
 
-/** Headers never forwarded even when listed in `x-portkey-forward-headers`. */
-const neverForward = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'x-portkey-api-key', 'x-api-key', 'cookie'])
+/**
+ * Headers never forwarded even when listed in `x-portkey-forward-headers`; nor is the one that
+ * carried the Switchyard key (`Client.keyHeader`). `x-api-key` and `authorization` are forwarded
+ * when they hold the caller's own provider credentials, as Portkey forwards them.
+ */
+const neverForward = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'x-portkey-api-key', 'cookie'])
 
 export function resolveRoute(call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>, table: RoutingTable): Route {
   const named = header(req, 'x-portkey-provider') ?? header(req, 'x-portkey-virtual-key')
@@ -106,18 +110,62 @@ export function wireFor(
 }
 
 /**
- * Headers only Anthropic upstreams get: on native calls the caller's `anthropic-version`; betas the
- * caller asked for (`anthropic-beta`, or Portkey's `x-portkey-anthropic-beta`) on native and
- * translated calls alike.
+ * Headers only Anthropic upstreams get: always an `anthropic-version` (Anthropic requires one), the
+ * caller's own on native calls, Switchyard's on translated ones; betas the caller asked for
+ * (`anthropic-beta`, or Portkey's `x-portkey-anthropic-beta`) on native and translated calls alike.
  */
 function anthropicHeaders(route: { dialect: DialectId; translate: boolean }, req: Pick<GatewayRequest, 'headers'>): Record<string, string> {
   if (route.dialect !== 'anthropic') return {}
-  const h: Record<string, string> = {}
   const version = route.translate ? undefined : (header(req, 'anthropic-version') ?? header(req, 'x-portkey-anthropic-version'))
+  const h: Record<string, string> = { 'anthropic-version': version ?? anthropicVersion }
   const beta = header(req, 'anthropic-beta') ?? header(req, 'x-portkey-anthropic-beta')
-  if (version) h['anthropic-version'] = version
   if (beta) h['anthropic-beta'] = beta
   return h
+}
+
+/** Portkey's `x-portkey-openai-organization` / `-project`, as OpenAI reads them (https://platform.openai.com/docs/api-reference/authentication). */
+function openaiHeaders(spec: ProviderSpec, req: Pick<GatewayRequest, 'headers'>): Record<string, string> {
+  if (spec.id !== 'openai') return {}
+  const h: Record<string, string> = {}
+  const organization = header(req, 'x-portkey-openai-organization')
+  const project = header(req, 'x-portkey-openai-project')
+  if (organization) h['openai-organization'] = organization
+  if (project) h['openai-project'] = project
+  return h
+}
+
+/**
+ * The caller's own credentials in the form the provider documents, whichever header they came in:
+ * a bare key through the kind's `authHeaders` (Anthropic `x-api-key`, OpenAI and its clones
+ * `Authorization: Bearer`); an Anthropic OAuth token (`sk-ant-oat…`, Claude Max) stays a Bearer token,
+ * the only form Anthropic takes it in; any other Authorization scheme (Basic…) goes as it came.
+ */
+function callerAuth(spec: ProviderSpec, client: Client): Record<string, string> {
+  const key = client.upstreamKey
+  if (key) return spec.dialect === 'anthropic' && key.startsWith('sk-ant-oat') ? { authorization: `Bearer ${key}` } : spec.authHeaders(key)
+  return client.upstreamAuthorization ? { authorization: client.upstreamAuthorization } : {}
+}
+
+/** Portkey's `x-portkey-strict-open-ai-compliance: false` (a config's `strict_open_ai_compliance` arrives as this header too). */
+function complianceOf(req: Pick<GatewayRequest, 'headers'>): { strictOpenAiCompliance?: false } {
+  return header(req, 'x-portkey-strict-open-ai-compliance')?.trim().toLowerCase() === 'false' ? { strictOpenAiCompliance: false } : {}
+}
+
+/**
+ * A self-hosted kind's API lives under its own path (`/v1` for Ollama, LM Studio, vLLM, llama.cpp:
+ * the path of its default base URL). A custom host written without it (Portkey's Ollama docs use
+ * `http://localhost:11434`) gets it; one that already ends with it is kept as it is.
+ */
+export function selfHostedBase(spec: ProviderSpec, base: string): string {
+  if (spec.category !== 'self-hosted' || !spec.baseUrl) return base
+  const own = new URL(spec.baseUrl).pathname.replace(/\/+$/, '')
+  let path: string
+  try {
+    path = new URL(base).pathname.replace(/\/+$/, '')
+  } catch {
+    return base // refused as a URL by the caller
+  }
+  return own && !path.endsWith(own) ? base + own : base
 }
 
 function injectUsage(spec: ProviderSpec, wire: { dialect: DialectId }, call: Call): boolean {
@@ -141,11 +189,7 @@ function catalogRoute(p: RouteProvider, model: string | undefined, call: Call, c
   if (p.spec.needsApiKey && !p.apiKey && !useClientAuth) {
     throw new GatewayError('provider_unreachable', `provider @${p.slug} has no API key stored; add one to integration '${p.integrationSlug}'`)
   }
-  const auth = useClientAuth
-    ? { authorization: client.upstreamAuthorization as string, ...(p.spec.dialect === 'anthropic' ? { 'anthropic-version': anthropicVersion } : {}) }
-    : p.apiKey
-      ? p.spec.authHeaders(p.apiKey.reveal())
-      : {}
+  const auth = useClientAuth ? { authorization: client.upstreamAuthorization as string } : p.apiKey ? p.spec.authHeaders(p.apiKey.reveal()) : {}
   return {
     providerSlug: p.slug,
     providerId: p.id,
@@ -153,13 +197,15 @@ function catalogRoute(p: RouteProvider, model: string | undefined, call: Call, c
     spec: p.spec,
     ...wire,
     url: target.url,
-    headers: { ...auth, ...p.settings.headers, ...anthropicHeaders(wire, req) },
+    // The integration's own headers win over the caller's OpenAI organization and project.
+    headers: { ...auth, ...openaiHeaders(p.spec, req), ...p.settings.headers, ...anthropicHeaders(wire, req) },
     model: target.model,
     pricingModel: target.pricingModel,
     price: p.prices.get(target.pricingModel),
     free: p.spec.category === 'self-hosted',
     timeoutMs: p.timeoutMs,
     injectStreamUsage: injectUsage(p.spec, wire, call),
+    ...complianceOf(req),
     contextWindow: p.settings.contextWindows?.[target.model] ?? p.settings.contextWindow ?? p.spec.defaultContextWindow ?? null,
     contextPolicy: p.settings.contextPolicy ?? 'refuse',
     ...(p.spec.transport ? { transport: { ...ctx, secret: p.apiKey } } : {}),
@@ -181,7 +227,7 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
     )
   }
   const customHost = header(req, 'x-portkey-custom-host')
-  const baseUrl = (customHost ?? spec.baseUrl ?? '').replace(/\/+$/, '')
+  const baseUrl = selfHostedBase(spec, (customHost ?? spec.baseUrl ?? '').replace(/\/+$/, ''))
   if (!baseUrl) throw new GatewayError('invalid_request', `provider kind '${kind}' needs x-portkey-custom-host`)
   const wire = wireFor(spec, call, kind)
   let url: URL
@@ -193,20 +239,20 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new GatewayError('invalid_request', 'x-portkey-custom-host must be an absolute http(s) URL')
   }
-  if (!customHost && !client.upstreamAuthorization) {
+  if (!customHost && !client.upstreamAuthorization && !client.upstreamKey) {
     throw new GatewayError(
       'provider_not_found',
       `x-portkey-provider '${kind}' names a provider kind: use @slug for a provider in your catalog, or send the provider's key in Authorization (with your Switchyard key in x-portkey-api-key)`,
     )
   }
-  const headers: Record<string, string> = { ...anthropicHeaders(wire, req) }
-  if (client.upstreamAuthorization) headers.authorization = client.upstreamAuthorization
+  const headers: Record<string, string> = { ...callerAuth(spec, client), ...anthropicHeaders(wire, req), ...openaiHeaders(spec, req) }
   for (const name of (header(req, 'x-portkey-forward-headers') ?? '').split(',')) {
     const h = name.trim().toLowerCase()
-    const v = h && !neverForward.has(h) ? header(req, h) : undefined
+    const v = h && !neverForward.has(h) && h !== client.keyHeader ? header(req, h) : undefined
     if (v !== undefined) headers[h] = v
   }
-  const model = requireModel(call.model)
+  // A model list names no model.
+  const model = call.endpoint === 'models' ? (call.model ?? '') : requireModel(call.model)
   return {
     providerSlug: null,
     spec,
@@ -219,6 +265,7 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
     free: spec.category === 'self-hosted',
     timeoutMs: 10 * 60 * 1000,
     injectStreamUsage: injectUsage(spec, wire, call),
+    ...complianceOf(req),
     // Checked after DNS in callProvider (network/upstreamHost.ts); the kind's own URL is built in and trusted.
     ...(customHost ? { customHost: { url: customHost, policy: table.network ?? defaultUpstreamPolicy } } : {}),
   }

@@ -49,7 +49,7 @@ export function streamBack(
   const contentType = upstream.headers['content-type']
   if (route.translate) headers['content-type'] = isStream ? 'text/event-stream; charset=utf-8' : 'application/json'
   else if (contentType) headers['content-type'] = contentType
-  const reply = { request: canonical ?? undefined, createdAt: Date.now(), model: call.model }
+  const reply = { request: canonical ?? undefined, createdAt: Date.now(), model: call.model, strictOpenAiCompliance: route.strictOpenAiCompliance !== false }
 
   return new Promise<Outcome>((resolve) => {
     let ttfbMs: number | null = null

@@ -40,6 +40,14 @@ export type Client = {
   workspaceId: string
   /** The client's own `Authorization`, when the gateway key came in `x-portkey-api-key` (BYO provider key). */
   upstreamAuthorization: string | null
+  /**
+   * The caller's own provider key, whatever header brought it (`Authorization: Bearer` beside
+   * `x-portkey-api-key`, or an `x-api-key` that is not the Switchyard key); written upstream in the
+   * form the provider documents. Never the Switchyard key.
+   */
+  upstreamKey?: string | null
+  /** The header that carried the Switchyard key: never forwarded, whatever `x-portkey-forward-headers` says. */
+  keyHeader?: 'x-portkey-api-key' | 'authorization' | 'x-api-key'
   /** The key's entry in the routing snapshot (scopes, provider list, default metadata). */
   key?: RouteKey
 }
@@ -66,6 +74,8 @@ export type Route = {
   /** The context the upstream serves for this model, when known (self-hosted servers); null: unchecked. */
   contextWindow?: number | null
   contextPolicy?: 'refuse' | 'warn'
+  /** `false` (Portkey's `strict_open_ai_compliance: false`): OpenAI chat answers from Anthropic keep its content blocks and stop reasons. */
+  strictOpenAiCompliance?: boolean
   /** Ask the upstream for stream usage on the client's behalf, and hide it from the client. */
   injectStreamUsage: boolean
   /** Catalog ids of the provider and its integration (null/absent for a custom host), for limits and usage rows. */

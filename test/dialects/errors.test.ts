@@ -17,7 +17,7 @@ const anthropicTypes: [GatewayErrorCode, number, string][] = [
   ['payload_too_large', 413, 'request_too_large'],
   ['internal_error', 500, 'api_error'],
   ['upstream_error', 502, 'api_error'],
-  ['upstream_timeout', 504, 'api_error'],
+  ['upstream_timeout', 408, 'api_error'],
 ]
 
 for (const [code, status, type] of anthropicTypes) {

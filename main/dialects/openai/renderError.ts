@@ -26,6 +26,8 @@ function typeFor(status: number): string {
   if (status === 401) return 'authentication_error'
   if (status === 403) return 'permission_error'
   if (status === 404) return 'not_found_error'
+  // A request timeout, as Portkey's gateway types it.
+  if (status === 408) return 'timeout_error'
   // An exhausted budget is OpenAI's "insufficient_quota": clients show it and do not retry.
   if (status === 412) return 'insufficient_quota'
   if (status === 429) return 'rate_limit_error'

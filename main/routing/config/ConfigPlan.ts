@@ -46,6 +46,8 @@ export type PlanLeaf = NodeBase & {
   readonly retry: RetryPolicy | null
   readonly requestTimeoutMs: number | null
   readonly cache: CachePolicy | null
+  /** `strict_open_ai_compliance`, the target's own else inherited; null: the request's header decides (default strict). */
+  readonly strictOpenAiCompliance: boolean | null
 }
 
 export type PlanSingle = NodeBase & { readonly mode: 'single'; readonly children: readonly PlanNode[] }
@@ -90,6 +92,7 @@ export type Attempt = {
   readonly retry: RetryPolicy | null
   readonly requestTimeoutMs: number | null
   readonly cache: CachePolicy | null
+  readonly strictOpenAiCompliance: boolean | null
   /**
    * The statuses after which another attempt follows: `[]` never (last attempt, or not under a
    * fallback), `null` any non-2xx, else these codes. Where to go is `nextAttemptIndex`.

@@ -56,6 +56,8 @@ export interface PortkeyConfig {
   /** Milliseconds. */
   request_timeout?: number
   cache?: ConfigCache
+  /** false: OpenAI chat answers from Anthropic keep its content blocks and stop reasons (Portkey's option; default true). */
+  strict_open_ai_compliance?: boolean
   /** loadbalance: relative weight, default 1. */
   weight?: number
 }

@@ -6,7 +6,7 @@
  *  - override_params: merged, the child's on top (`mergeOverrideParams.ts`: scalars and arrays last
  *    write wins, plain objects such as `metadata` deep-merged; Portkey's gateway spreads one level);
  *  - retry, cache: the child's object replaces the inherited one whole (no field-by-field merge);
- *  - request_timeout, forward_headers, custom_host: the child's own, else the inherited one.
+ *  - request_timeout, forward_headers, custom_host, strict_open_ai_compliance: the child's own, else the inherited one.
  * Retry statuses default to Portkey's documented list when `retry.on_status_codes` is absent
  * (https://portkey.ai/docs/product/ai-gateway/automatic-retries). Loadbalance weights default to 1.
  * Throws on a config that `validateConfig` would refuse.
@@ -28,9 +28,10 @@ type Inherited = {
   readonly requestTimeoutMs: number | null
   readonly forwardHeaders: readonly string[] | null
   readonly customHost: string | null
+  readonly strictOpenAiCompliance: boolean | null
 }
 
-const root: Inherited = { overrideParams: {}, retry: null, cache: null, requestTimeoutMs: null, forwardHeaders: null, customHost: null }
+const root: Inherited = { overrideParams: {}, retry: null, cache: null, requestTimeoutMs: null, forwardHeaders: null, customHost: null, strictOpenAiCompliance: null }
 
 export function compileConfig(config: PortkeyConfig): ConfigPlan {
   return deepFreeze({ root: compileNode(config, [], 'config', root) })
@@ -44,6 +45,7 @@ function compileNode(node: PortkeyConfig, path: readonly number[], jsonPath: str
     requestTimeoutMs: node.request_timeout ?? parent.requestTimeoutMs,
     forwardHeaders: node.forward_headers ? [...node.forward_headers] : parent.forwardHeaders,
     customHost: node.custom_host ?? parent.customHost,
+    strictOpenAiCompliance: node.strict_open_ai_compliance ?? parent.strictOpenAiCompliance,
   }
   const name = node.name ?? null
   const targets = node.targets
@@ -65,6 +67,7 @@ function compileNode(node: PortkeyConfig, path: readonly number[], jsonPath: str
       retry: here.retry,
       requestTimeoutMs: here.requestTimeoutMs,
       cache: here.cache,
+      strictOpenAiCompliance: here.strictOpenAiCompliance,
     }
   }
   const strategy = node.strategy

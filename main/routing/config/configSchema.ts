@@ -65,6 +65,7 @@ const node = z.strictObject({
   request_timeout: z.number().int().positive().optional(),
   cache: cache.optional(),
   weight: z.number().min(0).finite().optional(),
+  strict_open_ai_compliance: z.boolean().optional(),
 })
 
 /** Portkey keys this gateway does not take in configs, named so the error says so rather than "unknown". */
@@ -74,6 +75,5 @@ export const unsupportedPortkeyKeys: Readonly<Record<string, string>> = {
   before_request_hooks: 'hooks are not supported in routing configs',
   after_request_hooks: 'hooks are not supported in routing configs',
   cb_config: 'circuit breakers are built in and need no config',
-  strict_open_ai_compliance: 'not supported in routing configs',
   sticky: 'sticky load balancing is not supported',
 }

@@ -34,6 +34,7 @@ export function planAttempts(plan: ConfigPlan, input: PlanInput, random: () => n
       retry: leaf.retry,
       requestTimeoutMs: leaf.requestTimeoutMs,
       cache: leaf.cache,
+      strictOpenAiCompliance: leaf.strictOpenAiCompliance,
       fallbackOn: fallbackOn(fallbacks),
       fallbacks,
       path: leaf.path,

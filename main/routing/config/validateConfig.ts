@@ -4,7 +4,9 @@
  * (`configSchema.ts`, every zod issue at once, one per unknown key), then, on a well-shaped config,
  * the rules across fields, again all at once:
  *  - a target with `targets` needs a `strategy` (and names no provider of its own: its children do);
- *  - a target without `targets` names a `provider` or a `virtual_key`; its strategy, if any, is `single`;
+ *  - a target without `targets` names a `provider` or a `virtual_key`, except the root when it sets
+ *    something else (`retry`, `cache`, `request_timeout`…): the request's headers then name the
+ *    provider, as Portkey combines them; its strategy, if any, is `single`;
  *  - fallback / loadbalance / conditional need at least one target; `on_status_codes` is fallback's,
  *    `conditions` and `default` are conditional's;
  *  - conditional needs conditions and a default (Portkey: "conditions and default are required"),
@@ -55,13 +57,18 @@ function checkNode(node: PortkeyConfig, path: string, errors: ConfigError[]): vo
       if (node[key] !== undefined) errors.push({ path: at(key), message: `a target with targets routes to them: put ${key} on the targets` })
     }
   } else {
-    if (node.provider === undefined && node.virtual_key === undefined) {
+    if (node.provider === undefined && node.virtual_key === undefined && !(path === '' && setsSomething(node))) {
       errors.push({ path: at('provider'), message: 'required: a target names a provider ("openai", "@slug") or a virtual_key, or has strategy and targets' })
     }
     if (strategy && strategy.mode !== 'single') errors.push({ path: joinPath(at('strategy'), 'mode'), message: `${strategy.mode} needs targets` })
   }
   if (strategy) checkStrategy(node, at('strategy'), at('targets'), errors)
   targets?.forEach((t, i) => checkNode(t, joinPath(at('targets'), i), errors))
+}
+
+/** A root config without a provider still has a job when it sets anything but a name. */
+function setsSomething(node: PortkeyConfig): boolean {
+  return Object.entries(node).some(([k, v]) => k !== 'name' && v !== undefined)
 }
 
 function checkStrategy(node: PortkeyConfig, path: string, targetsPath: string, errors: ConfigError[]): void {
