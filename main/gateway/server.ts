@@ -14,6 +14,7 @@ import type { Endpoint } from '../providers/provider.ts'
 import { authenticate } from './authenticate.ts'
 import { GatewayError } from './GatewayError.ts'
 import { anthropicModelList, listModels } from './listModels.ts'
+import { listUpstreamModels, namesProviderKind } from './listUpstreamModels.ts'
 import { handle, type GatewayDeps } from './pipeline.ts'
 import { serveStatic } from './serveStatic.ts'
 import type { Abort, GatewayRequest } from './types.ts'
@@ -88,7 +89,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
       if (req.headers['anthropic-version']) dialect = 'anthropic'
       const table = deps.routes.current()
       const client = authenticate(req, table)
-      const list = listModels(req, client, table)
+      const list = namesProviderKind(req) ? await listUpstreamModels(req, client, table, deps.resolveHost) : listModels(req, client, table)
       return sendJson(res, 200, dialect === 'anthropic' ? anthropicModelList(list) : list)
     }
     if ((method === 'HEAD' || method === 'GET') && probes.has(path)) return void res.writeHead(200).end()

@@ -13,6 +13,12 @@ export type OpenAIUpstreamOptions = {
   apiKey?: string;
   /** Known models; scripted behaviour names are accepted on top of these. */
   models?: string[];
+  /**
+   * The key's organization and project: an `OpenAI-Organization` / `OpenAI-Project` header naming
+   * another is refused with 401, as OpenAI refuses it (headers absent: the key's defaults).
+   */
+  organization?: string;
+  project?: string;
   /** Default '/v1'. */
   pathPrefix?: string;
   /** Default 'stream_options' (OpenAI's own semantics). */
@@ -37,6 +43,14 @@ export function startOpenAIUpstream(opts: OpenAIUpstreamOptions = {}): Promise<U
       const auth = /^Bearer\s+(.+)$/i.exec(req.headers['authorization'] ?? '')?.[1]?.trim();
       if (!auth) return send(401, openaiErrors.missingKey());
       if (auth !== opts.apiKey) return send(401, openaiErrors.invalidKey(auth));
+    }
+    const org = req.headers['openai-organization'];
+    if (org !== undefined && opts.organization !== undefined && org !== opts.organization) {
+      return send(401, { error: { message: 'OpenAI-Organization header should match organization for API key', type: 'invalid_request_error', param: null, code: 'mismatched_organization' } });
+    }
+    const project = req.headers['openai-project'];
+    if (project !== undefined && opts.project !== undefined && project !== opts.project) {
+      return send(401, { error: { message: 'OpenAI-Project header should match project for API key', type: 'invalid_request_error', param: null, code: 'mismatched_project' } });
     }
     if (responses && (await responses(req, res, forced, headers))) return;
     const pathname = new URL(req.path, 'http://upstream').pathname;
