@@ -10,6 +10,11 @@ import { validateConfig } from '../../main/routing/config/configSchema.ts'
 const accepted: Array<[string, unknown]> = [
   ['a single provider', { provider: 'openai', api_key: 'sk-x' }],
   ['single mode on a leaf (Portkey routing docs)', { provider: 'openai', api_key: 'sk-x', strategy: { mode: 'single' } }],
+  // Portkey combines these with the provider, custom host and key the request's headers give.
+  ['only retry (the headers name the provider)', { retry: { attempts: 3, on_status_codes: [408, 429] } }],
+  ['only cache', { cache: { mode: 'simple', max_age: 60 } }],
+  ['only request_timeout', { request_timeout: 5000 }],
+  ['strict_open_ai_compliance, anywhere', { strict_open_ai_compliance: false, strategy: { mode: 'fallback' }, targets: [{ provider: 'anthropic', strict_open_ai_compliance: true }, { provider: 'openai' }] }],
   ['a catalog slug', { provider: '@openai-prod', override_params: { model: 'gpt-4o' } }],
   ['a legacy virtual key', { virtual_key: 'main-258f4d' }],
   [
@@ -98,6 +103,8 @@ const refused: Array<[string, unknown, Expect]> = [
   ['a Portkey key this gateway does not take', { provider: 'a', input_guardrails: ['pg-x'] }, [{ path: 'input_guardrails', message: /unsupported key "input_guardrails": use Switchyard.s `guardrails` key/ }]],
   ['a camelCase key', { provider: 'a', overrideParams: {} }, [{ path: 'overrideParams', message: /unknown key/ }]],
   ['retry without attempts', { provider: 'a', retry: {} }, [{ path: 'retry.attempts', message: /expected number/ }]],
+  ['strict_open_ai_compliance as a string', { provider: 'a', strict_open_ai_compliance: 'false' }, [{ path: 'strict_open_ai_compliance', message: /boolean/ }]],
+  ['only a name', { name: 'x' }, [{ path: 'provider', message: /names a provider/ }]],
   ['cache mode', { provider: 'a', cache: { mode: 'fuzzy' } }, [{ path: 'cache.mode', message: /simple|semantic/ }]],
   ['semantic caching is refused by name', { provider: 'a', cache: { mode: 'semantic' } }, [{ path: 'cache.mode', message: /semantic caching is not supported/ }]],
   ['request_timeout not an integer', { provider: 'a', request_timeout: 1.5 }, [{ path: 'request_timeout', message: /int/ }]],

@@ -83,6 +83,10 @@ const cases: Array<[string, Call, Record<string, string>, Expect]> = [
   ['@slug without a model part', call('@openai'), {}, { error: 'invalid_request' }],
   ['azure unknown alias', call('@az/slow'), {}, { error: 'model_not_found' }],
   ['provider kind without host or key', call('m'), { 'x-portkey-provider': 'openai' }, { error: 'provider_not_found' }],
+  ['Ollama custom host without /v1 (Portkey\'s Ollama docs)', call('m'), { 'x-portkey-provider': 'ollama', 'x-portkey-custom-host': 'http://127.0.0.1:11434' }, { url: 'http://127.0.0.1:11434/v1/chat/completions', model: 'm', slug: null }],
+  ['LM Studio custom host with a trailing slash', call('m'), { 'x-portkey-provider': 'lmstudio', 'x-portkey-custom-host': 'http://127.0.0.1:1234/' }, { url: 'http://127.0.0.1:1234/v1/chat/completions', model: 'm', slug: null }],
+  ['vLLM behind a path prefix', call('m'), { 'x-portkey-provider': 'vllm', 'x-portkey-custom-host': 'http://gpu.lan/vllm' }, { url: 'http://gpu.lan/vllm/v1/chat/completions', model: 'm', slug: null }],
+  ['an OpenAI custom host is taken as written', call('m'), { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': 'http://127.0.0.1:9999' }, { url: 'http://127.0.0.1:9999/chat/completions', model: 'm', slug: null }],
   ['custom host that is not http', call('m'), { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': 'file:///etc/passwd' }, { error: 'invalid_request' }],
 ]
 
@@ -120,4 +124,37 @@ test('Anthropic upstreams: the caller\'s version passes through natively; asked-
   assert.equal(translated.headers['anthropic-beta'], 'interleaved-thinking-2025-05-14')
   assert.equal(translated.headers['anthropic-version'], '2023-06-01', 'a translated request is written for the version Switchyard speaks')
   assert.equal(translated.headers['x-api-key'], 'key-of-claude-0123456789')
+})
+
+test('a caller\'s own key goes in the form its provider documents, whichever header brought it', () => {
+  const byo = (upstreamKey: string | null, upstreamAuthorization: string | null = null): Client => ({ ...client, upstreamKey, upstreamAuthorization })
+  const host = (kind: string) => req({ 'x-portkey-provider': kind, 'x-portkey-custom-host': 'http://127.0.0.1:9999/v1' })
+  const messages: Call = { ...call('claude-sonnet-4-5'), endpoint: 'messages', dialect: 'anthropic' }
+  assert.deepEqual(resolveRoute(messages, byo('sk-ant-api03-x'), host('anthropic'), table).headers, { 'x-api-key': 'sk-ant-api03-x', 'anthropic-version': '2023-06-01' })
+  // Translated (chat in, Anthropic out): still x-api-key, and Anthropic's required version.
+  assert.deepEqual(resolveRoute(call('claude-sonnet-4-5'), byo('sk-ant-api03-x'), host('anthropic'), table).headers, { 'x-api-key': 'sk-ant-api03-x', 'anthropic-version': '2023-06-01' })
+  assert.deepEqual(resolveRoute(messages, byo('sk-ant-oat01-x'), host('anthropic'), table).headers, { authorization: 'Bearer sk-ant-oat01-x', 'anthropic-version': '2023-06-01' })
+  assert.deepEqual(resolveRoute(call('m'), byo('sk-x'), host('openai'), table).headers, { authorization: 'Bearer sk-x' })
+  assert.deepEqual(resolveRoute(call('m'), byo(null, 'Basic dXNlcjpwdw=='), host('vllm'), table).headers, { authorization: 'Basic dXNlcjpwdw==' })
+  assert.deepEqual(resolveRoute(call('m'), byo(null), host('ollama'), table).headers, {})
+})
+
+test('OpenAI organization and project; forwarded headers, never the one that carried the Switchyard key', () => {
+  const h = { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': 'http://127.0.0.1:9999/v1', 'x-portkey-openai-organization': 'org-1', 'x-portkey-openai-project': 'proj_1' }
+  assert.deepEqual(resolveRoute(call('m'), client, req(h), table).headers, { 'openai-organization': 'org-1', 'openai-project': 'proj_1' })
+  const forward = { ...h, 'x-portkey-forward-headers': 'x-api-key,authorization,x-trace', 'x-api-key': 'proxy-key', authorization: 'Bearer sy-key', 'x-trace': 't1' }
+  const viaBearer = resolveRoute(call('m'), { ...client, keyHeader: 'authorization' }, req(forward), table).headers
+  assert.equal(viaBearer['x-api-key'], 'proxy-key')
+  assert.equal(viaBearer['x-trace'], 't1')
+  assert.equal(viaBearer.authorization, undefined)
+  const viaApiKey = resolveRoute(call('m'), { ...client, keyHeader: 'x-api-key' }, req(forward), table).headers
+  assert.equal(viaApiKey['x-api-key'], undefined)
+  // The catalog integration's own headers win over the caller's organization.
+  assert.equal(resolveRoute(call('@openai/gpt-4o'), client, req(h), table).headers['openai-organization'], 'org-1')
+})
+
+test('strict_open_ai_compliance: only an explicit false loosens', () => {
+  assert.equal(resolveRoute(call('@claude/claude-sonnet-4-5'), client, req(), table).strictOpenAiCompliance, undefined)
+  assert.equal(resolveRoute(call('@claude/claude-sonnet-4-5'), client, req({ 'x-portkey-strict-open-ai-compliance': 'false' }), table).strictOpenAiCompliance, false)
+  assert.equal(resolveRoute(call('@claude/claude-sonnet-4-5'), client, req({ 'x-portkey-strict-open-ai-compliance': 'true' }), table).strictOpenAiCompliance, undefined)
 })
