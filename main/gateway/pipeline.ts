@@ -177,7 +177,8 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
             break
           }
         } else breaker?.success(breakerKey)
-        if (retried) headers['x-portkey-retry-attempt-count'] = String(retried)
+        // With a config, always (0 included), as Portkey sends it.
+        if (retried || attempt) headers['x-portkey-retry-attempt-count'] = String(retried)
         let sent: Buffer | null = null
         const guard = ctx.guardrails ? guardResponse(ctx.guardrails, view.call) : undefined
         const outcome = await streamBack(upstream, view.call, route, outgoing.canonical, res, {

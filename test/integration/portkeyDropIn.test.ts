@@ -153,6 +153,7 @@ describe('2. request timeouts answer 408', () => {
     const { data, response } = await sdk.chat.completions.create({ model: 'x', messages }).withResponse()
     assert.equal(data.choices[0]?.message.content, 'Hello from gpt-4o: hi')
     assert.equal(response.headers.get('x-portkey-last-used-option-index'), 'config.targets[1]')
+    assert.equal(response.headers.get('x-portkey-retry-attempt-count'), '0')
   })
 })
 
