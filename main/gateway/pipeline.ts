@@ -114,7 +114,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
       if (attempt) headers['x-portkey-last-used-option-index'] = attempt.jsonPath
 
       // Exact-match cache: only configs that ask for it, only whole (non-streamed) answers.
-      const cacheKey = attempt?.cache && deps.cache && !view.call.stream ? deps.cache.key({ target: `${view.client.workspaceId}|${route.providerSlug ?? route.url}|${route.dialect}|${view.call.dialect}`, canonical: outgoing.canonical ?? outgoing.body }) : null
+      const cacheKey = attempt?.cache && deps.cache && !view.call.stream ? deps.cache.key({ target: `${view.client.workspaceId}|${route.providerSlug ?? route.url}|${route.dialect}|${view.call.dialect}${route.strictOpenAiCompliance === false ? '|loose' : ''}`, canonical: outgoing.canonical ?? outgoing.body }) : null
       if (cacheKey && deps.cache) {
         const refresh = header(req, 'x-portkey-cache-force-refresh') === 'true'
         const hit = refresh ? null : deps.cache.get(cacheKey, attempt?.cache?.max_age ?? null)

@@ -20,7 +20,9 @@ after(async () => {
   await m?.stop()
 })
 
-const portkey = (opts: { provider?: string; traceID?: string; metadata?: Record<string, string> } = {}) =>
+// The SDK sends `x-portkey-strict-open-ai-compliance: false` unless told otherwise, so answers translated
+// from Anthropic keep its stop reasons and content blocks, as Portkey's gateway gives them.
+const portkey = (opts: { provider?: string; traceID?: string; metadata?: Record<string, string>; strictOpenAiCompliance?: boolean } = {}) =>
   new Portkey({ baseURL: `${m.gw.url}/v1`, apiKey: m.key, ...opts })
 
 const weather = {
@@ -29,8 +31,8 @@ const weather = {
 }
 
 for (const path of [
-  { name: 'provider @ollama (OpenAI-compatible chat, passthrough)', provider: '@ollama', model: 'llama3.2', tools: 'tools-model', served: 'llama3.2', slug: 'ollama' },
-  { name: 'provider @anthropic (translated to Anthropic)', provider: '@anthropic', model: 'claude-sonnet-4-5-20250929', tools: 'claude-tools', served: 'claude-sonnet-4-5-20250929', slug: 'anthropic' },
+  { name: 'provider @ollama (OpenAI-compatible chat, passthrough)', provider: '@ollama', model: 'llama3.2', tools: 'tools-model', served: 'llama3.2', slug: 'ollama', stop: 'stop', toolStop: 'tool_calls' },
+  { name: 'provider @anthropic (translated to Anthropic)', provider: '@anthropic', model: 'claude-sonnet-4-5-20250929', tools: 'claude-tools', served: 'claude-sonnet-4-5-20250929', slug: 'anthropic', stop: 'end_turn', toolStop: 'tool_use' },
 ]) {
   describe(`portkey-ai chat completions, ${path.name}`, () => {
     test('not streamed: the answer; trace id and metadata on the usage row', async () => {
@@ -40,7 +42,7 @@ for (const path of [
         messages: [{ role: 'user', content: 'hello there' }],
       })
       assert.equal(res.choices?.[0]?.message?.content, `Hello from ${path.served}: hello there`)
-      assert.equal(res.choices?.[0]?.finish_reason, 'stop')
+      assert.equal(res.choices?.[0]?.finish_reason, path.stop)
       const [row] = await rowsFor(m.gw, traceID)
       assert.equal(row?.providerSlug, path.slug)
       assert.equal(row?.model, path.served)
@@ -76,7 +78,7 @@ for (const path of [
       const first = await client.chat.completions.create({ model: path.tools, tools: [weather], messages: [ask] })
       const message = first.choices?.[0]?.message
       const call = message?.tool_calls?.[0]
-      assert.equal(first.choices?.[0]?.finish_reason, 'tool_calls')
+      assert.equal(first.choices?.[0]?.finish_reason, path.toolStop)
       assert.ok(call && call.type === 'function')
       assert.equal(call.function.name, 'get_weather')
       assert.deepEqual(JSON.parse(String(call.function.arguments)), { input: 'weather in Paris' })
@@ -86,6 +88,12 @@ for (const path of [
         messages: [ask, message as never, { role: 'tool', tool_call_id: call.id, content: 'sunny, 21 C' }],
       })
       assert.match(String(answer.choices?.[0]?.message?.content ?? ''), /sunny, 21 C$/)
+    })
+
+    test('strictOpenAiCompliance: true gives OpenAI\'s finish reasons and fields only', async () => {
+      const res = await portkey({ provider: path.provider, strictOpenAiCompliance: true }).chat.completions.create({ model: path.model, messages: [{ role: 'user', content: 'hi' }] })
+      assert.equal(res.choices?.[0]?.finish_reason, 'stop')
+      assert.equal((res.choices?.[0]?.message as { content_blocks?: unknown } | undefined)?.content_blocks, undefined)
     })
   })
 }
