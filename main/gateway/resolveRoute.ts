@@ -13,7 +13,7 @@ import { providerKind } from '../providers/registry.ts'
 import { applyAliases } from '../routing/compileAliases.ts'
 import type { DialectId } from '../dialects/canonical.ts'
 import { anthropicVersion } from '../providers/anthropic.ts'
-import { chatEndpointOf, endpointPath, type Endpoint, type ProviderSpec } from '../providers/provider.ts'
+import { chatEndpointOf, endpointPath, selfHostedBase, type Endpoint, type ProviderSpec } from '../providers/provider.ts'
 import type { RouteProvider, RoutingTable } from '../routing/RoutingTable.ts'
 import { defaultUpstreamPolicy } from '../network/upstreamHost.ts'
 import { GatewayError } from './GatewayError.ts'
@@ -151,22 +151,6 @@ function complianceOf(req: Pick<GatewayRequest, 'headers'>): { strictOpenAiCompl
   return header(req, 'x-portkey-strict-open-ai-compliance')?.trim().toLowerCase() === 'false' ? { strictOpenAiCompliance: false } : {}
 }
 
-/**
- * A self-hosted kind's API lives under its own path (`/v1` for Ollama, LM Studio, vLLM, llama.cpp:
- * the path of its default base URL). A custom host written without it (Portkey's Ollama docs use
- * `http://localhost:11434`) gets it; one that already ends with it is kept as it is.
- */
-export function selfHostedBase(spec: ProviderSpec, base: string): string {
-  if (spec.category !== 'self-hosted' || !spec.baseUrl) return base
-  const own = new URL(spec.baseUrl).pathname.replace(/\/+$/, '')
-  let path: string
-  try {
-    path = new URL(base).pathname.replace(/\/+$/, '')
-  } catch {
-    return base // refused as a URL by the caller
-  }
-  return own && !path.endsWith(own) ? base + own : base
-}
 
 function injectUsage(spec: ProviderSpec, wire: { dialect: DialectId }, call: Call): boolean {
   return call.stream && wire.dialect === 'openai' && !call.clientWantsStreamUsage && spec.streamUsage === 'stream_options'

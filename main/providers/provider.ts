@@ -183,6 +183,23 @@ export function defineSelfHosted(spec: Pick<ProviderSpec, 'id' | 'name' | 'baseU
   return defineProvider({ category: 'self-hosted', needsApiKey: false, streamUsage: 'stream_options', ...spec })
 }
 
+/**
+ * A self-hosted kind's API lives under its own path (`/v1` for Ollama, LM Studio, vLLM, llama.cpp:
+ * the path of its default base URL). A base URL or custom host written without it (Portkey's Ollama
+ * docs use `http://localhost:11434`) gets it; one that already ends with it is kept as it is.
+ */
+export function selfHostedBase(spec: ProviderSpec, base: string): string {
+  if (spec.category !== 'self-hosted' || !spec.baseUrl) return base
+  const own = new URL(spec.baseUrl).pathname.replace(/\/+$/, '')
+  let path: string
+  try {
+    path = new URL(base).pathname.replace(/\/+$/, '')
+  } catch {
+    return base // refused as a URL by the caller
+  }
+  return own && !path.endsWith(own) ? base + own : base
+}
+
 /** USD per million tokens → integer micro-USD per million tokens. */
 export function usd(perMillion: number): number {
   return Math.round(perMillion * 1_000_000)

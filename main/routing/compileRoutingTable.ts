@@ -4,6 +4,7 @@
  */
 import { createPriceBook, type ModelSetting } from '../limits/createPriceBook.ts'
 import { priceSetFrom } from '../limits/priceInput.ts'
+import { selfHostedBase } from '../providers/provider.ts'
 import { providerKind } from '../providers/registry.ts'
 import type { Store } from '../store/Store.ts'
 import type { Vault } from '../vault/openVault.ts'
@@ -72,7 +73,7 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
       integrationId: integration.id,
       integrationSlug: integration.slug,
       spec,
-      baseUrl: baseUrl.replace(/\/+$/, ''),
+      baseUrl: selfHostedBase(spec, baseUrl.replace(/\/+$/, '')),
       settings: integration.settings,
       apiKey: readSecret(vault, integration.secretId),
       workspaceIds: integration.workspaceIds === null ? null : new Set(integration.workspaceIds),

@@ -227,6 +227,14 @@ describe('5. each self-hosted kind knows its own path', () => {
       assert.equal(sent[0]?.path, '/v1/chat/completions')
     })
   }
+
+  test('a catalog Ollama integration whose base URL lacks /v1 too', async () => {
+    await gw.admin('integrations:create', { slug: 'ollama-root', kind: 'ollama', settings: { baseUrl: ollamaRoot() } })
+    const sdk = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 })
+    const { result, sent } = await sentDuring(ollama, () => sdk.chat.completions.create({ model: '@ollama-root/llama3.2', messages }))
+    assert.equal(result.choices[0]?.message.content, 'Hello from llama3.2: hi')
+    assert.equal(sent[0]?.path, '/v1/chat/completions')
+  })
 })
 
 describe('6. strict_open_ai_compliance', () => {
