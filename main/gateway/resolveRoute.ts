@@ -13,7 +13,8 @@ import { providerKind } from '../providers/registry.ts'
 import { applyAliases } from '../routing/compileAliases.ts'
 import type { DialectId } from '../dialects/canonical.ts'
 import { anthropicVersion } from '../providers/anthropic.ts'
-import { chatEndpointOf, endpointPath, selfHostedBase, type Endpoint, type ProviderSpec } from '../providers/provider.ts'
+import { chatEndpointOf, endpointPath, selfHostedBase, type Endpoint, type ProviderSpec, type UpstreamTarget } from '../providers/provider.ts'
+import { azureFromHeaders, azureOpenai } from '../providers/azureOpenai.ts'
 import type { RouteProvider, RoutingTable } from '../routing/RoutingTable.ts'
 import { defaultUpstreamPolicy } from '../network/upstreamHost.ts'
 import { GatewayError } from './GatewayError.ts'
@@ -204,19 +205,27 @@ function requireModel(model: string | undefined): string {
 /** Route 3: a provider kind plus a custom host (or the kind's own URL with the client's key). */
 function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>, table: RoutingTable): Route {
   const spec = providerKind(kind)
-  if (!spec || spec.target || spec.transport) {
+  const azure = spec?.id === azureOpenai.id
+  if (!spec || (spec.target && !azure) || spec.transport) {
     throw new GatewayError(
       'provider_not_found',
       `x-portkey-provider '${kind}' is neither an @slug nor a provider kind usable with a custom host`,
     )
   }
-  const customHost = header(req, 'x-portkey-custom-host')
+  let customHost = header(req, 'x-portkey-custom-host')
+  const wire = wireFor(spec, call, kind)
+  let target: UpstreamTarget | null = null
+  if (azure && spec.target) {
+    // Azure's URL names the deployment and api-version; its resource host is the caller's choice, so checked like a custom host.
+    const ctx = azureFromHeaders((name) => header(req, name), customHost, call.model)
+    target = spec.target(wire.endpoint, undefined, ctx)
+    customHost = ctx.baseUrl
+  }
   const baseUrl = selfHostedBase(spec, (customHost ?? spec.baseUrl ?? '').replace(/\/+$/, ''))
   if (!baseUrl) throw new GatewayError('invalid_request', `provider kind '${kind}' needs x-portkey-custom-host`)
-  const wire = wireFor(spec, call, kind)
   let url: URL
   try {
-    url = new URL(baseUrl + endpointPath[wire.endpoint])
+    url = new URL(target?.url ?? baseUrl + endpointPath[wire.endpoint])
   } catch {
     throw new GatewayError('invalid_request', 'x-portkey-custom-host must be an absolute http(s) URL')
   }
@@ -229,14 +238,18 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
       `x-portkey-provider '${kind}' names a provider kind: use @slug for a provider in your catalog, or send the provider's key in Authorization (with your Switchyard key in x-portkey-api-key)`,
     )
   }
-  const headers: Record<string, string> = { ...callerAuth(spec, client), ...anthropicHeaders(wire, req), ...openaiHeaders(spec, req) }
+  const adToken = azure ? header(req, 'x-portkey-azure-ad-token') : undefined
+  const auth = adToken ? { authorization: `Bearer ${adToken.replace(/^Bearer\s+/i, '')}` } : callerAuth(spec, client)
+  const headers: Record<string, string> = { ...auth, ...anthropicHeaders(wire, req), ...openaiHeaders(spec, req) }
   for (const name of (header(req, 'x-portkey-forward-headers') ?? '').split(',')) {
     const h = name.trim().toLowerCase()
     const v = h && !neverForward.has(h) && h !== client.keyHeader ? header(req, h) : undefined
     if (v !== undefined) headers[h] = v
   }
   // A model list names no model.
-  const model = call.endpoint === 'models' ? (call.model ?? '') : requireModel(call.model)
+  // Azure reads the deployment from the URL: the body keeps the caller's model, if any.
+  const model = call.endpoint === 'models' ? (call.model ?? '') : target ? (call.model ?? target.model) : requireModel(call.model)
+  const pricingModel = target?.pricingModel ?? model
   return {
     providerSlug: null,
     spec,
@@ -244,8 +257,8 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
     url: url.toString(),
     headers,
     model,
-    pricingModel: model,
-    price: spec.knownModels.find((m) => m.id === model),
+    pricingModel,
+    price: spec.knownModels.find((m) => m.id === pricingModel),
     free: spec.category === 'self-hosted',
     timeoutMs: 10 * 60 * 1000,
     injectStreamUsage: injectUsage(spec, wire, call),

@@ -60,3 +60,27 @@ export const azureOpenai = defineProvider({
   staticModels: (ctx) => (ctx.settings.azureDeployments ?? []).map((d) => d.alias),
   docs: 'https://learn.microsoft.com/azure/ai-services/openai/reference',
 })
+
+/**
+ * Azure named per request, Portkey's way (no catalog integration): `x-portkey-azure-resource-name`
+ * (or a custom host: the resource endpoint, with or without Portkey's `/openai` suffix),
+ * `x-portkey-azure-deployment-id`, `x-portkey-azure-api-version` and, for pricing,
+ * `x-portkey-azure-model-name`. The caller's key goes as `api-key`, an Entra token
+ * (`x-portkey-azure-ad-token`) as Bearer. Throws when the request does not say enough.
+ */
+export function azureFromHeaders(get: (name: string) => string | undefined, customHost: string | undefined, model: string | undefined): ProviderContext {
+  const resource = get('x-portkey-azure-resource-name')
+  const deployment = get('x-portkey-azure-deployment-id')
+  if (!deployment) throw new GatewayError('invalid_request', 'x-portkey-provider azure-openai needs x-portkey-azure-deployment-id (or use an Azure integration: @slug)')
+  const baseUrl = customHost ? customHost.replace(/\/+$/, '').replace(/\/openai$/, '') : resource ? `https://${encodeURIComponent(resource)}.openai.azure.com` : null
+  if (!baseUrl) throw new GatewayError('invalid_request', 'x-portkey-provider azure-openai needs x-portkey-azure-resource-name or x-portkey-custom-host')
+  const underlying = get('x-portkey-azure-model-name') ?? model
+  const version = get('x-portkey-azure-api-version')
+  return {
+    baseUrl,
+    settings: {
+      ...(version ? { azureApiVersion: version } : {}),
+      azureDeployments: [{ alias: deployment, deployment, ...(underlying ? { model: underlying } : {}), isDefault: true }],
+    },
+  }
+}

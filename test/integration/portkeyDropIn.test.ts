@@ -14,6 +14,7 @@ import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { startTestGateway, type TestGateway } from '../support/startTestGateway.ts'
 import { startAnthropicUpstream, type AnthropicUpstream } from '../support/upstreams/anthropicUpstream.ts'
+import { startAzureUpstream } from '../support/upstreams/azureUpstream.ts'
 import { startOpenAIUpstream } from '../support/upstreams/openaiUpstream.ts'
 import type { RecordedRequest, Upstream } from '../support/upstreams/upstreamServer.ts'
 import { usageFor } from '../support/usageFor.ts'
@@ -21,6 +22,8 @@ import { usageFor } from '../support/usageFor.ts'
 const ANTHROPIC_KEY = 'sk-ant-api03-portkey-dropin-0123456789'
 const OAUTH_TOKEN = 'sk-ant-oat01-portkey-dropin-0123456789'
 const OPENAI_KEY = 'sk-openai-dropin-0123456789abcdef'
+const AZURE_KEY = 'azure-dropin-0123456789abcdef0123'
+const ENTRA_TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.entra-dropin'
 
 let gw: TestGateway
 let claude: AnthropicUpstream
@@ -120,6 +123,25 @@ describe('1. caller keys in the form each provider documents', () => {
     assert.equal(result.status, 200, await result.clone().text())
     assert.equal(sent[0]?.headers.authorization, `Bearer ${OPENAI_KEY}`)
     assert.equal(sent[0]?.headers['x-api-key'], undefined)
+  })
+
+  test('Azure named by Portkey\'s headers: the key as api-key, an Entra token as Bearer', async () => {
+    const az = await startAzureUpstream({ apiKey: AZURE_KEY, deployments: { chat: 'gpt-4o' }, apiVersions: ['2024-10-21'], documentedAuth: { entraToken: ENTRA_TOKEN } })
+    try {
+      const azure = { 'x-portkey-custom-host': az.url, 'x-portkey-azure-deployment-id': 'chat', 'x-portkey-azure-api-version': '2024-10-21' }
+      const sdk = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: AZURE_KEY, maxRetries: 0, defaultHeaders: { 'x-portkey-api-key': key, 'x-portkey-provider': 'azure-openai', ...azure } })
+      const { result, sent } = await sentDuring(az, () => sdk.chat.completions.create({ model: 'gpt-4o', messages }))
+      assert.equal(result.choices[0]?.message.content, 'Hello from gpt-4o: hi')
+      assert.equal(sent[0]?.path, '/openai/deployments/chat/chat/completions?api-version=2024-10-21')
+      assert.equal(sent[0]?.headers['api-key'], AZURE_KEY)
+      assert.equal(sent[0]?.headers.authorization, undefined)
+      noSwitchyardKey(sent[0])
+      const entra = await sentDuring(az, () => post('/v1/chat/completions', { authorization: `Bearer ${key}`, 'x-portkey-provider': 'azure-openai', ...azure, 'x-portkey-azure-ad-token': ENTRA_TOKEN }, { messages }))
+      assert.equal(entra.result.status, 200, await entra.result.clone().text())
+      assert.equal(entra.sent[0]?.headers.authorization, `Bearer ${ENTRA_TOKEN}`)
+    } finally {
+      await az.close()
+    }
   })
 
   test('a config target\'s api_key for Anthropic goes as x-api-key', async () => {

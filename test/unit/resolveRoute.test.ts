@@ -87,6 +87,9 @@ const cases: Array<[string, Call, Record<string, string>, Expect]> = [
   ['LM Studio custom host with a trailing slash', call('m'), { 'x-portkey-provider': 'lmstudio', 'x-portkey-custom-host': 'http://127.0.0.1:1234/' }, { url: 'http://127.0.0.1:1234/v1/chat/completions', model: 'm', slug: null }],
   ['vLLM behind a path prefix', call('m'), { 'x-portkey-provider': 'vllm', 'x-portkey-custom-host': 'http://gpu.lan/vllm' }, { url: 'http://gpu.lan/vllm/v1/chat/completions', model: 'm', slug: null }],
   ['an OpenAI custom host is taken as written', call('m'), { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': 'http://127.0.0.1:9999' }, { url: 'http://127.0.0.1:9999/chat/completions', model: 'm', slug: null }],
+  ['Azure by Portkey\'s headers, resource name', call('gpt-4o'), { 'x-portkey-provider': 'azure-openai', 'x-portkey-azure-resource-name': 'acme', 'x-portkey-azure-deployment-id': 'dep-1', 'x-portkey-azure-api-version': '2025-01-01' }, { url: 'https://acme.openai.azure.com/openai/deployments/dep-1/chat/completions?api-version=2025-01-01', model: 'gpt-4o', slug: null }],
+  ['Azure by Portkey\'s headers, custom host with /openai', call(undefined), { 'x-portkey-provider': 'azure-openai', 'x-portkey-custom-host': 'http://127.0.0.1:9999/openai', 'x-portkey-azure-deployment-id': 'dep-1' }, { url: 'http://127.0.0.1:9999/openai/deployments/dep-1/chat/completions?api-version=2024-10-21', model: 'dep-1', slug: null }],
+  ['Azure without a deployment', call('gpt-4o'), { 'x-portkey-provider': 'azure-openai', 'x-portkey-azure-resource-name': 'acme' }, { error: 'invalid_request' }],
   ['custom host that is not http', call('m'), { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': 'file:///etc/passwd' }, { error: 'invalid_request' }],
 ]
 

@@ -15,6 +15,11 @@ export type AzureUpstreamOptions = {
   /** Accepted api-version values; any value is accepted when omitted. */
   apiVersions?: string[];
   usageInStream?: UsageInStream;
+  /**
+   * Auth as Azure checks it: the key only in `api-key`; `Authorization: Bearer` only for this Entra
+   * token (a key sent as a Bearer token is refused as a bad token).
+   */
+  documentedAuth?: { entraToken?: string };
 };
 
 const ROUTE = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings)$/;
@@ -44,7 +49,8 @@ export function startAzureUpstream(opts: AzureUpstreamOptions): Promise<Upstream
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers['authorization'] ?? '')?.[1]?.trim();
     const key = req.headers['api-key'];
     if (key !== undefined ? key !== opts.apiKey : bearer === undefined) return send(401, azureErrors.badKey());
-    if (key === undefined && bearer !== opts.apiKey) return send(401, azureErrors.badToken());
+    const token = opts.documentedAuth ? opts.documentedAuth.entraToken : opts.apiKey;
+    if (key === undefined && bearer !== token) return send(401, azureErrors.badToken());
     if (opts.apiVersions && !opts.apiVersions.includes(apiVersion)) return send(400, azureErrors.badVersion());
     const deployment = decodeURIComponent(match[1] ?? '');
     const model = opts.deployments[deployment];
