@@ -3,8 +3,9 @@
  * name a provider (Portkey's):
  *   1. `model: "@slug/model"`
  *   2. `x-portkey-provider: @slug` with a bare model
- *   3. `x-portkey-provider: <kind>` + `x-portkey-custom-host` (+ the client's own Authorization and
- *      `x-portkey-forward-headers`) for a server not in the catalog
+ *   3. `x-portkey-provider: <kind>` + `x-portkey-custom-host` (+ the client's own key, written in the
+ *      form the provider documents, and `x-portkey-forward-headers`) for a server not in the catalog;
+ *      Azure by Portkey's `x-portkey-azure-*` headers
  *   4. legacy `x-portkey-virtual-key: <slug>`
  * A bare model with none of these goes to the one provider in the workspace that serves it.
  */
