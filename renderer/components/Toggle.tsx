@@ -2,8 +2,10 @@
 export function Toggle(props: { label: string; hint?: string; checked: boolean; disabled?: boolean; onChange: (v: boolean) => void }) {
   return (
     <label className="toggle">
-      <input type="checkbox" role="switch" checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.target.checked)} />
-      <span className="toggle-track" aria-hidden="true" />
+      <span className="toggle-switch">
+        <input type="checkbox" role="switch" checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.target.checked)} />
+        <span className="toggle-track" aria-hidden="true" />
+      </span>
       <span>
         <span className="toggle-label">{props.label}</span>
         {props.hint ? <span className="field-hint toggle-hint">{props.hint}</span> : null}

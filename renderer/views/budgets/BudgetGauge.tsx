@@ -20,7 +20,7 @@ export function BudgetGauge({ counter, thresholds, onEdit }: { counter: LimitCou
       <div className="gauge-head">
         <div>
           <div className="gauge-title">
-            <span className="badge badge-muted">{counter.scope}</span> <strong>{counter.label}</strong>
+            <strong>{counter.label}</strong>
           </div>
           <div className="muted small">
             {counter.kind === 'budget' ? 'Budget' : counter.kind === 'rate' ? 'Rate limit' : 'Concurrency'} · {counter.period}

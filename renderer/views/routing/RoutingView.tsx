@@ -211,7 +211,7 @@ function History({ configId, version }: { configId: string; version: number }) {
               </select>
             </label>
             {other ? (
-              <button type="button" className="btn" disabled={state.busy} onClick={() => void state.restore(configId, other.version)}>
+              <button type="button" className="btn" disabled={state.busy} onClick={() => void state.restore(configId, other.version).then((saved) => saved && stores.configs.getState().load())}>
                 Restore v{other.version}
               </button>
             ) : null}
