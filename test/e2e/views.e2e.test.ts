@@ -139,6 +139,17 @@ describe('the window, view by view, against `serve`', { timeout: 300_000 }, () =
     const last = upstream.requests.at(-1)
     assert.equal((last?.body as { model: string }).model, 'gpt-4o')
     assert.equal(last?.headers.authorization, `Bearer ${UPSTREAM_KEY}`)
+
+    // The catalog: the exact model string, its price source, ready-to-copy snippets.
+    await go('Models', 'Models')
+    await page.getByRole('combobox', { name: 'Provider' }).selectOption('local')
+    await page.getByRole('button', { name: 'Use it: gpt-4o', exact: true }).click()
+    const detail = page.getByRole('region', { name: '@local/gpt-4o details' })
+    await detail.getByRole('tab', { name: 'OpenAI SDK (Python)' }).click()
+    const snippet = await detail.getByRole('tabpanel').innerText()
+    assert.match(snippet, /base_url="http:\/\/127\.0\.0\.1:\d+\/v1"/)
+    assert.match(snippet, /model="@local\/gpt-4o"/)
+    await page.screenshot({ path: join(SHOTS, 'journey-catalog.png'), fullPage: true })
   })
 
   test('edit a routing config: the dry run and the next request follow it; history diffs and restores', async () => {

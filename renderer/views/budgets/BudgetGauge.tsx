@@ -54,19 +54,19 @@ export function BudgetGauge({ counter, thresholds, onEdit }: { counter: LimitCou
       <dl className="gauge-facts">
         <div>
           <dt>Spent</dt>
-          <dd className="num">{amount(counter.unit, counter.used)}</dd>
+          <dd>{amount(counter.unit, counter.used)}</dd>
         </div>
         <div>
           <dt>Reserved</dt>
-          <dd className="num">{amount(counter.unit, counter.reserved)}</dd>
+          <dd>{amount(counter.unit, counter.reserved)}</dd>
         </div>
         <div>
           <dt>Remaining</dt>
-          <dd className="num">{amount(counter.unit, remaining)}</dd>
+          <dd>{amount(counter.unit, remaining)}</dd>
         </div>
         <div>
           <dt>Limit</dt>
-          <dd className="num">{amount(counter.unit, counter.limit)}</dd>
+          <dd>{amount(counter.unit, counter.limit)}</dd>
         </div>
       </dl>
       {counter.exhausted ? (

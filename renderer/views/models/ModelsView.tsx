@@ -123,7 +123,7 @@ export function ModelsView({ onNavigate }: { onNavigate: Navigate }) {
                       type="button"
                       className="btn btn-small btn-ghost"
                       aria-expanded={catalog.open === m.model}
-                      aria-label={`Snippets for ${m.model}`}
+                      aria-label={`${catalog.open === m.model ? 'Hide' : 'Use it'}: ${m.model}`}
                       onClick={() => catalog.toggle(m.model)}
                     >
                       {catalog.open === m.model ? 'Hide' : 'Use it'}
