@@ -3,6 +3,7 @@
  * every two seconds while the screen is open, an in-place editor per scope, and a form to limit a
  * scope that has no limit yet.
  */
+import { Loading } from '../../components/Loading.tsx'
 import { useEffect, useState, type FormEvent } from 'react'
 import { useStore } from 'zustand'
 import type { BudgetPeriod, LimitScopeKind } from '../../../preload/contract.ts'
@@ -66,9 +67,7 @@ export function BudgetsView() {
       />
       <ErrorNote error={state.saveError} />
       {!state.loaded && !state.error ? (
-        <p className="muted" role="status">
-          Loading limits…
-        </p>
+        <Loading what="limits" />
       ) : state.counters.length === 0 && state.loaded ? (
         <EmptyState title="No budgets or limits yet">
           Nothing is capped: every workspace and key may spend without limit. Set a monthly budget above and its gauge

@@ -2,6 +2,8 @@
  * Step 1 of the wizard: a searchable list of every supported provider with what it needs, then its
  * form. The slug is checked while typing; the key is a password field and leaves in one command.
  */
+import { Loading } from '../../components/Loading.tsx'
+import { parseHeaderLines } from '../../lib/parseHeaderLines.ts'
 import { useState, type FormEvent } from 'react'
 import type { ProviderKind } from '../../../preload/contract.ts'
 import { emptyIntegrationDraft, type IntegrationDraft } from '../../stores/integrations.ts'
@@ -44,11 +46,7 @@ export function ConnectForm({ kinds, loading, takenSlugs, busy, onSubmit }: Prop
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     if (!kind || slugProblem(draft.slug, takenSlugs)) return
-    const hdrs: Record<string, string> = {}
-    for (const line of headers.split('\n')) {
-      const at = line.indexOf(':')
-      if (at > 0) hdrs[line.slice(0, at).trim()] = line.slice(at + 1).trim()
-    }
+    const hdrs = parseHeaderLines(headers)
     const rows = deployments
       .split('\n')
       .map((l) => l.split('=').map((x) => x.trim()))
@@ -66,9 +64,7 @@ export function ConnectForm({ kinds, loading, takenSlugs, busy, onSubmit }: Prop
           <input type="search" value={query} placeholder="OpenAI, Ollama, Bedrock…" onChange={(e) => setQuery(e.target.value)} />
         </label>
         {loading ? (
-          <p className="muted" role="status">
-            Loading providers…
-          </p>
+          <Loading what="providers" />
         ) : shown.length === 0 ? (
           <p className="muted">No provider matches “{query}”.</p>
         ) : (

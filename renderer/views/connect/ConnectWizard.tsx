@@ -4,14 +4,14 @@
  * then a connection test that lists the models from `/models` and spends no tokens) → 2 provision to
  * workspaces → 3 choose models.
  */
-import { useEffect, useState, type FormEvent } from 'react'
+import { useEffect } from 'react'
 import { useStore } from 'zustand'
 import type { ProviderKind } from '../../../preload/contract.ts'
 import { ErrorNote } from '../../components/ErrorNote.tsx'
 import { PageHeader } from '../../components/PageHeader.tsx'
 import type { Navigate } from '../../lib/routes.ts'
 import { useStores } from '../../lib/useStores.ts'
-import { buildIntegrationInput, emptyIntegrationDraft } from '../../stores/integrations.ts'
+import { buildIntegrationInput } from '../../stores/integrations.ts'
 import type { WizardStep } from '../../stores/wizard.ts'
 import { ConnectForm } from './ConnectForm.tsx'
 import { ModelsStep } from './ModelsStep.tsx'

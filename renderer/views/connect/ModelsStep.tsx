@@ -1,4 +1,5 @@
 /** Step 3: which models clients may use (select, clear all, auto-enable new ones) and custom models with a price and limits. */
+import { Loading } from '../../components/Loading.tsx'
 import { useState, type FormEvent } from 'react'
 import { useStore } from 'zustand'
 import { Toggle } from '../../components/Toggle.tsx'
@@ -13,7 +14,7 @@ export function ModelsStep({ onDone }: { onDone: () => void }) {
   const [maxIn, setMaxIn] = useState('')
   const [maxOut, setMaxOut] = useState('')
   const a = state.access
-  if (!a) return <p className="muted" role="status">Loading models…</p>
+  if (!a) return <Loading what="models" />
 
   const addCustom = async (e: FormEvent) => {
     e.preventDefault()

@@ -1,4 +1,5 @@
 /** Step 2: which workspaces may use the integration, a monthly budget per workspace, and auto-provisioning of new ones. */
+import { Loading } from '../../components/Loading.tsx'
 import { useState } from 'react'
 import { useStore } from 'zustand'
 import { Toggle } from '../../components/Toggle.tsx'
@@ -8,7 +9,7 @@ export function ProvisionStep({ onNext }: { onNext: () => void }) {
   const stores = useStores()
   const state = useStore(stores.wizard)
   const p = state.provisioning
-  if (!p) return <p className="muted" role="status">Loading workspaces…</p>
+  if (!p) return <Loading what="workspaces" />
   return (
     <div className="card form" role="group" aria-label="Provision to workspaces">
       <div className="form-title">Provision to workspaces</div>

@@ -3,6 +3,7 @@
  * runs the set being edited over sample text and shows what would be redacted or blocked, and the
  * custom-host policy (allow-list and the loopback switch).
  */
+import { Loading } from '../../components/Loading.tsx'
 import { useEffect, useState, type FormEvent } from 'react'
 import { useStore } from 'zustand'
 import type { GuardrailSet } from '../../../preload/contract.ts'
@@ -36,9 +37,7 @@ export function GuardrailsView() {
       />
       <ErrorNote error={state.error} />
       {state.workspaceId === null || (state.busy && state.set === null && state.error === null) ? (
-        <p className="muted" role="status">
-          Loading guardrails…
-        </p>
+        <Loading what="guardrails" />
       ) : (
         <GuardrailEditor key={`${state.workspaceId}:${JSON.stringify(state.set)}`} />
       )}
@@ -197,9 +196,7 @@ function NetworkCard() {
       </p>
       <ErrorNote error={state.networkError} />
       {network === null ? (
-        <p className="muted" role="status">
-          Loading network settings…
-        </p>
+        <Loading what="network settings" />
       ) : (
         <>
           <Toggle

@@ -1,4 +1,5 @@
 /** Inline editor of an integration's settings: name, base URL (custom host), extra headers, timeout. The key is replaced elsewhere (write-only). */
+import { parseHeaderLines } from '../../lib/parseHeaderLines.ts'
 import { useState, type FormEvent } from 'react'
 import type { Integration, IntegrationSettings } from '../../../preload/contract.ts'
 
@@ -13,11 +14,7 @@ export function EditIntegration({ integration, busy, onSave, onCancel }: Props) 
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const hdrs: Record<string, string> = {}
-    for (const line of headers.split('\n')) {
-      const at = line.indexOf(':')
-      if (at > 0) hdrs[line.slice(0, at).trim()] = line.slice(at + 1).trim()
-    }
+    const hdrs = parseHeaderLines(headers)
     const next: IntegrationSettings = { ...s }
     if (baseUrl.trim()) next.baseUrl = baseUrl.trim()
     else delete next.baseUrl

@@ -3,6 +3,7 @@
  * version history with a diff against the current version and restore, and templates to start a new
  * config; then the workspace's model aliases (ordered: drag or move, test a name, save).
  */
+import { Loading } from '../../components/Loading.tsx'
 import { useEffect, useState, type FormEvent } from 'react'
 import { useStore } from 'zustand'
 import { ErrorNote } from '../../components/ErrorNote.tsx'
@@ -36,9 +37,7 @@ export function RoutingView() {
       <ErrorNote error={configs.error} />
       <Templates providerSlugs={providers.items.map((p) => p.slug)} />
       {configs.loading && configs.items.length === 0 ? (
-        <p className="muted" role="status">
-          Loading configs…
-        </p>
+        <Loading what="configs" />
       ) : current === null ? (
         configs.error ? null : (
           <EmptyState title="No saved configs">Start from a template above, or write one on the Configs screen; then dry-run it here.</EmptyState>
@@ -192,9 +191,7 @@ function History({ configId, version }: { configId: string; version: number }) {
       <div className="form-title">Version history</div>
       <ErrorNote error={state.versionsError} />
       {!current ? (
-        <p className="muted" role="status">
-          Loading versions…
-        </p>
+        <Loading what="versions" />
       ) : versions.length < 2 ? (
         <p className="muted">Only one version so far: every save adds one.</p>
       ) : (

@@ -3,6 +3,7 @@
  * host), where data lives, log retention and body capture, notification thresholds, the vault's
  * backend and launch at login. Each section saves on its own.
  */
+import { Loading } from '../../components/Loading.tsx'
 import { useEffect, useState, type FormEvent } from 'react'
 import { useStore } from 'zustand'
 import type { AppSettings } from '../../../preload/contract.ts'
@@ -32,9 +33,7 @@ export function SettingsView() {
       ) : null}
       {state.settings === null ? (
         state.error ? null : (
-          <p className="muted" role="status">
-            Loading settings…
-          </p>
+          <Loading what="settings" />
         )
       ) : (
         <SettingsForms key={JSON.stringify(state.settings)} settings={state.settings} busy={state.busy} save={state.save} />

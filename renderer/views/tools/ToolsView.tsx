@@ -3,6 +3,7 @@
  * for tools with a config file, Preview (a diff of the file, the key masked), Apply (writes it,
  * keeping a backup) and Restore (puts the backup back).
  */
+import { Loading } from '../../components/Loading.tsx'
 import { useEffect, useState } from 'react'
 import { useStore } from 'zustand'
 import type { ToolId } from '../../../preload/contract.ts'
@@ -36,9 +37,7 @@ export function ToolsView() {
       <ErrorNote error={state.error} />
       {!state.loaded ? (
         state.error ? null : (
-          <p className="muted" role="status">
-            Loading tools…
-          </p>
+          <Loading what="tools" />
         )
       ) : (
         <>

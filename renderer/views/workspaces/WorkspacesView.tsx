@@ -2,6 +2,7 @@
  * Workspaces: every workspace with its slug and state; create one, archive or bring it back (an
  * archived workspace's keys are refused). The header selector is reloaded after each change.
  */
+import { Loading } from '../../components/Loading.tsx'
 import { useEffect, useState, type FormEvent } from 'react'
 import { useStore } from 'zustand'
 import { ConfirmButton } from '../../components/ConfirmButton.tsx'
@@ -68,9 +69,7 @@ export function WorkspacesView() {
       <ErrorNote error={state.error} />
       {!state.loaded ? (
         state.error ? null : (
-          <p className="muted" role="status">
-            Loading workspaces…
-          </p>
+          <Loading what="workspaces" />
         )
       ) : state.items.length === 0 ? (
         <EmptyState title="No workspaces">Create one above; the default workspace appears after the first start.</EmptyState>
