@@ -9,6 +9,8 @@ import type { ControlErrorInfo, Gateway } from '../lib/gateway.ts'
 
 export type BudgetsState = {
   counters: LimitCounter[]
+  /** Alert thresholds of each scope's USD/token budget, by `scope:id` (default 50/80/100). */
+  thresholds: Record<string, number[]>
   loaded: boolean
   busy: boolean
   error: ControlErrorInfo | null
@@ -28,16 +30,32 @@ export function gaugeParts(c: Pick<LimitCounter, 'limit' | 'used' | 'reserved'>)
   return { spent, held, remaining: Math.max(limit - c.used - c.reserved, 0) }
 }
 
+/** The governor's default alert thresholds (percent). */
+export const defaultThresholds = [50, 80, 100]
+
 export function createBudgetsStore(gateway: Gateway): StoreApi<BudgetsState> {
   const store = createStore<BudgetsState>()((set) => ({
     counters: [],
+    thresholds: {},
     loaded: false,
     busy: false,
     error: null,
     saveError: null,
     async load() {
       const counters = await attempt(set, () => gateway.invoke('limits:status', {}))
-      if (counters) set({ counters, loaded: true })
+      if (!counters) return
+      set({ counters, loaded: true })
+      // Thresholds live in the policies, not the counters: read each budgeted scope's once.
+      const known = store.getState().thresholds
+      const missing = [...new Set(counters.filter((c) => c.kind === 'budget').map((c) => `${c.scope}:${c.id}`))].filter((k) => !(k in known))
+      const found = await Promise.all(
+        missing.map(async (k) => {
+          const c = counters.find((x) => `${x.scope}:${x.id}` === k) as LimitCounter
+          const view = await gateway.invoke('limits:get', { scope: c.scope, id: c.id }).catch(() => null)
+          return [k, view?.policy?.budgets?.find((b) => b.alertThresholds)?.alertThresholds ?? defaultThresholds] as const
+        }),
+      )
+      if (found.length) set({ thresholds: { ...store.getState().thresholds, ...Object.fromEntries(found) } })
     },
     async setUsdBudget(scope, id, limitMicros, period, alertThresholds) {
       return change(scope, id, (p) => {
@@ -66,7 +84,11 @@ export function createBudgetsStore(gateway: Gateway): StoreApi<BudgetsState> {
       },
       'saveError',
     )
-    if (done) await store.getState().load()
+    if (done) {
+      const { [`${scope}:${id}`]: _dropped, ...rest } = store.getState().thresholds
+      store.setState({ thresholds: rest })
+      await store.getState().load()
+    }
     return done === true
   }
   return store

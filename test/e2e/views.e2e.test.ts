@@ -286,6 +286,28 @@ describe('the window, view by view, against `serve`', { timeout: 300_000 }, () =
     assert.equal(s.value.launchAtLogin, true)
   })
 
+  test('integrations: connected, workspace-created and all-providers lists; edit settings; delete names what goes with it', async () => {
+    await go('Integrations', 'Integrations')
+    const tabs = page.getByRole('tablist', { name: 'Integration lists' })
+    await page.getByRole('table', { name: 'Integrations' }).getByRole('row').filter({ hasText: 'local' }).waitFor()
+    await tabs.getByRole('tab', { name: 'Workspace-created' }).click()
+    await page.getByText('Nothing created in this workspace').waitFor()
+    await tabs.getByRole('tab', { name: 'All providers' }).click()
+    const all = page.getByRole('tabpanel', { name: 'All providers' })
+    await all.getByLabel('Search providers').fill('ollama')
+    await all.getByRole('table', { name: 'Supported providers' }).getByRole('row').filter({ hasText: 'Ollama' }).waitFor()
+    await tabs.getByRole('tab', { name: 'Connected' }).click()
+    const row = page.getByRole('table', { name: 'Integrations' }).getByRole('row').filter({ hasText: 'local' }).first()
+    await row.getByRole('button', { name: 'Edit local' }).click()
+    const edit = page.getByRole('form', { name: 'Edit local' })
+    await edit.getByLabel('Name').fill('Local upstream')
+    await edit.getByRole('button', { name: 'Save settings' }).click()
+    await page.getByRole('table', { name: 'Integrations' }).getByText('Local upstream').waitFor()
+    await row.getByRole('button', { name: 'Delete' }).click()
+    await page.getByRole('button', { name: 'Delete integration and 1 provider' }).waitFor()
+    await page.getByRole('button', { name: 'Cancel' }).click()
+  })
+
   test('every view in light and dark: screenshots and no serious or critical axe violation', async () => {
     if (!page.url().includes('/ui')) await page.goto(served.adminUrl) // when run alone
     const axeSource = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8')

@@ -40,6 +40,7 @@ test('budgets: setting a USD budget keeps the scope’s other limits; clearing t
     rateLimits: [{ unit: 'requests', limit: 9, per: 'minute' }],
   })
   assert.equal(store.getState().counters[0]?.exhausted, true, 'reloaded after the change')
+  assert.deepEqual(store.getState().thresholds['workspace:w'], [50, 100], 'the gauge ticks come from the policy')
   policy = { budgets: [{ unit: 'usd', limitMicros: 1, period: { kind: 'monthly' } }] }
   await store.getState().setUsdBudget('workspace', 'w', null, { kind: 'monthly' })
   assert.equal(policy, null)

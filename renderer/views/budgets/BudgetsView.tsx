@@ -77,7 +77,7 @@ export function BudgetsView() {
         <div className="gauges" aria-label="Limits" role="list">
           {[...budgets, ...others].map((c) => (
             <div role="listitem" key={`${c.scope}:${c.id}:${c.kind}:${c.unit}:${c.period}`}>
-              <BudgetGauge counter={c} thresholds={[50, 80, 100]} onEdit={() => setEditing({ scope: c.scope, id: c.id, label: c.label })} />
+              <BudgetGauge counter={c} thresholds={c.kind === 'budget' ? (state.thresholds[`${c.scope}:${c.id}`] ?? []) : []} onEdit={() => setEditing({ scope: c.scope, id: c.id, label: c.label })} />
             </div>
           ))}
         </div>

@@ -10,7 +10,7 @@ import { emptyIntegrationDraft, type IntegrationDraft } from '../../stores/integ
 import { slugProblem } from '../../stores/wizard.ts'
 import { Toggle } from '../../components/Toggle.tsx'
 
-type Custom = { baseUrl: string; headers: Record<string, string> }
+type Custom = { baseUrl: string; headers: Record<string, string>; workspaceOnly: boolean }
 
 type Props = {
   kinds: ProviderKind[]
@@ -34,6 +34,7 @@ export function ConnectForm({ kinds, loading, takenSlugs, busy, onSubmit }: Prop
   const [baseUrl, setBaseUrl] = useState('')
   const [headers, setHeaders] = useState('')
   const [deployments, setDeployments] = useState('')
+  const [workspaceOnly, setWorkspaceOnly] = useState(false)
   const kind = kinds.find((k) => k.id === draft.kind)
   const shown = kinds.filter((k) => `${k.name} ${k.id}`.toLowerCase().includes(query.trim().toLowerCase()))
   const problem = slugTouched || draft.slug ? slugProblem(draft.slug, takenSlugs) : null
@@ -53,7 +54,7 @@ export function ConnectForm({ kinds, loading, takenSlugs, busy, onSubmit }: Prop
       .filter((p) => p[0] && p[1])
       .map(([alias = '', deployment = '']) => ({ alias, deployment, model: '' }))
     const next = { ...draft, baseUrl: kind.category === 'self-hosted' ? baseUrl : '', azureDeployments: rows }
-    await onSubmit(next, kind, { baseUrl: custom && kind.category !== 'self-hosted' ? baseUrl.trim() : '', headers: custom ? hdrs : {} })
+    await onSubmit(next, kind, { baseUrl: custom && kind.category !== 'self-hosted' ? baseUrl.trim() : '', headers: custom ? hdrs : {}, workspaceOnly })
   }
 
   return (
@@ -153,6 +154,12 @@ export function ConnectForm({ kinds, loading, takenSlugs, busy, onSubmit }: Prop
                 </label>
               </div>
             ) : null}
+            <Toggle
+              label="Only for the current workspace"
+              hint="Marks it workspace-created and provisions it to this workspace alone."
+              checked={workspaceOnly}
+              onChange={setWorkspaceOnly}
+            />
             <div className="form-actions">
               <button type="submit" className="btn btn-primary" disabled={busy || problem !== null}>
                 {busy ? 'Connecting…' : 'Connect'}

@@ -27,6 +27,7 @@ export function ConnectWizard({ onNavigate }: { onNavigate: Navigate }) {
   const stores = useStores()
   const state = useStore(stores.wizard)
   const integrations = useStore(stores.integrations)
+  const workspaceId = useStore(stores.workspaces, (w) => w.selectedId)
 
   useEffect(() => {
     void stores.integrations.getState().load()
@@ -69,6 +70,7 @@ export function ConnectWizard({ onNavigate }: { onNavigate: Navigate }) {
               const input = buildIntegrationInput(draft, kind)
               if (custom.baseUrl) input.settings = { ...input.settings, baseUrl: custom.baseUrl }
               if (Object.keys(custom.headers).length) input.settings = { ...input.settings, headers: custom.headers }
+              if (custom.workspaceOnly && workspaceId) input.workspaceId = workspaceId
               const ok = await state.connect(input)
               if (ok) void stores.integrations.getState().load()
               return ok
