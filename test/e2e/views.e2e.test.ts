@@ -300,7 +300,7 @@ describe('the window, view by view, against `serve`', { timeout: 300_000 }, () =
     const row = page.getByRole('table', { name: 'Integrations' }).getByRole('row').filter({ hasText: 'local' }).first()
     await row.getByRole('button', { name: 'Edit local' }).click()
     const edit = page.getByRole('form', { name: 'Edit local' })
-    await edit.getByLabel('Name').fill('Local upstream')
+    await edit.getByLabel('Name', { exact: true }).fill('Local upstream')
     await edit.getByRole('button', { name: 'Save settings' }).click()
     await page.getByRole('table', { name: 'Integrations' }).getByText('Local upstream').waitFor()
     await row.getByRole('button', { name: 'Delete' }).click()

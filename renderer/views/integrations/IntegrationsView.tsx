@@ -30,6 +30,7 @@ export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
 
   useEffect(() => {
     void stores.integrations.getState().load()
+    void stores.providers.getState().load() // what a delete takes with it
   }, [stores])
 
   const autoProvider = justCreated
