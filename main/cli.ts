@@ -53,9 +53,11 @@ async function main(argv: string[]): Promise<number> {
   const dataDir = values['data-dir'] ?? defaultDataDir()
   const insecureKeyFile = values['insecure-key-file'] ?? env.SWITCHYARD_INSECURE_KEY_FILE === '1'
   if (command === 'serve') {
-    const port = Number(values.port ?? env.SWITCHYARD_PORT ?? 8787)
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, not '${values.port}'`)
-    return serve({ port, host: values.host ?? env.SWITCHYARD_HOST ?? '127.0.0.1', dataDir, insecureKeyFile, config: values.config ?? env.SWITCHYARD_CONFIG, adminToken: values['admin-token'] ?? env.SWITCHYARD_ADMIN_TOKEN })
+    // Neither flag nor env var: the port and host saved in Settings (default 8787 on 127.0.0.1).
+    const portText = values.port ?? env.SWITCHYARD_PORT
+    const port = portText === undefined ? undefined : Number(portText)
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`--port must be 0-65535, not '${portText}'`)
+    return serve({ port, host: values.host ?? env.SWITCHYARD_HOST, dataDir, insecureKeyFile, config: values.config ?? env.SWITCHYARD_CONFIG, adminToken: values['admin-token'] ?? env.SWITCHYARD_ADMIN_TOKEN })
   }
   if (command === 'apply') {
     const file = positionals[1]
@@ -65,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   throw new Error(`unknown command '${command}'\n\n${help}`)
 }
 
-async function serve(o: { port: number; host: string; dataDir: string; insecureKeyFile: boolean; config: string | undefined; adminToken: string | undefined }): Promise<number> {
+async function serve(o: { port: number | undefined; host: string | undefined; dataDir: string; insecureKeyFile: boolean; config: string | undefined; adminToken: string | undefined }): Promise<number> {
   const uiDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer')
   const start = (insecureKeyFile: boolean) =>
     startSwitchyard({

@@ -16,6 +16,7 @@ import type { HostResolver } from './network/upstreamHost.ts'
 import { compileRoutingTable } from './routing/compileRoutingTable.ts'
 import { createRoutingTableHolder } from './routing/RoutingTable.ts'
 import { openStore, type Store } from './store/Store.ts'
+import { pruneUsage, readAppSettings } from './settings/appSettings.ts'
 import { keychainStore } from './vault/keychain.ts'
 import { keyFileStore } from './vault/keyFileStore.ts'
 import type { KeyStore } from './vault/KeyStore.ts'
@@ -60,8 +61,11 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const runtimeFile = join(dataDir, 'server.json')
   refuseIfRunning(runtimeFile)
-  const host = opts.host ?? '127.0.0.1'
   const store = openStore(join(dataDir, 'switchyard.db'))
+  // Settings saved in the window apply from the next start; flags and env vars (opts) win.
+  const appSettings = readAppSettings(store.db)
+  const host = opts.host ?? appSettings.host
+  pruneUsage(store.db, appSettings.logRetentionDays, (opts.clock ?? Date.now)())
   // The key-file opt-in is made once, when the vault is created, and recorded in it: later starts
   // honour that choice instead of asking again (switching backends is refused by the vault anyway).
   const chosenKeyFile = opts.insecureKeyFile || vaultBackend(store) === 'keyfile'
@@ -110,7 +114,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     admin: createAdminHttp(control, { token: adminToken, allowedHosts: () => allowedHosts, version }),
   })
   try {
-    url = await listen(server, opts.port ?? 8787, host)
+    url = await listen(server, opts.port ?? appSettings.port, host)
   } catch (err) {
     store.close()
     throw err

@@ -306,6 +306,22 @@ export type Commands = {
   /** Custom-host policy (SSRF guard). `network:set` changes only the fields given; live for the next request. */
   'network:get': (a: Record<string, never>) => NetworkSettings
   'network:set': (a: Partial<NetworkSettings>) => NetworkSettings
+  // Workbench (the window's tools): dry-run a config, try guardrails on text, app settings, tool config files.
+  /** Which targets a sample request would try, in order, over a saved config (id or slug) or a draft; nothing is sent. */
+  'routing:dryRun': (a: DryRunInput) => DryRunResult
+  /** Runs the guardrail engine on sample text (a workspace's set or a draft set); nothing is sent or stored. */
+  'guardrails:test': (a: GuardrailTestInput) => GuardrailTestResult
+  'settings:get': (a: Record<string, never>) => AppSettings
+  /** Changes only the fields given; port and host apply at the next start. */
+  'settings:set': (a: AppSettingsChange) => AppSettings
+  /** The supported coding tools, the file each one reads and whether a backup exists. */
+  'tools:list': (a: Record<string, never>) => ToolInfo[]
+  /** The tool's config file now and as `tools:apply` would write it (the API key masked in both). */
+  'tools:preview': (a: ToolApplyInput) => ToolPreview
+  /** Writes the tool's config file, keeping the previous one as a backup (once: the first original is kept). */
+  'tools:apply': (a: ToolApplyInput) => ToolFileResult
+  /** Puts the backup back (or removes the file when there was none before). */
+  'tools:restore': (a: { tool: ToolId }) => ToolFileResult
 }
 
 export type CommandName = keyof Commands
@@ -573,5 +589,100 @@ export type GuardrailResult = {
   /** The check could not run (a streamed response). */
   skipped?: string
 }
+
+//#endregion
+
+//#region Workbench: config dry-run, guardrail test box, app settings, coding-tool config files
+
+export type DryRunInput = {
+  /** A saved config's id or slug, or a draft config object. */
+  config: string | Record<string, unknown>
+  /** The request's `model`. */
+  model?: string
+  /** Other body parameters conditions may read (`params.*`). */
+  params?: Record<string, unknown>
+  metadata?: Record<string, string>
+}
+
+export type DryRunAttempt = {
+  /** `config.targets[1]`: where in the config the target is. */
+  jsonPath: string
+  name: string | null
+  /** `@slug`, a provider kind, or null (virtual key only). */
+  provider: string | null
+  /** The model it would be asked for (override_params.model, else the request's). */
+  model: string | null
+  retries: number
+  /** Statuses after which the next attempt is tried; null: any failure; [] for the last attempt. */
+  fallbackOn: number[] | null
+  /** True when the target carries its own `api_key` (never shown). */
+  hasApiKey: boolean
+}
+
+export type DryRunResult = {
+  attempts: DryRunAttempt[]
+  /** A load-balanced group drew one target at random: another run may pick another. */
+  random: boolean
+}
+
+export type GuardrailTestInput = {
+  text: string
+  stage?: 'input' | 'output'
+  /** The set to run: a workspace's (id or slug) or a draft. */
+  workspaceId?: string
+  guardrails?: GuardrailSet
+}
+
+export type GuardrailTestResult = {
+  results: GuardrailResult[]
+  blocked: { check: string; message: string } | null
+  /** The text as it would be sent on (placeholders in place of redacted spans). */
+  text: string
+}
+
+export type AppSettings = {
+  /** The gateway's port and bind address at the next start (command-line flags and env vars win). */
+  port: number
+  host: string
+  /** Where the database and vault live (read-only here: set with --data-dir). */
+  dataDir: string
+  /** Usage rows older than this are deleted (daily and on change); null keeps everything. */
+  logRetentionDays: number | null
+  /** Keep request and response bodies with the logs (secrets always redacted). Off by default. */
+  bodyCapture: boolean
+  /** Default budget alert thresholds (percent) for budgets that set none. */
+  notifyThresholds: number[]
+  /** Start with the OS session (the desktop app applies it). */
+  launchAtLogin: boolean
+  /** Where the vault's data key is kept. */
+  vaultBackend: 'keychain' | 'keyfile'
+}
+
+export type AppSettingsChange = Partial<Omit<AppSettings, 'dataDir' | 'vaultBackend'>>
+
+export type ToolId = 'claude-code' | 'codex' | 'continue' | 'cline' | 'openai'
+
+export type ToolInfo = {
+  id: ToolId
+  name: string
+  /** The file `tools:apply` writes; null when the tool keeps its settings elsewhere (copy them by hand). */
+  path: string | null
+  exists: boolean
+  hasBackup: boolean
+  /** The settings to enter by hand, with `<your Switchyard key>` in place of the key. */
+  manual: string
+}
+
+export type ToolApplyInput = {
+  tool: ToolId
+  /** A Switchyard API key to write (Claude Code, Continue); Codex reads it from SWITCHYARD_API_KEY instead. */
+  apiKey?: string
+  /** The model the tool should ask for. */
+  model?: string
+}
+
+export type ToolPreview = { tool: ToolId; path: string; before: string | null; after: string }
+
+export type ToolFileResult = { tool: ToolId; path: string; backupPath: string | null; restored?: boolean }
 
 //#endregion

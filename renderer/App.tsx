@@ -16,6 +16,14 @@ import { ModelsView } from './views/models/ModelsView.tsx'
 import { ProvidersView } from './views/providers/ProvidersView.tsx'
 import { StatusView } from './views/status/StatusView.tsx'
 import { UsageView } from './views/usage/UsageView.tsx'
+// The window's remaining views (uiviews).
+import { BudgetsView } from './views/budgets/BudgetsView.tsx'
+import { ConnectWizard } from './views/connect/ConnectWizard.tsx'
+import { GuardrailsView } from './views/guardrails/GuardrailsView.tsx'
+import { RoutingView } from './views/routing/RoutingView.tsx'
+import { SettingsView } from './views/settings/SettingsView.tsx'
+import { ToolsView } from './views/tools/ToolsView.tsx'
+import { WorkspacesView } from './views/workspaces/WorkspacesView.tsx'
 
 export function App({ hasCredentials }: { hasCredentials: boolean }) {
   const stores = useStores()
@@ -128,6 +136,21 @@ function Screen({ route, navigate }: { route: Route; navigate: (r: Route) => voi
       return <UsageView onNavigate={navigate} />
     case 'status':
       return <StatusView />
+    // The window's remaining views (uiviews).
+    case 'connect':
+      return <ConnectWizard onNavigate={navigate} />
+    case 'routing':
+      return <RoutingView />
+    case 'workspaces':
+      return <WorkspacesView />
+    case 'budgets':
+      return <BudgetsView />
+    case 'guardrails':
+      return <GuardrailsView />
+    case 'tools':
+      return <ToolsView />
+    case 'settings':
+      return <SettingsView />
   }
 }
 

@@ -3,7 +3,23 @@
  * the current route. The admin token also arrives in the fragment, but it is removed before routing.
  */
 
-export const routes = ['integrations', 'providers', 'models', 'configs', 'keys', 'usage', 'status'] as const
+export const routes = [
+  'integrations',
+  // The window's remaining views (uiviews): the connect wizard sits next to Integrations.
+  'connect',
+  'providers',
+  'models',
+  'configs',
+  'routing',
+  'workspaces',
+  'keys',
+  'budgets',
+  'guardrails',
+  'tools',
+  'usage',
+  'status',
+  'settings',
+] as const
 
 export type Route = (typeof routes)[number]
 
@@ -15,6 +31,14 @@ export const routeLabels: Record<Route, string> = {
   keys: 'API keys',
   usage: 'Usage',
   status: 'Status',
+  // The window's remaining views (uiviews).
+  connect: 'Connect provider',
+  routing: 'Routing',
+  workspaces: 'Workspaces',
+  budgets: 'Budgets & limits',
+  guardrails: 'Guardrails & network',
+  tools: 'Connect a tool',
+  settings: 'Settings',
 }
 
 export function parseRoute(hash: string): Route {

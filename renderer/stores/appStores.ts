@@ -12,6 +12,15 @@ import { createProvidersStore, type ProvidersState } from './providers.ts'
 import { createStatusStore, type StatusState } from './status.ts'
 import { createUsageStore, type UsageState } from './usage.ts'
 import { createWorkspacesStore, type WorkspacesState } from './workspaces.ts'
+// The window's remaining views (uiviews).
+import { createBudgetsStore, type BudgetsState } from './budgets.ts'
+import { createCatalogStore, type CatalogState } from './catalog.ts'
+import { createGuardrailsStore, type GuardrailsState } from './guardrails.ts'
+import { createRoutingStore, type RoutingState } from './routing.ts'
+import { createSettingsStore, type SettingsState } from './settings.ts'
+import { createToolsStore, type ToolsState } from './tools.ts'
+import { createWizardStore, type WizardState } from './wizard.ts'
+import { createWorkspaceAdminStore, type WorkspaceAdminState } from './workspaceAdmin.ts'
 
 export type AppStores = {
   status: StoreApi<StatusState>
@@ -22,6 +31,15 @@ export type AppStores = {
   configs: StoreApi<ConfigsState>
   keys: StoreApi<KeysState>
   usage: StoreApi<UsageState>
+  // The window's remaining views (uiviews).
+  budgets: StoreApi<BudgetsState>
+  catalog: StoreApi<CatalogState>
+  guardrails: StoreApi<GuardrailsState>
+  routing: StoreApi<RoutingState>
+  settings: StoreApi<SettingsState>
+  tools: StoreApi<ToolsState>
+  wizard: StoreApi<WizardState>
+  workspaceAdmin: StoreApi<WorkspaceAdminState>
 }
 
 export function createAppStores(gateway: Gateway): AppStores {
@@ -34,5 +52,14 @@ export function createAppStores(gateway: Gateway): AppStores {
     configs: createConfigsStore(gateway),
     keys: createKeysStore(gateway),
     usage: createUsageStore(gateway),
+    // The window's remaining views (uiviews).
+    budgets: createBudgetsStore(gateway),
+    catalog: createCatalogStore(gateway),
+    guardrails: createGuardrailsStore(gateway),
+    routing: createRoutingStore(gateway),
+    settings: createSettingsStore(gateway),
+    tools: createToolsStore(gateway),
+    wizard: createWizardStore(gateway),
+    workspaceAdmin: createWorkspaceAdminStore(gateway),
   }
 }

@@ -91,6 +91,8 @@ export type IntegrationsState = {
   create(input: IntegrationInput): Promise<Integration | null>
   /** Rotates the stored API key; like create, the key is sent once and not kept. */
   replaceKey(id: string, apiKey: string): Promise<boolean>
+  /** Name and settings (base URL, headers, timeout…); the key is not touched. */
+  updateSettings(id: string, name: string, settings: IntegrationSettings): Promise<boolean>
   remove(id: string): Promise<boolean>
   clearFormError(): void
 }
@@ -128,6 +130,17 @@ export function createIntegrationsStore(gateway: Gateway): StoreApi<Integrations
       } catch (err) {
         set({ saving: false, formError: toErrorInfo(err) })
         return null
+      }
+    },
+    async updateSettings(id, name, settings) {
+      set({ actionError: null })
+      try {
+        const updated = await gateway.invoke('integrations:update', name ? { id, name, settings } : { id, settings })
+        set({ items: get().items.map((i) => (i.id === updated.id ? updated : i)) })
+        return true
+      } catch (err) {
+        set({ actionError: toErrorInfo(err) })
+        return false
       }
     },
     async replaceKey(id, apiKey) {

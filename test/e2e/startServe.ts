@@ -39,7 +39,7 @@ export type Served = {
   stop(): Promise<void>
 }
 
-export async function startServe(opts: { timeoutMs?: number } = {}): Promise<Served> {
+export async function startServe(opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<Served> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-e2e-'))
   const adminToken = `e2e-${randomBytes(18).toString('base64url')}`
   const child = spawn(
@@ -47,7 +47,7 @@ export async function startServe(opts: { timeoutMs?: number } = {}): Promise<Ser
     ['main/cli.ts', 'serve', '--port', '0', '--data-dir', dataDir, '--insecure-key-file'],
     {
       cwd: repoRoot,
-      env: { ...process.env, SWITCHYARD_ADMIN_TOKEN: adminToken },
+      env: { ...process.env, ...opts.env, SWITCHYARD_ADMIN_TOKEN: adminToken },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )

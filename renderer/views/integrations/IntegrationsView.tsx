@@ -2,7 +2,7 @@
  * Integrations screen: provider accounts and their (write-only) credentials. Lists what exists,
  * adds new ones, deletes unused ones. Shows `credentialHint` only, never a key.
  */
-import { useEffect, useState } from 'react'
+import { Fragment, useEffect, useState } from 'react'
 import { useStore } from 'zustand'
 import type { Integration, ProviderKind } from '../../../preload/contract.ts'
 import { ConfirmButton } from '../../components/ConfirmButton.tsx'
@@ -14,6 +14,8 @@ import type { Navigate } from '../../lib/routes.ts'
 import { useStores } from '../../lib/useStores.ts'
 import { IntegrationForm } from './IntegrationForm.tsx'
 import { ReplaceKeyCell } from './ReplaceKeyCell.tsx'
+import { EditIntegration } from './EditIntegration.tsx'
+import { AllProviders, filterIntegrations, TabBar, type IntegrationTab } from './IntegrationTabs.tsx'
 
 export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
   const stores = useStores()
@@ -21,9 +23,14 @@ export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
   const providers = useStore(stores.providers)
   const [formOpen, setFormOpen] = useState(false)
   const [justCreated, setJustCreated] = useState<Integration | null>(null)
+  const [tab, setTab] = useState<IntegrationTab>('connected')
+  const [editing, setEditing] = useState<string | null>(null)
+  const workspaceId = useStore(stores.workspaces, (w) => w.selectedId)
+  const shown = filterIntegrations(state.items, tab, workspaceId)
 
   useEffect(() => {
     void stores.integrations.getState().load()
+    void stores.providers.getState().load() // what a delete takes with it
   }, [stores])
 
   const autoProvider = justCreated
@@ -93,7 +100,16 @@ export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
       ) : null}
       <ErrorNote error={state.error} />
       <ErrorNote error={state.actionError} />
-      {state.items.length === 0 ? (
+      {state.items.length > 0 ? <TabBar tab={tab} onTab={setTab} /> : null}
+      {tab === 'all' ? (
+        <AllProviders kinds={state.kinds} items={state.items} onNavigate={onNavigate} />
+      ) : state.items.length > 0 && shown.length === 0 ? (
+        <EmptyState title={tab === 'workspace' ? 'Nothing created in this workspace' : 'Nothing connected to this workspace'}>
+          {tab === 'workspace'
+            ? 'Integrations added from inside a workspace show here; the others belong to the whole catalog.'
+            : 'Provision an integration to this workspace from the connect wizard, or pick another workspace.'}
+        </EmptyState>
+      ) : state.items.length === 0 ? (
         state.loading || state.error ? null : (
           <EmptyState title="No integrations yet">
             Add an integration to start routing: pick a provider, paste its API key, and Switchyard keeps it in the
@@ -115,8 +131,9 @@ export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
               </tr>
             </thead>
             <tbody>
-              {state.items.map((integration) => (
-                <tr key={integration.id}>
+              {shown.map((integration) => (
+                <Fragment key={integration.id}>
+                <tr>
                   <td className="mono strong">{integration.slug}</td>
                   <td>{kindsById.get(integration.kind)?.name ?? integration.kind}</td>
                   <td>{integration.name}</td>
@@ -129,9 +146,12 @@ export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
                   <td className="mono muted truncate">{endpointOf(integration, kindsById.get(integration.kind))}</td>
                   <td className="muted nowrap">{format.dateTime(integration.createdAt)}</td>
                   <td className="col-actions">
+                    <button type="button" className="btn btn-small btn-ghost" aria-label={`Edit ${integration.slug}`} onClick={() => setEditing(editing === integration.id ? null : integration.id)}>
+                      Edit
+                    </button>
                     <ConfirmButton
                       label="Delete"
-                      confirmLabel="Delete integration"
+                      confirmLabel={dependentsLabel(providers.items.filter((p) => p.integrationId === integration.id).length)}
                       onConfirm={async () => {
                         if (await state.remove(integration.id)) {
                           if (justCreated?.id === integration.id) setJustCreated(null)
@@ -141,6 +161,19 @@ export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
                     />
                   </td>
                 </tr>
+                {editing === integration.id ? (
+                  <tr>
+                    <td colSpan={7}>
+                      <EditIntegration
+                        integration={integration}
+                        busy={state.saving}
+                        onCancel={() => setEditing(null)}
+                        onSave={(name, settings) => state.updateSettings(integration.id, name, settings)}
+                      />
+                    </td>
+                  </tr>
+                ) : null}
+                </Fragment>
               ))}
             </tbody>
           </table>
@@ -148,6 +181,11 @@ export function IntegrationsView({ onNavigate }: { onNavigate: Navigate }) {
       )}
     </section>
   )
+}
+
+/** Deleting an integration takes its providers with it: the confirm button says how many. */
+function dependentsLabel(providers: number): string {
+  return providers === 0 ? 'Delete integration' : `Delete integration and ${providers} provider${providers === 1 ? '' : 's'}`
 }
 
 function endpointOf(integration: Integration, kind: ProviderKind | undefined): string {

@@ -13,11 +13,13 @@ import { ErrorNote } from '../../components/ErrorNote.tsx'
 import { PageHeader } from '../../components/PageHeader.tsx'
 import { format } from '../../lib/format.ts'
 import { useStores } from '../../lib/useStores.ts'
+import { KeySettings } from './KeySettings.tsx'
 
 export function KeysView() {
   const stores = useStores()
   const state = useStore(stores.keys)
   const workspaces = useStore(stores.workspaces)
+  const openKey = useStore(stores.workspaceAdmin, (s) => s.key)
   const gatewayUrl = useStore(stores.status, (s) => s.status?.gatewayUrl ?? null)
   const [name, setName] = useState('')
   const workspace = workspaces.items.find((w) => w.id === workspaces.selectedId) ?? null
@@ -66,6 +68,7 @@ export function KeysView() {
         </button>
       </form>
       <ErrorNote error={state.formError} />
+      {openKey ? <KeySettings key={`${openKey.id}`} apiKey={openKey} /> : null}
       <ErrorNote error={state.error} />
       <ErrorNote error={state.actionError} />
       {state.items.length === 0 ? (
@@ -109,6 +112,11 @@ export function KeysView() {
                     )}
                   </td>
                   <td className="col-actions">
+                    {k.revokedAt === null ? (
+                      <button type="button" className="btn btn-small btn-ghost" aria-label={`Settings of ${k.name}`} onClick={() => void stores.workspaceAdmin.getState().openKey(k.id)}>
+                        Settings
+                      </button>
+                    ) : null}
                     {k.revokedAt === null ? (
                       <ConfirmButton label="Revoke" confirmLabel="Revoke key" onConfirm={() => state.revoke(k.id)} />
                     ) : null}

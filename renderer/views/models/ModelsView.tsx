@@ -2,7 +2,7 @@
  * Models screen: the models one AI provider offers (known and priced, discovered upstream, or Azure
  * deployments), with "Refresh from upstream". Scoped to the workspace selected in the header.
  */
-import { useEffect } from 'react'
+import { Fragment, useEffect } from 'react'
 import { useStore } from 'zustand'
 import { EmptyState } from '../../components/EmptyState.tsx'
 import { ErrorNote } from '../../components/ErrorNote.tsx'
@@ -13,11 +13,15 @@ import { useStores } from '../../lib/useStores.ts'
 
 const sourceLabels = { known: 'Known', discovered: 'Discovered', deployment: 'Deployment' } as const
 
+import { ModelDetail } from './ModelDetail.tsx'
+
 export function ModelsView({ onNavigate }: { onNavigate: Navigate }) {
   const stores = useStores()
   const state = useStore(stores.models)
   const providers = useStore(stores.providers)
   const workspaceId = useStore(stores.workspaces, (s) => s.selectedId)
+  const catalog = useStore(stores.catalog)
+  const gatewayUrl = useStore(stores.status, (s) => s.status?.gatewayUrl ?? 'http://127.0.0.1:8787')
 
   useEffect(() => {
     void stores.providers.getState().load()
@@ -28,6 +32,7 @@ export function ModelsView({ onNavigate }: { onNavigate: Navigate }) {
 
   useEffect(() => {
     if (selectedSlug !== null) void stores.models.getState().load(selectedSlug, workspaceId ?? undefined)
+    if (selectedSlug !== null) void stores.catalog.getState().load(selectedSlug)
   }, [stores, selectedSlug, workspaceId])
 
   const noProviders = !providers.loading && providers.error === null && providers.items.length === 0
@@ -93,11 +98,15 @@ export function ModelsView({ onNavigate }: { onNavigate: Navigate }) {
                 <th>Source</th>
                 <th className="num">Input price</th>
                 <th className="num">Output price</th>
+                <th className="num">Context</th>
+                <th>Price source</th>
+                <th className="col-actions" aria-label="Actions" />
               </tr>
             </thead>
             <tbody>
               {state.entries.map((m) => (
-                <tr key={`${m.providerSlug}/${m.model}`}>
+                <Fragment key={`${m.providerSlug}/${m.model}`}>
+                <tr>
                   <td className="mono">
                     <span className="muted">@{m.providerSlug}/</span>
                     <span className="strong">{m.model}</span>
@@ -107,7 +116,28 @@ export function ModelsView({ onNavigate }: { onNavigate: Navigate }) {
                   </td>
                   <td className="num mono">{format.pricePerMTok(m.inputPriceMicrosPerMTok)}</td>
                   <td className="num mono">{format.pricePerMTok(m.outputPriceMicrosPerMTok)}</td>
+                  <td className="num mono">{catalog.prices[m.model]?.maxInputTokens?.toLocaleString('en-US') ?? '—'}</td>
+                  <td className="muted">{catalog.prices[m.model]?.source?.kind ?? '—'}</td>
+                  <td className="col-actions">
+                    <button
+                      type="button"
+                      className="btn btn-small btn-ghost"
+                      aria-expanded={catalog.open === m.model}
+                      aria-label={`${catalog.open === m.model ? 'Hide' : 'Use it'}: ${m.model}`}
+                      onClick={() => catalog.toggle(m.model)}
+                    >
+                      {catalog.open === m.model ? 'Hide' : 'Use it'}
+                    </button>
+                  </td>
                 </tr>
+                {catalog.open === m.model ? (
+                  <tr>
+                    <td colSpan={7}>
+                      <ModelDetail id={`@${m.providerSlug}/${m.model}`} gatewayUrl={gatewayUrl} price={catalog.prices[m.model]} />
+                    </td>
+                  </tr>
+                ) : null}
+                </Fragment>
               ))}
             </tbody>
           </table>
