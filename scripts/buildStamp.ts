@@ -1,0 +1,31 @@
+/**
+ * What makes a build current: a fingerprint of its inputs (path, size and mtime of every file under
+ * the given folders; no file is read, so checking costs a few ms) kept in a stamp file next to the output.
+ */
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+export function fingerprint(root: string, inputs: string[]): string {
+  const hash = createHash('sha256')
+  const visit = (rel: string) => {
+    const abs = join(root, rel)
+    if (!existsSync(abs)) return void hash.update(`${rel}:missing\n`)
+    const st = statSync(abs)
+    if (st.isDirectory()) {
+      for (const name of readdirSync(abs).sort()) if (name !== 'node_modules') visit(join(rel, name))
+    } else hash.update(`${rel}:${st.size}:${st.mtimeMs}\n`)
+  }
+  for (const input of inputs) visit(input)
+  return hash.digest('hex')
+}
+
+/** True when the stamp matches and every output still exists. */
+export function isCurrent(stampFile: string, print: string, outputs: string[]): boolean {
+  if (!existsSync(stampFile) || !outputs.every((o) => existsSync(o))) return false
+  return readFileSync(stampFile, 'utf8').trim() === print
+}
+
+export function writeStamp(stampFile: string, print: string): void {
+  writeFileSync(stampFile, print + '\n')
+}
