@@ -8,27 +8,25 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { fingerprint, isCurrent, writeStamp } from './buildStamp.ts'
+import { partFingerprint, partIsCurrent, stampFile, writeStamp, type BuildPart } from './buildStamp.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
 const force = args.includes('--force')
 const only = args.find((a) => !a.startsWith('--'))
-const shared = ['preload', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.ts', 'scripts/buildStamp.ts']
 mkdirSync(`${root}/dist`, { recursive: true })
 
-async function part(name: string, inputs: string[], outputs: string[], run: () => Promise<void> | void): Promise<void> {
-  const stamp = `${root}/dist/.build-${name}`
-  const print = fingerprint(root, [...inputs, ...shared])
-  if (!force && isCurrent(stamp, print, outputs)) return void console.log(`dist ${name} is current`)
+async function part(name: BuildPart, run: () => Promise<void> | void): Promise<void> {
+  const print = partFingerprint(root, name)
+  if (!force && partIsCurrent(root, name, print)) return void console.log(`dist ${name} is current`)
   const started = performance.now()
   await run()
-  writeStamp(stamp, print)
+  writeStamp(stampFile(root, name), print)
   console.log(`built ${name} in ${Math.round(performance.now() - started)} ms`)
 }
 
 if (only !== 'renderer') {
-  await part('main', ['main'], [`${root}/dist/cli.js`, `${root}/dist/electron.js`], async () => {
+  await part('main', async () => {
     // One build for the headless entry and the desktop shell. Code splitting keeps what only some
     // requests need (the tokenizer behind count_tokens) out of the startup path.
     // Loaded only when needed: a current build never pays for esbuild.
@@ -52,7 +50,7 @@ if (only !== 'renderer') {
   })
 }
 if (only !== 'main') {
-  await part('renderer', ['renderer'], [`${root}/dist/renderer/index.html`], () => {
+  await part('renderer', () => {
     execFileSync(process.execPath, [`${root}/node_modules/vite/bin/vite.js`, 'build', '--config', `${root}/renderer/vite.config.ts`, '--logLevel', 'warn'], { stdio: 'inherit', cwd: root })
   })
 }

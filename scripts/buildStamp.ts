@@ -6,6 +6,28 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
+const shared = ['preload', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.ts', 'scripts/buildStamp.ts']
+
+/** The two parts of the build, each with its inputs (besides the shared ones) and the outputs it must leave. */
+export const buildParts = {
+  main: { inputs: ['main'], outputs: ['dist/cli.js', 'dist/electron.js'] },
+  renderer: { inputs: ['renderer'], outputs: ['dist/renderer/index.html'] },
+} as const
+export type BuildPart = keyof typeof buildParts
+
+export function stampFile(root: string, part: BuildPart): string {
+  return join(root, 'dist', `.build-${part}`)
+}
+
+export function partFingerprint(root: string, part: BuildPart): string {
+  return fingerprint(root, [...buildParts[part].inputs, ...shared])
+}
+
+/** True when the part's stamp matches its inputs and its outputs exist. */
+export function partIsCurrent(root: string, part: BuildPart, print = partFingerprint(root, part)): boolean {
+  return isCurrent(stampFile(root, part), print, buildParts[part].outputs.map((o) => join(root, o)))
+}
+
 export function fingerprint(root: string, inputs: string[]): string {
   const hash = createHash('sha256')
   const visit = (rel: string) => {
