@@ -275,7 +275,8 @@ export type Commands = {
   'configs:create': (a: { slug: string; name?: string; config: Record<string, unknown> }) => SavedConfig
   'configs:update': (a: { id: string; slug?: string; name?: string; config?: Record<string, unknown> }) => SavedConfig
   'configs:delete': (a: { id: string }) => { deleted: true }
-  'configs:validate': (a: { config: unknown }) => { ok: boolean; errors: Array<{ path: string; message: string }> }
+  /** `warnings`: references to providers that do not exist (yet), by path; they do not make a config invalid. */
+  'configs:validate': (a: { config: unknown }) => { ok: boolean; errors: Array<{ path: string; message: string }>; warnings?: Array<{ path: string; message: string }> }
   'usage:query': (a: UsageQuery) => UsageRow[]
   'usage:summary': (a: UsageSummaryQuery) => UsageSummaryRow[]
   /** `env` supplies values for `${VAR}` references (the CLI sends the ones the document uses). */
