@@ -186,8 +186,7 @@ describe('saved configs and defaults', () => {
         { provider: '@a' },
         { provider: '@nope' },
         { virtual_key: 'ghost' },
-        { override_params: { model: '@missing/gpt-4o' } },
-        { provider: '@a', override_params: { model: '@ignored/gpt-4o' } },
+        { provider: 'openai', override_params: { model: '@ignored/gpt-4o' } },
         { strategy: { mode: 'loadbalance' }, targets: [{ provider: '@b' }, { provider: '@deep-gone' }] },
       ],
     }
@@ -196,7 +195,7 @@ describe('saved configs and defaults', () => {
     assert.deepEqual(v.errors, [])
     assert.deepEqual(
       v.warnings.map((w) => w.path),
-      ['targets[1].provider', 'targets[2].virtual_key', 'targets[3].override_params.model', 'targets[5].targets[1].provider'],
+      ['targets[1].provider', 'targets[2].virtual_key', 'targets[4].targets[1].provider'],
     )
     assert.match(v.warnings[0]?.message ?? '', /@nope/)
     const clean = (await gw.admin('configs:validate', { config: { provider: '@a' } })) as { warnings: unknown[] }
