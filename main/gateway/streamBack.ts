@@ -18,6 +18,7 @@ import { createStreamTranslator, dialects, translateError, translateResponse } f
 import { scrub } from '../log.ts'
 import type { UpstreamResponse } from './callProvider.ts'
 import { GatewayError } from './GatewayError.ts'
+import { createModelRewriter, rewriteModel, shownModel } from './showModel.ts'
 import type { Call, Outcome, Route, Usage } from './types.ts'
 
 const MAX_TAPPED_BODY = 16 * 1024 * 1024
@@ -65,23 +66,25 @@ export function streamBack(
     headers['x-accel-buffering'] = 'no'
     res.writeHead(status, headers)
     res.flushHeaders()
-    if (!route.translate && route.dialect === 'openai') return relayOpenAIStream(upstream, route, res, status, firstByte, finish)
+    if (!route.translate && route.dialect === 'openai') return relayOpenAIStream(upstream, call, route, res, status, firstByte, finish)
     relayEventStream(upstream, call, route, reply, res, status, firstByte, finish)
   })
 }
 
 /** OpenAI chat passthrough: the cheapest path, a byte tap that never re-encodes unless it must hide usage. */
-function relayOpenAIStream(upstream: UpstreamResponse, route: Route, res: ServerResponse, status: number, firstByte: () => void, finish: Finish): void {
+function relayOpenAIStream(upstream: UpstreamResponse, call: Call, route: Route, res: ServerResponse, status: number, firstByte: () => void, finish: Finish): void {
   const tap = createOpenAIStreamTap({ hideUsage: route.injectStreamUsage })
   const usageNow = () => tap.usage() ?? noUsage
+  const shown = shownModel(call, route)
+  const rename = shown ? createModelRewriter(shown) : null
   upstream.body.subscribe({
     data(chunk) {
       firstByte()
-      const out = tap.push(chunk)
+      const out = rename ? rename.push(tap.push(chunk)) : tap.push(chunk)
       if (out.length) res.write(out)
     },
     end() {
-      const rest = tap.end()
+      const rest = rename ? rename.push(tap.end()) + rename.end() : tap.end()
       res.end(rest || undefined)
       const streamError = tap.error()
       finish({ status: streamError ? 502 : status, usage: usageNow(), error: streamError })
@@ -128,13 +131,16 @@ function relayEventStream(
     }
   }
   const usageNow = () => toUsage(translator.usage())
+  const shown = route.translate ? null : shownModel(call, route)
+  const rename = shown ? createModelRewriter(shown) : null
   upstream.body.subscribe({
     data(chunk) {
       firstByte()
-      if (!route.translate) res.write(chunk)
+      if (!route.translate) res.write(rename ? rename.push(chunk) : chunk)
       feed(parser.push(chunk))
     },
     end() {
+      if (rename) res.write(rename.end())
       feed(parser.end())
       write(translator.end())
       res.end()
@@ -189,6 +195,8 @@ function relayBody(
         }
       } else if (body.length <= MAX_TAPPED_BODY) {
         usage = bodyUsage(body, route.dialect)
+        const shown = shownModel(call, route)
+        if (shown) body = Buffer.from(rewriteModel(body.toString('utf8'), shown))
       }
       if (inspectBody) {
         try {
