@@ -28,6 +28,7 @@ import { callProvider, type UpstreamResponse } from './callProvider.ts'
 import { enforceLimits, type GovernanceDeps } from './enforceLimits.ts'
 import { GatewayError } from './GatewayError.ts'
 import { header, parse } from './parse.ts'
+import { passQuery } from './passQuery.ts'
 import { recordUsage } from './recordUsage.ts'
 import { resolveRoute } from './resolveRoute.ts'
 import { selectConfig } from './selectConfig.ts'
@@ -88,7 +89,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
       const here = i
       const last = !attempt || nextAttemptIndex(attempts as Attempt[], here, 500) < 0
       const view = attemptView(original.call, original.client, req, attempt)
-      const route = resolveRoute(view.call, view.client, view.req, table)
+      const route = passQuery(resolveRoute(view.call, view.client, view.req, table), req)
       // Breakers guard the targets of configs; a request without one has nowhere else to go.
       const breaker = attempt ? deps.breaker : undefined
       const breakerKey = breaker ? `${route.providerSlug ?? route.url}|${route.model}` : ''

@@ -81,7 +81,8 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
         abort.aborted = true
         abort.onAbort?.()
       })
-      return await handle({ method, path, headers: req.headers, body, receivedAt, startedAt }, res, endpoint, abort, deps)
+      const query = q < 0 ? {} : { query: url.slice(q + 1) }
+      return await handle({ method, path, headers: req.headers, body, receivedAt, startedAt, ...query }, res, endpoint, abort, deps)
     }
     if (path === '/v1/models' && method === 'GET') {
       // Anthropic clients (Claude Code's model picker) send anthropic-version and get Anthropic's list shape.
