@@ -34,6 +34,8 @@ export type ReplyOptions = {
   createdAt?: number
   /** The model name to show the caller (e.g. the alias it asked for); default: the upstream's. */
   model?: string
+  /** Input tokens to announce before the upstream reports any (Anthropic's `message_start`); an estimate. */
+  inputTokens?: number
 }
 
 export type StreamToCanonical = { push(e: SseEvent): ChatEvent[]; end(): ChatEvent[] }

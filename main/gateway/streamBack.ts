@@ -17,6 +17,8 @@ import { sse, type SseEvent } from '../dialects/sse.ts'
 import { createStreamTranslator, dialects, translateError, translateResponse } from '../dialects/translate.ts'
 import { scrub } from '../log.ts'
 import type { UpstreamResponse } from './callProvider.ts'
+import type { ReplyOptions } from '../dialects/dialect.ts'
+import { announcedInput } from './announcedInput.ts'
 import { GatewayError } from './GatewayError.ts'
 import { createModelRewriter, rewriteModel, shownModel } from './showModel.ts'
 import type { Call, Outcome, Route, Usage } from './types.ts'
@@ -50,7 +52,7 @@ export function streamBack(
   const contentType = upstream.headers['content-type']
   if (route.translate) headers['content-type'] = isStream ? 'text/event-stream; charset=utf-8' : 'application/json'
   else if (contentType) headers['content-type'] = contentType
-  const reply = { request: canonical ?? undefined, createdAt: Date.now(), model: call.model }
+  const reply = { request: canonical ?? undefined, createdAt: Date.now(), model: call.model, ...announcedInput(call, route) }
 
   return new Promise<Outcome>((resolve) => {
     let ttfbMs: number | null = null
@@ -106,7 +108,7 @@ function relayEventStream(
   upstream: UpstreamResponse,
   call: Call,
   route: Route,
-  reply: { request?: ChatRequest; createdAt: number; model?: string },
+  reply: ReplyOptions,
   res: ServerResponse,
   status: number,
   firstByte: () => void,
@@ -167,7 +169,7 @@ function relayBody(
   upstream: UpstreamResponse,
   call: Call,
   route: Route,
-  reply: { request?: ChatRequest; createdAt: number; model?: string },
+  reply: ReplyOptions,
   res: ServerResponse,
   headers: Record<string, string | string[]>,
   status: number,
