@@ -212,7 +212,8 @@ export type UsageQuery = {
 }
 
 export type UsageSummaryQuery = Omit<UsageQuery, 'limit' | 'offset' | 'traceId'> & {
-  groupBy: 'day' | 'provider' | 'model' | 'workspace' | 'apiKey'
+  /** Default `day`. `project` and `branch` group by the metadata keys of that name (set from coding agents' prompts, or by the client). */
+  groupBy?: 'day' | 'provider' | 'model' | 'workspace' | 'apiKey' | 'project' | 'branch'
   /** IANA zone for `day` buckets; defaults to the server's zone. */
   timeZone?: string
 }
@@ -307,6 +308,8 @@ export type Commands = {
   /** Custom-host policy (SSRF guard). `network:set` changes only the fields given; live for the next request. */
   'network:get': (a: Record<string, never>) => NetworkSettings
   'network:set': (a: Partial<NetworkSettings>) => NetworkSettings
+  'attribution:get': (a: Record<string, never>) => AttributionSettings
+  'attribution:set': (a: Partial<AttributionSettings>) => AttributionSettings
 }
 
 export type CommandName = keyof Commands
@@ -395,6 +398,12 @@ export type NetworkSettings = {
   allowLoopback: boolean
   /** Hostnames (`gpu.lan`, `*.corp.example`), IP addresses and CIDRs (`192.168.1.0/24`, `fd00::/8`). */
   allowHosts: string[]
+}
+
+/** Project and branch attribution read from coding agents' prompts (Claude Code, Codex) into usage metadata. */
+export type AttributionSettings = {
+  /** Default true. */
+  enabled: boolean
 }
 
 export type LimitSettings = {

@@ -132,7 +132,7 @@ export const schemas = {
     .strict(),
   'usage:summary': z
     .object({
-      groupBy: z.enum(['day', 'provider', 'model', 'workspace', 'apiKey']),
+      groupBy: z.enum(['day', 'provider', 'model', 'workspace', 'apiKey', 'project', 'branch']).optional(),
       ...usageFilter,
       timeZone: z
         .string()
@@ -151,6 +151,8 @@ export const schemas = {
   ...governanceSchemas,
   ...guardrailSchemas,
   ...networkSchemas,
+  'attribution:get': z.object({}).strict(),
+  'attribution:set': z.object({ enabled: z.boolean().optional() }).strict(),
   'configs:list': none,
   'configs:get': z.object({ id, version: z.number().int().positive().optional() }).strict(),
   'configs:create': z.object({ slug, name: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()) }).strict(),

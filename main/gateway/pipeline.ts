@@ -23,6 +23,7 @@ import { isRetriableStatus, retryDelayMs } from '../reliability/retryDelay.ts'
 import { noUsage } from '../dialects/openai/usage.ts'
 import { log } from '../log.ts'
 import { attemptView } from './attemptView.ts'
+import { attributeCall } from './attributeCall.ts'
 import { authenticate } from './authenticate.ts'
 import { callProvider, type UpstreamResponse } from './callProvider.ts'
 import { enforceLimits, type GovernanceDeps } from './enforceLimits.ts'
@@ -75,6 +76,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
     ctx.call = parse(req, endpoint)
     const table = deps.routes.current() // one snapshot for the whole request
     ctx.client = authenticate(req, table)
+    ctx.call = attributeCall(ctx.call, table.attribution !== false) // project/branch from an agent's prompt, into metadata
     const config = selectConfig(req, ctx.client, table)
     checkGuardrails(ctx, table, config?.guardrails ?? null) // the workspace's and the config's; may redact ctx.call.body or refuse the call
     const random = deps.random ?? Math.random
