@@ -309,6 +309,8 @@ export type Commands = {
   'network:get': (a: Record<string, never>) => NetworkSettings
   'network:set': (a: Partial<NetworkSettings>) => NetworkSettings
   'attribution:get': (a: Record<string, never>) => AttributionSettings
+  /** Sends a client profile's real request shapes through the live gateway to `model`; without `confirm` only says what it would send and cost. */
+  'selfTest:run': (a: { profile: SelfTestProfile; model: string; workspaceId?: string; confirm?: boolean }) => SelfTestReport
   'attribution:set': (a: Partial<AttributionSettings>) => AttributionSettings
 }
 
@@ -398,6 +400,31 @@ export type NetworkSettings = {
   allowLoopback: boolean
   /** Hostnames (`gpu.lan`, `*.corp.example`), IP addresses and CIDRs (`192.168.1.0/24`, `fd00::/8`). */
   allowHosts: string[]
+}
+
+export type SelfTestProfile = 'claude-code' | 'codex' | 'openai-sdk'
+
+export type SelfTestStep = {
+  name: string
+  ok: boolean
+  /** Why the step did not run (e.g. the target takes no reasoning). */
+  skipped?: string
+  status: number | null
+  latencyMs: number
+  /** What differed from what the client expects: model renamed, usage missing, thinking dropped… */
+  notes: string[]
+}
+
+/** `ran: false`: the plan and its cost, nothing sent; send again with `confirm: true` to run it. */
+export type SelfTestReport = {
+  profile: SelfTestProfile
+  model: string
+  ran: boolean
+  /** Upper bound before running: the steps' output caps plus their estimated input. */
+  estimate: { requests: number; maxTokens: number }
+  steps: SelfTestStep[]
+  /** From the usage rows of the run (trace ids `selftest-…`). */
+  used: { inputTokens: number; outputTokens: number; costMicros: number } | null
 }
 
 /** Project and branch attribution read from coding agents' prompts (Claude Code, Codex) into usage metadata. */

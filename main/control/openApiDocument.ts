@@ -10,6 +10,7 @@ const descriptions: Record<string, string> = {
   'config:apply': 'Applies a setup document (see components.schemas.SetupDocument). Idempotent.',
   'usage:query': 'Usage rows, newest first.',
   'usage:summary': 'Aggregates of usage rows, grouped by day (in timeZone; the default), provider, model, workspace, API key, project or branch (the `project` / `branch` metadata that coding agents are attributed to).',
+  'selfTest:run': 'Conformance self-test: sends one client profile\'s request shapes (text, streaming, a tool round trip, reasoning where the target has it) through the live gateway to `model` and reports each step and what differed. Without confirm: true it sends nothing and returns the plan with its maximum token cost (`estimate`).',
   'attribution:set': 'Turns on or off reading the project (working folder name) and git branch from Claude Code and Codex prompts into usage metadata (default on). A client\'s own x-portkey-metadata keys always win; nothing else of the prompt is stored.',
   'limits:set': 'Sets (or, with policy null, removes) the budgets, rate limits and concurrency limit of one scope: integration, provisioning (<integration>/<workspace>), provider, workspace or apiKey. USD amounts are integer micro-USD. Live for the next request; counters are rebuilt from the usage table.',
   'limits:status': 'Live counters: what each limit allows, what is used and reserved by calls in flight, and when budgets reset.',
