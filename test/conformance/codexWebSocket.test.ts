@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { codexBin, missingClients, rowsFor, runCli, shown, startMatrix, tempDir, writeCodexConfig, type Matrix } from './matrix.ts'
+import { codexBin, codexConfigQuiet, missingClients, rowsFor, runCli, shown, startMatrix, tempDir, writeCodexConfig, type Matrix } from './matrix.ts'
 
 let m: Matrix
 const upgrades: string[] = []
@@ -29,17 +29,6 @@ after(async () => {
   await m?.stop()
 })
 
-const common = `
-[analytics]
-enabled = false
-
-[otel]
-exporter = "none"
-metrics_exporter = "none"
-
-[features]
-plugins = false
-`
 
 async function codexExec(mode: 'custom' | 'builtin', model: string): Promise<{ ms: number; out: string; code: number | null; traceId: string; shown: string }> {
   const traceId = randomUUID()
@@ -55,7 +44,7 @@ async function codexExec(mode: 'custom' | 'builtin', model: string): Promise<{ m
       env.SWITCHYARD_API_KEY = m.key
     } else {
       // The built-in provider: only the base URL moves; the key is the OpenAI one Codex reads.
-      writeFileSync(join(codexHome, 'config.toml'), `model = "${model}"\nopenai_base_url = "${m.gw.url}/v1"\n${common}`)
+      writeFileSync(join(codexHome, 'config.toml'), `model = "${model}"\nopenai_base_url = "${m.gw.url}/v1"\n${codexConfigQuiet}`)
       env.CODEX_API_KEY = m.key // what `codex exec` reads for the built-in provider
     }
     const started = performance.now()
