@@ -5,9 +5,8 @@
  * Usage: switchyard serve [--port N] [--host H] [--data-dir DIR] [--config FILE] [--insecure-key-file]
  *        switchyard apply FILE [--data-dir DIR] [--insecure-key-file]
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { dirname, join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline/promises'
 import { parse as parseYaml } from 'yaml'
@@ -16,6 +15,7 @@ import { defaultDataDir } from './dataDir.ts'
 import { log } from './log.ts'
 import { readRuntimeFile, startSwitchyard } from './startSwitchyard.ts'
 import { isVaultError } from './vault/VaultError.ts'
+import { findUiDir } from './uiDir.ts'
 import { version } from './version.ts'
 
 const out = (line = '') => process.stdout.write(line + '\n')
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function serve(o: { port: number | undefined; host: string | undefined; dataDir: string; insecureKeyFile: boolean; config: string | undefined; adminToken: string | undefined }): Promise<number> {
-  const uiDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer')
+  const uiDir = findUiDir(import.meta.url)
   const start = (insecureKeyFile: boolean) =>
     startSwitchyard({
       port: o.port,
@@ -76,7 +76,7 @@ async function serve(o: { port: number | undefined; host: string | undefined; da
       dataDir: o.dataDir,
       insecureKeyFile,
       adminToken: o.adminToken,
-      uiDir: existsSync(join(uiDir, 'index.html')) ? uiDir : null,
+      uiDir,
     })
   let running
   try {
@@ -101,6 +101,8 @@ async function serve(o: { port: number | undefined; host: string | undefined; da
   out(`  Gateway:   ${running.url}    OpenAI-compatible base URL: ${running.url}/v1`)
   out(`  Admin UI:  ${running.adminUrl}`)
   out(`  Admin API: ${running.url}/admin/api/<command>  (OpenAPI: ${running.url}/admin/openapi.json; token above)`)
+  // The README's curl examples use these two variables: one line to paste into another shell.
+  out(`  For curl:  export ADMIN=${running.url}/admin/api ADMIN_TOKEN=${running.adminToken}`)
   out(`  Data:      ${o.dataDir}  (vault key in ${status.vaultBackend === 'keychain' ? 'the OS keychain' : 'a key file'})`)
   if (firstKey) out(`  Your first API key (shown once, store it now): ${firstKey.key}`)
   for (const w of status.warnings) out(`  WARNING: ${w}`)

@@ -212,7 +212,8 @@ export type UsageQuery = {
 }
 
 export type UsageSummaryQuery = Omit<UsageQuery, 'limit' | 'offset' | 'traceId'> & {
-  groupBy: 'day' | 'provider' | 'model' | 'workspace' | 'apiKey'
+  /** Default `day`. `project` and `branch` group by the metadata keys of that name (set from coding agents' prompts, or by the client). */
+  groupBy?: 'day' | 'provider' | 'model' | 'workspace' | 'apiKey' | 'project' | 'branch'
   /** IANA zone for `day` buckets; defaults to the server's zone. */
   timeZone?: string
 }
@@ -275,7 +276,8 @@ export type Commands = {
   'configs:create': (a: { slug: string; name?: string; config: Record<string, unknown> }) => SavedConfig
   'configs:update': (a: { id: string; slug?: string; name?: string; config?: Record<string, unknown> }) => SavedConfig
   'configs:delete': (a: { id: string }) => { deleted: true }
-  'configs:validate': (a: { config: unknown }) => { ok: boolean; errors: Array<{ path: string; message: string }> }
+  /** `warnings`: references to providers that do not exist (yet), by path; they do not make a config invalid. */
+  'configs:validate': (a: { config: unknown }) => { ok: boolean; errors: Array<{ path: string; message: string }>; warnings?: Array<{ path: string; message: string }> }
   'usage:query': (a: UsageQuery) => UsageRow[]
   'usage:summary': (a: UsageSummaryQuery) => UsageSummaryRow[]
   /** `env` supplies values for `${VAR}` references (the CLI sends the ones the document uses). */
@@ -322,6 +324,10 @@ export type Commands = {
   'tools:apply': (a: ToolApplyInput) => ToolFileResult
   /** Puts the backup back (or removes the file when there was none before). */
   'tools:restore': (a: { tool: ToolId }) => ToolFileResult
+  'attribution:get': (a: Record<string, never>) => AttributionSettings
+  /** Sends a client profile's real request shapes through the live gateway to `model`; without `confirm` only says what it would send and cost. */
+  'selfTest:run': (a: { profile: SelfTestProfile; model: string; workspaceId?: string; confirm?: boolean }) => SelfTestReport
+  'attribution:set': (a: Partial<AttributionSettings>) => AttributionSettings
 }
 
 export type CommandName = keyof Commands
@@ -410,6 +416,37 @@ export type NetworkSettings = {
   allowLoopback: boolean
   /** Hostnames (`gpu.lan`, `*.corp.example`), IP addresses and CIDRs (`192.168.1.0/24`, `fd00::/8`). */
   allowHosts: string[]
+}
+
+export type SelfTestProfile = 'claude-code' | 'codex' | 'openai-sdk'
+
+export type SelfTestStep = {
+  name: string
+  ok: boolean
+  /** Why the step did not run (e.g. the target takes no reasoning). */
+  skipped?: string
+  status: number | null
+  latencyMs: number
+  /** What differed from what the client expects: model renamed, usage missing, thinking dropped… */
+  notes: string[]
+}
+
+/** `ran: false`: the plan and its cost, nothing sent; send again with `confirm: true` to run it. */
+export type SelfTestReport = {
+  profile: SelfTestProfile
+  model: string
+  ran: boolean
+  /** Upper bound before running: the steps' output caps plus their estimated input. */
+  estimate: { requests: number; maxTokens: number }
+  steps: SelfTestStep[]
+  /** From the usage rows of the run (trace ids `selftest-…`). */
+  used: { inputTokens: number; outputTokens: number; costMicros: number } | null
+}
+
+/** Project and branch attribution read from coding agents' prompts (Claude Code, Codex) into usage metadata. */
+export type AttributionSettings = {
+  /** Default true. */
+  enabled: boolean
 }
 
 export type LimitSettings = {

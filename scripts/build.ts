@@ -1,37 +1,56 @@
 /**
  * Builds what `npm start` runs: the headless entry bundled into one file (fast start: one file to
  * load, TypeScript already stripped) and the web UI. Native modules stay external (N-API binaries).
+ * Incremental: each part is rebuilt only when one of its inputs changed since the last build (a
+ * fingerprint of sizes and mtimes in dist/.build-*), so `npm start` on a current build starts at once.
+ * `--force` rebuilds regardless. Usage: node scripts/build.ts [main|renderer] [--force]
  */
-import { build } from 'esbuild'
 import { execFileSync } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { partFingerprint, partIsCurrent, stampFile, writeStamp, type BuildPart } from './buildStamp.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const only = process.argv[2]
+const args = process.argv.slice(2)
+const force = args.includes('--force')
+const only = args.find((a) => !a.startsWith('--'))
+mkdirSync(`${root}/dist`, { recursive: true })
+
+async function part(name: BuildPart, run: () => Promise<void> | void): Promise<void> {
+  const print = partFingerprint(root, name)
+  if (!force && partIsCurrent(root, name, print)) return void console.log(`dist ${name} is current`)
+  const started = performance.now()
+  await run()
+  writeStamp(stampFile(root, name), print)
+  console.log(`built ${name} in ${Math.round(performance.now() - started)} ms`)
+}
 
 if (only !== 'renderer') {
-  const started = performance.now()
-  // One build for the headless entry and the desktop shell. Code splitting keeps what only some
-  // requests need (the tokenizer behind count_tokens) out of the startup path.
-  await build({
-    entryPoints: { cli: `${root}/main/launch.ts`, electron: `${root}/main/electron/main.ts` },
-    outdir: `${root}/dist`,
-    chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    minify: true,
-    sourcemap: 'linked',
-    external: ['better-sqlite3', 'keytar', 'electron'],
-    // ESM output still loads the external CommonJS natives through require().
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
+  await part('main', async () => {
+    // One build for the headless entry and the desktop shell. Code splitting keeps what only some
+    // requests need (the tokenizer behind count_tokens) out of the startup path.
+    // Loaded only when needed: a current build never pays for esbuild.
+    const { build } = await import('esbuild')
+    await build({
+      entryPoints: { cli: `${root}/main/launch.ts`, electron: `${root}/main/electron/main.ts` },
+      outdir: `${root}/dist`,
+      chunkNames: 'chunks/[name]-[hash]',
+      bundle: true,
+      splitting: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      minify: true,
+      sourcemap: 'linked',
+      external: ['better-sqlite3', 'keytar', 'electron'],
+      // ESM output still loads the external CommonJS natives through require().
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      logLevel: 'warning',
+    })
   })
-  console.log(`built dist/cli.js and dist/electron.js in ${Math.round(performance.now() - started)} ms`)
 }
 if (only !== 'main') {
-  execFileSync(process.execPath, [`${root}/node_modules/vite/bin/vite.js`, 'build', '--config', `${root}/renderer/vite.config.ts`, '--logLevel', 'warn'], { stdio: 'inherit', cwd: root })
-  console.log('built dist/renderer')
+  await part('renderer', () => {
+    execFileSync(process.execPath, [`${root}/node_modules/vite/bin/vite.js`, 'build', '--config', `${root}/renderer/vite.config.ts`, '--logLevel', 'warn'], { stdio: 'inherit', cwd: root })
+  })
 }

@@ -10,6 +10,7 @@ import type { IntegrationRecord } from '../store/integrationsRepo.ts'
 import { applyConfig } from './applyConfig.ts'
 import { ControlError } from './ControlError.ts'
 import { discoverModels } from './discoverModels.ts'
+import { discoverOnCreate } from './discoverOnCreate.ts'
 import { integrationSecret } from './integrationSecret.ts'
 import { validateIntegration } from './validateIntegration.ts'
 import type { HandlerContext, Handlers } from './createControlService.ts'
@@ -96,7 +97,7 @@ export function catalogHandlers(ctx: HandlerContext) {
 
     'integrations:list': () => store.integrations.list().map(publicIntegration),
     'integrations:get': (a) => publicIntegration(integrationOr404(a.id)),
-    'integrations:create': (a) => {
+    'integrations:create': async (a) => {
       const spec = providerKind(a.kind)
       if (!spec) {
         throw new ControlError('invalid_input', `unknown provider kind '${a.kind}' (kinds: ${[...providerKinds.keys()].join(', ')})`, 'kind')
@@ -127,7 +128,8 @@ export function catalogHandlers(ctx: HandlerContext) {
         return result
       })()
       changed('integration created')
-      return publicIntegration(record)
+      await discoverOnCreate(ctx, record.id, a.slug)
+      return publicIntegration(store.integrations.get(record.id) ?? record)
     },
     'integrations:update': (a) => {
       const current = integrationOr404(a.id)

@@ -3,6 +3,7 @@
  * addressable by id or slug (`x-portkey-config: <slug>`), live for the next request.
  */
 import { loadConfig } from '../routing/config/loadConfig.ts'
+import { providerReferences } from '../routing/config/providerReferences.ts'
 import { ControlError } from './ControlError.ts'
 import type { HandlerContext, Handlers } from './createControlService.ts'
 
@@ -58,7 +59,11 @@ export function configHandlers(ctx: HandlerContext) {
     },
     'configs:validate': (a) => {
       const v = loadConfig(a.config)
-      return v.ok ? { ok: true, errors: [] } : { ok: false, errors: v.errors }
+      // Warnings, not errors: the provider may well be created after the config.
+      const warnings = providerReferences(a.config)
+        .filter((r) => !store.providers.getBySlug(r.slug))
+        .map((r) => ({ path: r.path, message: `no provider @${r.slug} exists yet; requests routed here will fail until it does` }))
+      return v.ok ? { ok: true, errors: [], warnings } : { ok: false, errors: v.errors, warnings }
     },
   } satisfies Partial<Handlers>
 }

@@ -17,6 +17,8 @@ import { governanceHandlers } from './governanceHandlers.ts'
 import { guardrailHandlers } from './guardrailHandlers.ts'
 import { networkHandlers } from './networkHandlers.ts'
 import { workbenchHandlers } from './workbenchHandlers.ts'
+import { attributionHandlers } from './attributionHandlers.ts'
+import { selfTestHandlers } from './selfTestHandlers.ts'
 import { ControlError } from './ControlError.ts'
 import { describeIssue, schemas } from './schemas.ts'
 
@@ -68,7 +70,7 @@ export function createControlService(deps: ControlDeps): ControlService {
 
   const ctx: HandlerContext = { store, vault, routes, deps, changed, invoke }
   const catalog = catalogHandlers(ctx)
-  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog), ...aliasHandlers(ctx), ...networkHandlers(ctx), ...guardrailHandlers(ctx), ...configHandlers(ctx), ...workbenchHandlers(ctx) }
+  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog), ...aliasHandlers(ctx), ...networkHandlers(ctx), ...attributionHandlers(ctx), ...selfTestHandlers(ctx), ...guardrailHandlers(ctx), ...configHandlers(ctx), ...workbenchHandlers(ctx) }
 
   async function invoke<N extends CommandName>(name: N, input: unknown): Promise<CommandOutput<N>> {
     const schema = schemas[name]

@@ -133,7 +133,7 @@ export const schemas = {
     .strict(),
   'usage:summary': z
     .object({
-      groupBy: z.enum(['day', 'provider', 'model', 'workspace', 'apiKey']),
+      groupBy: z.enum(['day', 'provider', 'model', 'workspace', 'apiKey', 'project', 'branch']).optional(),
       ...usageFilter,
       timeZone: z
         .string()
@@ -153,6 +153,11 @@ export const schemas = {
   ...guardrailSchemas,
   ...networkSchemas,
   ...workbenchSchemas,
+  'attribution:get': z.object({}).strict(),
+  'attribution:set': z.object({ enabled: z.boolean().optional() }).strict(),
+  'selfTest:run': z
+    .object({ profile: z.enum(['claude-code', 'codex', 'openai-sdk']), model: z.string().min(1), workspaceId: id.optional(), confirm: z.boolean().optional() })
+    .strict(),
   'configs:list': none,
   'configs:get': z.object({ id, version: z.number().int().positive().optional() }).strict(),
   'configs:create': z.object({ slug, name: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()) }).strict(),

@@ -36,6 +36,8 @@ export type ReplyOptions = {
   model?: string
   /** false: OpenAI chat answers from Anthropic keep its content blocks and stop reasons (`anthropicChatExtras.ts`). */
   strictOpenAiCompliance?: boolean
+  /** Input tokens to announce before the upstream reports any (Anthropic's `message_start`); an estimate. */
+  inputTokens?: number
 }
 
 export type StreamToCanonical = { push(e: SseEvent): ChatEvent[]; end(): ChatEvent[] }

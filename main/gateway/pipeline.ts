@@ -23,11 +23,13 @@ import { isRetriableStatus, retryDelayMs } from '../reliability/retryDelay.ts'
 import { noUsage } from '../dialects/openai/usage.ts'
 import { log } from '../log.ts'
 import { attemptView } from './attemptView.ts'
+import { attributeCall } from './attributeCall.ts'
 import { authenticate } from './authenticate.ts'
 import { callProvider, type UpstreamResponse } from './callProvider.ts'
 import { enforceLimits, type GovernanceDeps } from './enforceLimits.ts'
 import { GatewayError } from './GatewayError.ts'
 import { header, parse } from './parse.ts'
+import { passQuery } from './passQuery.ts'
 import { recordUsage } from './recordUsage.ts'
 import { resolveRoute } from './resolveRoute.ts'
 import { selectConfig } from './selectConfig.ts'
@@ -76,6 +78,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
     ctx.call = parse(req, endpoint)
     const table = deps.routes.current() // one snapshot for the whole request
     ctx.client = authenticate(req, table)
+    ctx.call = attributeCall(ctx.call, table.attribution !== false) // project/branch from an agent's prompt, into metadata
     const config = selectConfig(req, ctx.client, table)
     checkGuardrails(ctx, table, config?.guardrails ?? null) // the workspace's and the config's; may redact ctx.call.body or refuse the call
     const random = deps.random ?? Math.random
@@ -90,7 +93,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
       const last = !attempt || nextAttemptIndex(attempts as Attempt[], here, 500) < 0
       const view = attemptView(original.call, original.client, req, attempt)
       if (attempt) lastIndex = attempt.jsonPath
-      const route = resolveRoute(view.call, view.client, view.req, table)
+      const route = passQuery(resolveRoute(view.call, view.client, view.req, table), req)
       // Breakers guard the targets of configs; a request without one has nowhere else to go.
       const breaker = attempt ? deps.breaker : undefined
       const breakerKey = breaker ? `${route.providerSlug ?? route.url}|${route.model}` : ''

@@ -16,6 +16,7 @@ import { GatewayError } from './GatewayError.ts'
 import { anthropicModelList, listModels } from './listModels.ts'
 import { listUpstreamModels, namesProviderKind } from './listUpstreamModels.ts'
 import { handle, type GatewayDeps } from './pipeline.ts'
+import { refuseUpgrade } from './responsesWebSocket.ts'
 import { serveStatic } from './serveStatic.ts'
 import type { Abort, GatewayRequest } from './types.ts'
 
@@ -45,6 +46,8 @@ export function createGatewayServer(deps: ServerDeps): http.Server {
   const server = http.createServer((req, res) => {
     void route(req, res, deps)
   })
+  // WebSocket upgrades (Codex's Responses WebSocket mode) are refused at once so clients fall back to HTTP.
+  server.on('upgrade', refuseUpgrade)
   server.keepAliveTimeout = 65_000
   server.headersTimeout = 66_000
   // Streams of long agent turns may last many minutes.
@@ -82,7 +85,8 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
         abort.aborted = true
         abort.onAbort?.()
       })
-      return await handle({ method, path, headers: req.headers, body, receivedAt, startedAt }, res, endpoint, abort, deps)
+      const query = q < 0 ? {} : { query: url.slice(q + 1) }
+      return await handle({ method, path, headers: req.headers, body, receivedAt, startedAt, ...query }, res, endpoint, abort, deps)
     }
     if (path === '/v1/models' && method === 'GET') {
       // Anthropic clients (Claude Code's model picker) send anthropic-version and get Anthropic's list shape.

@@ -17,7 +17,10 @@ import { sse, type SseEvent } from '../dialects/sse.ts'
 import { createStreamTranslator, dialects, translateError, translateResponse } from '../dialects/translate.ts'
 import { scrub } from '../log.ts'
 import type { UpstreamResponse } from './callProvider.ts'
+import type { ReplyOptions } from '../dialects/dialect.ts'
+import { announcedInput } from './announcedInput.ts'
 import { GatewayError } from './GatewayError.ts'
+import { createModelRewriter, rewriteModel, shownModel } from './showModel.ts'
 import type { Call, Outcome, Route, Usage } from './types.ts'
 
 const MAX_TAPPED_BODY = 16 * 1024 * 1024
@@ -49,7 +52,7 @@ export function streamBack(
   const contentType = upstream.headers['content-type']
   if (route.translate) headers['content-type'] = isStream ? 'text/event-stream; charset=utf-8' : 'application/json'
   else if (contentType) headers['content-type'] = contentType
-  const reply = { request: canonical ?? undefined, createdAt: Date.now(), model: call.model, strictOpenAiCompliance: route.strictOpenAiCompliance !== false }
+  const reply = { request: canonical ?? undefined, createdAt: Date.now(), model: call.model, strictOpenAiCompliance: route.strictOpenAiCompliance !== false, ...announcedInput(call, route) }
 
   return new Promise<Outcome>((resolve) => {
     let ttfbMs: number | null = null
@@ -65,23 +68,25 @@ export function streamBack(
     headers['x-accel-buffering'] = 'no'
     res.writeHead(status, headers)
     res.flushHeaders()
-    if (!route.translate && route.dialect === 'openai') return relayOpenAIStream(upstream, route, res, status, firstByte, finish)
+    if (!route.translate && route.dialect === 'openai') return relayOpenAIStream(upstream, call, route, res, status, firstByte, finish)
     relayEventStream(upstream, call, route, reply, res, status, firstByte, finish)
   })
 }
 
 /** OpenAI chat passthrough: the cheapest path, a byte tap that never re-encodes unless it must hide usage. */
-function relayOpenAIStream(upstream: UpstreamResponse, route: Route, res: ServerResponse, status: number, firstByte: () => void, finish: Finish): void {
+function relayOpenAIStream(upstream: UpstreamResponse, call: Call, route: Route, res: ServerResponse, status: number, firstByte: () => void, finish: Finish): void {
   const tap = createOpenAIStreamTap({ hideUsage: route.injectStreamUsage })
   const usageNow = () => tap.usage() ?? noUsage
+  const shown = shownModel(call, route)
+  const rename = shown ? createModelRewriter(shown) : null
   upstream.body.subscribe({
     data(chunk) {
       firstByte()
-      const out = tap.push(chunk)
+      const out = rename ? rename.push(tap.push(chunk)) : tap.push(chunk)
       if (out.length) res.write(out)
     },
     end() {
-      const rest = tap.end()
+      const rest = rename ? rename.push(tap.end()) + rename.end() : tap.end()
       res.end(rest || undefined)
       const streamError = tap.error()
       finish({ status: streamError ? 502 : status, usage: usageNow(), error: streamError })
@@ -103,7 +108,7 @@ function relayEventStream(
   upstream: UpstreamResponse,
   call: Call,
   route: Route,
-  reply: { request?: ChatRequest; createdAt: number; model?: string },
+  reply: ReplyOptions,
   res: ServerResponse,
   status: number,
   firstByte: () => void,
@@ -128,13 +133,16 @@ function relayEventStream(
     }
   }
   const usageNow = () => toUsage(translator.usage())
+  const shown = route.translate ? null : shownModel(call, route)
+  const rename = shown ? createModelRewriter(shown) : null
   upstream.body.subscribe({
     data(chunk) {
       firstByte()
-      if (!route.translate) res.write(chunk)
+      if (!route.translate) res.write(rename ? rename.push(chunk) : chunk)
       feed(parser.push(chunk))
     },
     end() {
+      if (rename) res.write(rename.end())
       feed(parser.end())
       write(translator.end())
       res.end()
@@ -161,7 +169,7 @@ function relayBody(
   upstream: UpstreamResponse,
   call: Call,
   route: Route,
-  reply: { request?: ChatRequest; createdAt: number; model?: string },
+  reply: ReplyOptions,
   res: ServerResponse,
   headers: Record<string, string | string[]>,
   status: number,
@@ -189,6 +197,8 @@ function relayBody(
         }
       } else if (body.length <= MAX_TAPPED_BODY) {
         usage = bodyUsage(body, route.dialect)
+        const shown = shownModel(call, route)
+        if (shown) body = Buffer.from(rewriteModel(body.toString('utf8'), shown))
       }
       if (inspectBody) {
         try {

@@ -1,12 +1,14 @@
 /**
  * Stage 4b: the body the upstream receives. Same dialect: the client's body with the model resolved,
  * the provider's quirks applied and, for OpenAI streams, usage requested; unknown fields untouched.
- * Different dialects: through canonical types (`dialects/translate.ts`). Also returns the caller's
+ * Different dialects: through canonical types (`dialects/translate.ts`), with what this upstream takes
+ * (`upstreamOptions.ts`: reasoning, the max-tokens field). Also returns the caller's
  * request in canonical form when it was needed, for translating the answer back.
  */
 import type { ChatRequest } from '../dialects/canonical.ts'
 import { translateRequest } from '../dialects/translate.ts'
 import { GatewayError } from './GatewayError.ts'
+import { upstreamOptions } from './upstreamOptions.ts'
 import type { Call, Route } from './types.ts'
 
 export type Outgoing = { body: Record<string, unknown>; canonical: ChatRequest | null }
@@ -23,7 +25,7 @@ export function translate(route: Route, call: Call): Outgoing {
   }
   let translated
   try {
-    translated = translateRequest(call.body, call.dialect, route.dialect)
+    translated = translateRequest(call.body, call.dialect, route.dialect, upstreamOptions(route))
   } catch (err) {
     if (err instanceof GatewayError) throw err
     throw new GatewayError('invalid_request', `this ${call.dialect} request cannot be translated for ${route.spec.name}: ${(err as Error).message}`)

@@ -14,6 +14,8 @@ export type GatewayRequest = {
   receivedAt: number
   /** performance.now() at arrival, for latencies. */
   startedAt: number
+  /** The query string after `?`, when there was one (Claude Code's `?beta=true`), for passthrough. */
+  query?: string
 }
 
 /** Set when the client goes away; `callProvider` hooks `onAbort` to cancel the upstream call. */

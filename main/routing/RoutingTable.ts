@@ -64,6 +64,8 @@ export type RoutingTable = {
   readonly guardrails?: ReadonlyMap<string, CompiledGuardrails>
   /** Which per-request custom hosts may be reached (network settings); absent: the defaults. */
   readonly network?: UpstreamPolicy
+  /** Project/branch attribution from agents' prompts; absent: on. */
+  readonly attribution?: boolean
 }
 
 export type RoutingTableHolder = {

@@ -17,6 +17,7 @@ import type { Secret } from '../vault/Secret.ts'
 import { compileGuardrails, type CompiledGuardrails } from '../guardrails/guardrails.ts'
 import { compileUpstreamPolicy } from '../network/upstreamHost.ts'
 import { readNetworkSettings } from '../network/networkSettings.ts'
+import { readAttributionSettings } from '../attribution/attributionSettings.ts'
 
 export const defaultTimeoutMs = 10 * 60 * 1000
 
@@ -112,7 +113,8 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
     const plan = compileStoredConfig(c.config, `config '${c.slug}'`)
     if (plan) (configs.set(c.id, plan), configs.set(c.slug, plan))
   }
-  return { version: ++version, providers, keysByHash, workspaces, aliases, network, guardrails, configs }
+  const attribution = readAttributionSettings(store.db).enabled
+  return { version: ++version, providers, keysByHash, workspaces, aliases, network, guardrails, configs, attribution }
 }
 
 /** Secrets the gateway will use are registered with the logger, so none can reach a log line. */

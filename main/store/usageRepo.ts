@@ -73,11 +73,14 @@ function where(q: Omit<UsageQuery, 'limit' | 'offset'>): { sql: string; params: 
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params }
 }
 
-const groupColumn: Record<Exclude<UsageSummaryQuery['groupBy'], 'day'>, string> = {
+const groupColumn: Record<Exclude<NonNullable<UsageSummaryQuery['groupBy']>, 'day'>, string> = {
   provider: 'provider_slug',
   model: 'model',
   workspace: 'workspace_id',
   apiKey: 'api_key_id',
+  // Metadata keys set by attribution (gateway/attributeCall.ts) or by the client.
+  project: "json_extract(metadata, '$.project')",
+  branch: "json_extract(metadata, '$.branch')",
 }
 
 /** Day buckets are built from 15-minute UTC buckets so that every zone (including +5:30, +5:45) and DST work. */
@@ -98,17 +101,18 @@ export function usageRepo(db: Db) {
     count: (): number => (db.prepare('SELECT count(*) AS n FROM usage').get() as { n: number }).n,
     summary(q: UsageSummaryQuery): UsageSummaryRow[] {
       const w = where(q)
-      const key = q.groupBy === 'day' ? `created_at / ${BUCKET_MS}` : groupColumn[q.groupBy]
+      const groupBy = q.groupBy ?? 'day'
+      const key = groupBy === 'day' ? `created_at / ${BUCKET_MS}` : groupColumn[groupBy]
       const sql = `SELECT ${key} AS key, count(*) AS requests, sum(status >= 400) AS errors,
           coalesce(sum(input_tokens), 0) AS inputTokens, coalesce(sum(output_tokens), 0) AS outputTokens,
           coalesce(sum(cached_tokens), 0) AS cachedTokens, coalesce(sum(cost_micros), 0) AS costMicros,
           sum(latency_ms) AS latencySum
         FROM usage ${w.sql} GROUP BY 1`
       let rows = db.prepare<Record<string, unknown>, Agg>(sql).all(w.params)
-      if (q.groupBy === 'day') rows = mergeIntoDays(rows, q.timeZone)
+      if (groupBy === 'day') rows = mergeIntoDays(rows, q.timeZone)
       return rows
         .map(({ latencySum, ...r }) => ({ ...r, key: r.key ?? '(none)', avgLatencyMs: r.requests ? Math.round(latencySum / r.requests) : 0 }))
-        .sort((a, b) => (q.groupBy === 'day' ? a.key.localeCompare(b.key) : b.costMicros - a.costMicros || b.requests - a.requests))
+        .sort((a, b) => (groupBy === 'day' ? a.key.localeCompare(b.key) : b.costMicros - a.costMicros || b.requests - a.requests))
     },
   }
 }

@@ -159,7 +159,12 @@ wire_api = "responses"
 request_max_retries = 0
 stream_max_retries = 0
 http_headers = { "x-portkey-trace-id" = "${traceId}" }
+${codexConfigQuiet}`
+  writeFileSync(join(codexHome, 'config.toml'), toml)
+}
 
+/** The tail of every test config.toml: no analytics, telemetry or plugins (no traffic off the machine). */
+export const codexConfigQuiet = `
 [analytics]
 enabled = false
 
@@ -170,8 +175,6 @@ metrics_exporter = "none"
 [features]
 plugins = false
 `
-  writeFileSync(join(codexHome, 'config.toml'), toml)
-}
 
 //#endregion
 

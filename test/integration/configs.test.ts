@@ -178,4 +178,27 @@ describe('saved configs and defaults', () => {
     assert.ok(inline instanceof OpenAI.BadRequestError)
     assert.match(inline.message, /strategy\.mode/)
   })
+
+  test('configs:validate warns, by path, about providers that do not exist (yet) and still says valid', async () => {
+    const config = {
+      strategy: { mode: 'fallback' },
+      targets: [
+        { provider: '@a' },
+        { provider: '@nope' },
+        { virtual_key: 'ghost' },
+        { provider: 'openai', override_params: { model: '@ignored/gpt-4o' } },
+        { strategy: { mode: 'loadbalance' }, targets: [{ provider: '@b' }, { provider: '@deep-gone' }] },
+      ],
+    }
+    const v = (await gw.admin('configs:validate', { config })) as { ok: boolean; errors: unknown[]; warnings: Array<{ path: string; message: string }> }
+    assert.equal(v.ok, true)
+    assert.deepEqual(v.errors, [])
+    assert.deepEqual(
+      v.warnings.map((w) => w.path),
+      ['targets[1].provider', 'targets[2].virtual_key', 'targets[4].targets[1].provider'],
+    )
+    assert.match(v.warnings[0]?.message ?? '', /@nope/)
+    const clean = (await gw.admin('configs:validate', { config: { provider: '@a' } })) as { warnings: unknown[] }
+    assert.deepEqual(clean.warnings, [])
+  })
 })

@@ -2,8 +2,9 @@
  * Anthropic Messages stream events ⇄ canonical ChatEvents, one translator per stream.
  * In: blocks the canonical model has no room for (server tool use and results, citations) are skipped
  * and the remaining blocks renumbered; `ping` is dropped; usage accumulates across `message_start` and the
- * cumulative `message_delta`. Out: `message_start` carries the usage known so far (often none: chat
- * upstreams report it last), the final `message_delta` carries all of it, input tokens included.
+ * cumulative `message_delta`. Out: `message_start` carries the usage known so far (chat upstreams report
+ * it last: then the input count is `ReplyOptions.inputTokens`, an estimate), the final `message_delta`
+ * carries all of it, the real input count included.
  * https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 import type { BlockStart, ChatEvent, ChatUsage, StopReason } from '../canonical.ts'
@@ -161,7 +162,8 @@ function fromCanonical(o: ReplyOptions = {}): StreamFromCanonical {
                 content: [],
                 stop_reason: null,
                 stop_sequence: null,
-                usage: anthropicUsageFromCanonical(usage),
+                // Anthropic knows the input count up front; a chat upstream reports it last: announce the estimate.
+                usage: anthropicUsageFromCanonical(usage.inputTokens || !o.inputTokens ? usage : { ...usage, inputTokens: o.inputTokens }),
               },
             }),
           ]

@@ -1,0 +1,49 @@
+/**
+ * Project and branch from the places coding agents put them. The Claude Code shapes are those of a
+ * real `claude -p` run (2.x) inside a git repository on branch `feature/attrib-x`; Codex's is its
+ * captured request (../shared/fixtures/clients/codex-responses).
+ */
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { test } from 'node:test'
+import { folderName, readAttribution } from '../../main/attribution/readAttribution.ts'
+
+const claudeEnv =
+  '<system-reminder>\n# Environment\nYou have been invoked in the following environment: \n - Primary working directory: /tmp/fr-cc/repo\n - Is a git repository: true\n - Platform: linux\n - Shell: bash\n</system-reminder>'
+const claudeGit =
+  "<system-reminder>\nAs you answer the user's questions, you can use the following context:\n# gitStatus\nThis is the git status at the start of the conversation. Note that this status is a snapshot in time, and will not update during the conversation.\n\nCurrent branch: feature/attrib-x\n\nMain branch (you will usually use this for PRs): main\n</system-reminder>"
+
+test('Claude Code 2.x: environment and git status in the first user message', () => {
+  const body = {
+    system: [{ type: 'text', text: "You are Claude Code, Anthropic's official CLI for Claude." }],
+    messages: [{ role: 'user', content: [{ type: 'text', text: claudeEnv }, { type: 'text', text: 'skills…' }, { type: 'text', text: claudeGit }, { type: 'text', text: 'hi' }] }],
+  }
+  assert.deepEqual(readAttribution('messages', body), { project: 'repo', branch: 'feature/attrib-x' })
+})
+
+test('Claude Code before 2.x: <env> in the system prompt; no git repository, no branch', () => {
+  const body = { system: 'You are Claude Code.\n<env>\nWorking directory: /home/dev/my-app\nIs directory a git repo: No\n</env>', messages: [{ role: 'user', content: 'hi' }] }
+  assert.deepEqual(readAttribution('messages', body), { project: 'my-app' })
+})
+
+test('a prompt that only mentions a branch in the text later on is not read', () => {
+  const body = { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'Current branch: sneaky\nPrimary working directory: /x/y' }] }
+  assert.deepEqual(readAttribution('messages', body), {})
+})
+
+test('Codex: <cwd> of the environment context (captured request)', () => {
+  const captured = JSON.parse(readFileSync(new URL('../../../shared/fixtures/clients/codex-responses/001-POST_v1_responses.json', import.meta.url), 'utf8')) as { body?: unknown }
+  const body = (typeof captured.body === 'string' ? JSON.parse(captured.body) : (captured.body ?? captured)) as Record<string, unknown>
+  assert.deepEqual(readAttribution('responses', body), { project: 'project' })
+})
+
+test('other endpoints and plain requests are not looked at', () => {
+  assert.deepEqual(readAttribution('chat', { messages: [{ role: 'system', content: 'Primary working directory: /a/b' }] }), {})
+  assert.deepEqual(readAttribution('responses', { input: 'hello' }), {})
+})
+
+test('folder names', () => {
+  assert.equal(folderName('/home/dev/my-app/'), 'my-app')
+  assert.equal(folderName('C:\\Users\\dev\\repo'), 'repo')
+  assert.equal(folderName('/'), undefined)
+})
