@@ -197,6 +197,8 @@ export type UsageRow = {
   admitted?: boolean
   /** What the guardrails found and did (check, action, count, where; never the matched text); null: none fired or none apply. */
   guardrails?: GuardrailResult[] | null
+  /** Absent or null: the upstream reported the tokens; 'delivered': the client left first, tokens counted from what it was sent. */
+  usageSource?: 'delivered' | null
 }
 
 export type UsageQuery = {

@@ -32,6 +32,8 @@ export type Call = {
   clientWantsStreamUsage: boolean
   metadata: Record<string, string> | null
   traceId: string
+  /** Gateways this request already passed through (`x-switchyard-hops`); outgoing calls carry one more. */
+  hops?: number
 }
 
 /** Who is calling: the API key's id and workspace. */
@@ -100,4 +102,9 @@ export type Outcome = {
   ttfbMs: number | null
   latencyMs: number
   error: string | null
+  /**
+   * Where the usage figures come from: absent, the upstream's report; `delivered`, the client left
+   * before it and the gateway counted what was sent (input at its estimate).
+   */
+  usageSource?: 'delivered'
 }

@@ -30,9 +30,23 @@ const row = (i: number, extra: Partial<NewUsage> = {}): NewUsage => ({
   ...extra,
 })
 
-test('enqueue does not write synchronously; rows arrive in one batch; flush writes the rest', async () => {
+test('commit mode (the default): each row is committed as it is recorded, and survives without a flush', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
   const store = openStore(join(dir, 'db.sqlite'))
+  store.usageWriter.enqueue(row(1, { usageSource: 'delivered' }))
+  assert.equal(store.usageWriter.pending(), 0)
+  // Another connection (as after a crash and restart) already sees it: committed, not queued.
+  const other = openDb(join(dir, 'db.sqlite'))
+  assert.equal((other.prepare('SELECT count(*) AS n, max(usage_source) AS s FROM usage').get() as { n: number; s: string }).n, 1)
+  other.close()
+  assert.equal(store.usage.query({ limit: 1 })[0]?.usageSource, 'delivered')
+  store.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+test('batch mode: enqueue does not write synchronously; rows arrive in one batch; flush writes the rest', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
+  const store = openStore(join(dir, 'db.sqlite'), { usageWrites: 'batch' })
   const batches: number[] = []
   store.usageWriter.onWritten((rows) => batches.push(rows.length))
   for (let i = 0; i < 500; i++) store.usageWriter.enqueue(row(i))
@@ -43,7 +57,7 @@ test('enqueue does not write synchronously; rows arrive in one batch; flush writ
   assert.deepEqual(batches, [500])
   for (let i = 500; i < 510; i++) store.usageWriter.enqueue(row(i))
   store.close() // flushes
-  const reopened = openStore(join(dir, 'db.sqlite'))
+  const reopened = openStore(join(dir, 'db.sqlite'), { usageWrites: 'batch' })
   assert.equal(reopened.usage.count(), 510)
   const [last] = reopened.usage.query({ limit: 1 })
   assert.deepEqual(last?.metadata, { i: '509' })
@@ -56,12 +70,11 @@ test('a failing write keeps the rows queued for a retry', () => {
   setLogSink((l) => void logged.push(l))
   const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
   const store = openStore(join(dir, 'db.sqlite'))
-  store.usageWriter.enqueue(row(1))
-  // Another process holds the write lock: the batch fails with SQLITE_BUSY.
+  // Another process holds the write lock: the write fails with SQLITE_BUSY.
   store.db.pragma('busy_timeout = 10')
   const other = openDb(join(dir, 'db.sqlite'))
   other.exec('BEGIN IMMEDIATE')
-  store.usageWriter.flush()
+  store.usageWriter.enqueue(row(1))
   assert.equal(store.usageWriter.pending(), 1, 'row kept')
   other.exec('COMMIT')
   other.close()
