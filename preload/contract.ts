@@ -566,7 +566,7 @@ export type GuardrailResult = {
   action: GuardrailAction
   /** Findings (secrets, PII, matches) or 1 for a failed condition. */
   count: number
-  /** Where: system, message, tool_call, tool_result, response. */
+  /** Where: system, message, tool_call, tool_result, tool_definition, response. */
   where: string[]
   /** Which detectors fired (secrets and pii). */
   detectors?: GuardrailDetector[]
