@@ -44,7 +44,7 @@ export type StartOptions = {
   resolveHost?: HostResolver
   /** Request body limits (tests lower them); default: gateway/server.ts. */
   bodyLimits?: Partial<BodyLimits>
-  /** How usage rows are written; default `commit` (each row as recorded: crash-safe). */
+  /** How usage rows are written; default `journal` (crash-safe: store/UsageWriter.ts). */
   usageWrites?: UsageWrites
 }
 

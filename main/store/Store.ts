@@ -26,7 +26,7 @@ export function openStore(file: string, opts: { usageWrites?: UsageWrites } = {}
     usage: usageRepo(db),
     governance: governanceRepo(db),
     guardrails: guardrailsRepo(db),
-    usageWriter: createUsageWriter(db, { mode: opts.usageWrites ?? 'commit' }),
+    usageWriter: createUsageWriter(db, { mode: opts.usageWrites ?? 'journal' }),
     close(): void {
       store.usageWriter.flush()
       db.close()

@@ -30,16 +30,35 @@ const row = (i: number, extra: Partial<NewUsage> = {}): NewUsage => ({
   ...extra,
 })
 
-test('commit mode (the default): each row is committed as it is recorded, and survives without a flush', () => {
+test('journal (the default): a recorded row is committed at once; a crash before the batch loses nothing', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
   const store = openStore(join(dir, 'db.sqlite'))
   store.usageWriter.enqueue(row(1, { usageSource: 'delivered' }))
-  assert.equal(store.usageWriter.pending(), 0)
-  // Another connection (as after a crash and restart) already sees it: committed, not queued.
+  assert.equal(store.usage.count(), 0, 'the indexed table is written in batches')
+  // Another connection (as after a crash and restart) already sees it, committed in the journal.
   const other = openDb(join(dir, 'db.sqlite'))
-  assert.equal((other.prepare('SELECT count(*) AS n, max(usage_source) AS s FROM usage').get() as { n: number; s: string }).n, 1)
+  assert.equal((other.prepare('SELECT count(*) AS n FROM usage_journal').get() as { n: number }).n, 1)
   other.close()
-  assert.equal(store.usage.query({ limit: 1 })[0]?.usageSource, 'delivered')
+  // The process dies: no flush, the connection simply goes away.
+  store.db.close()
+  const reopened = openStore(join(dir, 'db.sqlite'))
+  assert.equal(reopened.usage.count(), 1, 'recovered from the journal at start')
+  assert.equal(reopened.usage.query({ limit: 1 })[0]?.usageSource, 'delivered')
+  assert.equal((reopened.db.prepare('SELECT count(*) AS n FROM usage_journal').get() as { n: number }).n, 0)
+  reopened.usageWriter.enqueue(row(2))
+  reopened.usageWriter.flush()
+  assert.equal(reopened.usage.count(), 2)
+  assert.equal((reopened.db.prepare('SELECT count(*) AS n FROM usage_journal').get() as { n: number }).n, 0, 'a batch clears the journal')
+  reopened.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+test('commit mode: each row goes straight into usage in its own transaction', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
+  const store = openStore(join(dir, 'db.sqlite'), { usageWrites: 'commit' })
+  store.usageWriter.enqueue(row(1))
+  assert.equal(store.usageWriter.pending(), 0)
+  assert.equal(store.usage.count(), 1)
   store.close()
   rmSync(dir, { recursive: true, force: true })
 })
@@ -69,7 +88,7 @@ test('a failing write keeps the rows queued for a retry', () => {
   const logged: string[] = []
   setLogSink((l) => void logged.push(l))
   const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
-  const store = openStore(join(dir, 'db.sqlite'))
+  const store = openStore(join(dir, 'db.sqlite'), { usageWrites: 'commit' })
   // Another process holds the write lock: the write fails with SQLITE_BUSY.
   store.db.pragma('busy_timeout = 10')
   const other = openDb(join(dir, 'db.sqlite'))
