@@ -113,11 +113,11 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
     if ((method === 'HEAD' || method === 'GET') && probes.has(path)) return void res.writeHead(200).end()
     throw new GatewayError('not_found', `no route for ${method} ${path}`)
   } catch (err) {
-    renderError(err, res, dialect)
+    renderError(err, req, res, dialect)
   }
 }
 
-function renderError(err: unknown, res: ServerResponse, dialect: CallerDialectId): void {
+function renderError(err: unknown, req: IncomingMessage, res: ServerResponse, dialect: CallerDialectId): void {
   const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err })
   if (e.code === 'internal_error') log.error('unhandled error', { error: e.cause ?? e })
   if (res.destroyed) return
@@ -127,6 +127,8 @@ function renderError(err: unknown, res: ServerResponse, dialect: CallerDialectId
     return
   }
   const { status, body } = renderers[dialect].body(e)
+  // A refused request whose body was never read: close rather than read the rest to keep the connection.
+  if (!req.complete) res.shouldKeepAlive = false
   sendJson(res, status, body, e.headers)
 }
 

@@ -262,6 +262,8 @@ function relayBody(
       } else if (body.length <= MAX_TAPPED_BODY) {
         usage = bodyUsage(body, route.dialect)
       }
+      // Before guardrails and the response cache see it: a cached answer is a database column too.
+      body = scrubber.buffer(body)
       if (inspectBody) {
         try {
           body = inspectBody(body)
@@ -271,7 +273,6 @@ function relayBody(
           return sendError(res, call, e, headers, finish, usage)
         }
       }
-      body = scrubber.buffer(body)
       headers['content-length'] = String(body.length)
       finish({ status, usage, error: null })
       if (!res.destroyed) res.writeHead(status, headers).end(body)
