@@ -120,7 +120,10 @@ test('the canary key is nowhere outside the vault', async () => {
       assert.match(text, /you sent/, 'the echoing upstream answered')
     }
   }
-  await record(await gw.adminRaw('configs:update', { id: saved.id, name: 'renamed', config: saved.config }))
+  const updated = await gw.adminRaw('configs:update', { id: saved.id, name: 'renamed', config: saved.config })
+  assert.equal(updated.status, 200, 'the masked value sent back keeps the key')
+  await record(updated)
+  assert.match(await record(await viaHeaders(entries[2] as Record<string, string>, false)), /you sent Bearer \[redacted\]/, 'the saved key still reaches the upstream')
   for (const name of ['configs:list', 'aliases:list', 'limits:status', 'limitSettings:get', 'provisioning:list', 'customModels:list', 'pricing:list', 'guardrails:get', 'network:get']) {
     await record(await gw.adminRaw(name, {}))
   }
