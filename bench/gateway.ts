@@ -2,7 +2,7 @@
  * Bench-only gateway process: starts Switchyard through `startSwitchyard` (the same core `serve`
  * runs), points integration `up` at the bench's mock upstream, creates the bench API key, and reports
  * over IPC. Run as its own process by `bench/run.ts` (optionally with `--cpu-prof`).
- * argv[2]: JSON `{ dataDir, upstreamUrl, key, setupOnly? }`.
+ * argv[2]: JSON `{ dataDir, upstreamUrl, key, setupOnly?, usageWrites? }`.
  * IPC in:  `{ id, cmd: 'cpu' | 'mem' | 'flush' | 'stop' | 'alloc-start' | 'alloc-stop', arg? }`.
  * IPC out: `{ type: 'ready', url, pid }`, then `{ id, cpu, rss, mem?, pending?, rows? }` per command.
  * `mem` runs a full GC first when started with --expose-gc (retained heap, for leak checks).
@@ -13,11 +13,12 @@
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { startSwitchyard } from '../main/startSwitchyard.ts'
+import type { UsageWrites } from '../main/store/UsageWriter.ts'
 
-type Options = { dataDir: string; upstreamUrl: string; key: string; setupOnly?: boolean }
+type Options = { dataDir: string; upstreamUrl: string; key: string; setupOnly?: boolean; usageWrites?: UsageWrites }
 const opts = JSON.parse(process.argv[2] ?? '{}') as Options
 
-const running = await startSwitchyard({ dataDir: opts.dataDir, port: 0, insecureKeyFile: true, adminToken: 'x'.repeat(24) })
+const running = await startSwitchyard({ dataDir: opts.dataDir, port: 0, insecureKeyFile: true, adminToken: 'x'.repeat(24), ...(opts.usageWrites ? { usageWrites: opts.usageWrites } : {}) })
 if (!running.store.integrations.getBySlug('up')) {
   await running.control.invoke('integrations:create', {
     slug: 'up',

@@ -1,25 +1,15 @@
 /**
- * The one logger. Lines go to stderr as `time level message {fields}`. Values registered with
- * `redact()` (every secret the vault hands out) are replaced before anything is written, so a
- * secret that slips into a message or an error still never reaches a log.
+ * The one logger. Lines go to stderr as `time level message {fields}`. Every line passes the one
+ * scrubber (`scrubber.ts`), so a secret that slips into a message or an error never reaches a log.
  */
+import { redact, scrub } from './scrubber.ts'
+
+export { redact, scrub }
 type Level = 'debug' | 'info' | 'warn' | 'error'
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
-const secrets = new Set<string>()
 let threshold: number = order[(process.env.SWITCHYARD_LOG_LEVEL as Level | undefined) ?? 'info'] ?? 20
 let sink: (line: string) => void = (line) => process.stderr.write(line + '\n')
-
-/** Registers a secret value to be scrubbed from every log line. Short values are ignored (too noisy). */
-export function redact(value: string): void {
-  if (value.length >= 8) secrets.add(value)
-}
-
-export function scrub(text: string): string {
-  let out = text
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]')
-  return out
-}
 
 export function setLogSink(fn: (line: string) => void): void {
   sink = fn

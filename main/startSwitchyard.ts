@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path'
 import type { Server } from 'node:http'
 import { createAdminHttp } from './control/adminHttp.ts'
 import { createControlService, type ControlService } from './control/createControlService.ts'
-import { createGatewayServer, listen } from './gateway/server.ts'
+import { createGatewayServer, listen, type BodyLimits } from './gateway/server.ts'
+import type { UsageWrites } from './store/UsageWriter.ts'
 import { createGovernance } from './limits/createGovernance.ts'
 import { log, redact } from './log.ts'
 import type { HostResolver } from './network/upstreamHost.ts'
@@ -42,6 +43,10 @@ export type StartOptions = {
   env?: Record<string, string | undefined>
   /** Resolves per-request custom hosts before the SSRF check (tests); default: the OS resolver. */
   resolveHost?: HostResolver
+  /** Request body limits (tests lower them); default: gateway/server.ts. */
+  bodyLimits?: Partial<BodyLimits>
+  /** How usage rows are written; default `journal` (crash-safe: store/UsageWriter.ts). */
+  usageWrites?: UsageWrites
 }
 
 export type Running = {
@@ -61,7 +66,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const runtimeFile = join(dataDir, 'server.json')
   refuseIfRunning(runtimeFile)
-  const store = openStore(join(dataDir, 'switchyard.db'))
+  const store = openStore(join(dataDir, 'switchyard.db'), opts.usageWrites ? { usageWrites: opts.usageWrites } : {})
   // Settings saved in the window apply from the next start; flags and env vars (opts) win.
   const appSettings = readAppSettings(store.db)
   const host = opts.host ?? appSettings.host
@@ -101,6 +106,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     userAgent: `Switchyard/${version}`,
     limits: governance,
     ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}),
+    ...(opts.bodyLimits ? { bodyLimits: opts.bodyLimits } : {}),
     breaker: createCircuitBreaker({
       now: clock,
       onChange: (e) => {

@@ -197,6 +197,8 @@ export type UsageRow = {
   admitted?: boolean
   /** What the guardrails found and did (check, action, count, where; never the matched text); null: none fired or none apply. */
   guardrails?: GuardrailResult[] | null
+  /** Absent or null: the upstream reported the tokens; 'delivered': the client left first, tokens counted from what it was sent. */
+  usageSource?: 'delivered' | null
 }
 
 export type UsageQuery = {
@@ -617,7 +619,7 @@ export type GuardrailResult = {
   action: GuardrailAction
   /** Findings (secrets, PII, matches) or 1 for a failed condition. */
   count: number
-  /** Where: system, message, tool_call, tool_result, response. */
+  /** Where: system, message, tool_call, tool_result, tool_definition, response. */
   where: string[]
   /** Which detectors fired (secrets and pii). */
   detectors?: GuardrailDetector[]

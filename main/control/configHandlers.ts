@@ -1,14 +1,26 @@
 /**
  * Saved routing configs: validated with the path of every offending field, versioned on each save,
- * addressable by id or slug (`x-portkey-config: <slug>`), live for the next request.
+ * addressable by id or slug (`x-portkey-config: <slug>`), live for the next request. Their `api_key`
+ * values go into the vault (versions keep a reference) and come back masked (configSecrets.ts).
  */
+import type { SavedConfig } from '../../preload/contract.ts'
+import { ConfigSecretError, configSecretIds, maskConfigSecrets, sealConfigSecrets } from '../routing/config/configSecrets.ts'
 import { loadConfig } from '../routing/config/loadConfig.ts'
 import { providerReferences } from '../routing/config/providerReferences.ts'
 import { ControlError } from './ControlError.ts'
 import type { HandlerContext, Handlers } from './createControlService.ts'
 
 export function configHandlers(ctx: HandlerContext) {
-  const { store, changed } = ctx
+  const { store, vault, changed } = ctx
+  const masked = (c: SavedConfig): SavedConfig => ({ ...c, config: maskConfigSecrets(c.config) })
+  function sealed(config: Record<string, unknown>, previous?: unknown): Record<string, unknown> {
+    try {
+      return sealConfigSecrets(config, vault, previous)
+    } catch (err) {
+      if (err instanceof ConfigSecretError) throw new ControlError('invalid_input', err.message, 'config')
+      throw err
+    }
+  }
 
   function checked(config: unknown): Record<string, unknown> {
     const v = loadConfig(config)
@@ -27,19 +39,19 @@ export function configHandlers(ctx: HandlerContext) {
   }
 
   return {
-    'configs:list': () => store.configs.list(),
+    'configs:list': () => store.configs.list().map(masked),
     'configs:get': (a) => {
       const c = configOr404(a.id)
-      if (a.version === undefined || a.version === c.version) return c
+      if (a.version === undefined || a.version === c.version) return masked(c)
       const body = store.configs.version(c.id, a.version)
       if (!body) throw new ControlError('not_found', `config '${c.slug}' has no version ${a.version}`, 'version')
-      return { ...c, version: a.version, config: body }
+      return masked({ ...c, version: a.version, config: body })
     },
     'configs:create': (a) => {
       if (store.configs.get(a.slug)) throw new ControlError('conflict', `a config '${a.slug}' already exists`, 'slug')
-      const c = store.configs.create({ slug: a.slug, name: a.name ?? a.slug, config: checked(a.config) })
+      const c = store.configs.create({ slug: a.slug, name: a.name ?? a.slug, config: sealed(checked(a.config)) })
       changed('config created')
-      return c
+      return masked(c)
     },
     'configs:update': (a) => {
       const current = configOr404(a.id)
@@ -47,13 +59,15 @@ export function configHandlers(ctx: HandlerContext) {
       const c = store.configs.update(current, {
         slug: a.slug ?? current.slug,
         name: a.name ?? current.name,
-        config: a.config === undefined ? current.config : checked(a.config),
+        config: a.config === undefined ? current.config : sealed(checked(a.config), current.config),
       })
       changed('config updated')
-      return c
+      return masked(c)
     },
     'configs:delete': (a) => {
-      store.configs.delete(configOr404(a.id).id)
+      const c = configOr404(a.id)
+      store.configs.delete(c.id)
+      for (const id of configSecretIds(c.config)) vault.delete(id)
       changed('config deleted')
       return { deleted: true }
     },

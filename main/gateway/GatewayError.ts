@@ -31,6 +31,9 @@ export type GatewayErrorCode =
   | 'key_scope_denied'
   | 'guardrail_blocked'
   | 'custom_host_blocked'
+  | 'loop_detected'
+  | 'request_timeout'
+  | 'overloaded'
 
 const statusOf: Record<GatewayErrorCode, number> = {
   invalid_request: 400,
@@ -62,6 +65,12 @@ const statusOf: Record<GatewayErrorCode, number> = {
   guardrail_blocked: 400,
   /** A per-request custom host resolved to an address the network settings refuse (network/upstreamHost.ts). */
   custom_host_blocked: 403,
+  /** The request came back through this gateway too many times, or its target is this gateway itself. */
+  loop_detected: 508,
+  /** The request body did not arrive in time (slow upload). */
+  request_timeout: 408,
+  /** Bodies in flight already hold all the memory they may: try again shortly. */
+  overloaded: 503,
 }
 
 export class GatewayError extends Error {

@@ -13,6 +13,7 @@ import type { PreparedCall } from '../providers/provider.ts'
 import { adaptResponse } from './adaptResponse.ts'
 import type { HostResolver } from '../network/upstreamHost.ts'
 import { GatewayError } from './GatewayError.ts'
+import { HOP_HEADER, refuseSelf } from './hops.ts'
 import { pinCustomHost } from './pinCustomHost.ts'
 import type { Abort, Call, Route } from './types.ts'
 
@@ -99,6 +100,7 @@ function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOption
 
   return new Promise((resolve, reject) => {
     if (opts.abort.aborted) return reject(new GatewayError('provider_unreachable', 'client closed the request', { status: 499 }))
+    if (!pin) refuseSelf(String(target.options.hostname ?? ''), Number(target.options.port))
     let sink: Sink | null = null
     let pending: Pending[] = []
     const emit = (p: Pending) => {
@@ -118,6 +120,7 @@ function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOption
         'accept-encoding': 'identity',
         'user-agent': opts.userAgent ?? 'Switchyard',
         ...prepared.headers,
+        [HOP_HEADER]: String((call.hops ?? 0) + 1),
         'content-length': String(payload.length),
       },
     })

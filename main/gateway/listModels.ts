@@ -1,5 +1,6 @@
 /**
- * `GET /v1/models`: the models the caller's workspace may use, in OpenAI's list format. Ids are
+ * `GET /v1/models`: the models the caller's workspace and key may use, in OpenAI's list format: a key
+ * whose scopes leave out `models` is refused, a key limited to some providers sees only theirs. Ids are
  * `@slug/model`, which every client can send back as `model` unchanged; with `x-portkey-provider: @slug`
  * the list is that provider's, with bare ids.
  */
@@ -11,11 +12,16 @@ import type { Client, GatewayRequest } from './types.ts'
 export type OpenAIModelList = { object: 'list'; data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> }
 
 export function listModels(req: Pick<GatewayRequest, 'headers'>, client: Client, table: RoutingTable): OpenAIModelList {
+  const key = client.key
+  if (key?.scopes && !key.scopes.has('models')) {
+    throw new GatewayError('key_scope_denied', `API key '${key.name}' may not call models (its scopes: ${[...key.scopes].join(', ') || 'none'})`)
+  }
   const only = header(req, 'x-portkey-provider')?.replace(/^@/, '')
   if (only !== undefined && !table.providers.has(only)) throw new GatewayError('provider_not_found', `no provider @${only}`)
   const data: OpenAIModelList['data'] = []
   for (const p of table.providers.values()) {
     if (only !== undefined && p.slug !== only) continue
+    if (key?.providerSlugs && !key.providerSlugs.has(p.slug)) continue
     if (p.workspaceIds && !p.workspaceIds.has(client.workspaceId)) continue
     for (const m of [...p.models].sort()) {
       if (p.modelAccess && !(p.modelAccess.states.get(m) ?? p.modelAccess.autoEnableNew)) continue // not provisioned

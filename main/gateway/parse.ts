@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { CallerDialectId } from '../dialects/canonical.ts'
 import type { Endpoint } from '../providers/provider.ts'
 import { GatewayError } from './GatewayError.ts'
+import { hopsOf } from './hops.ts'
 import type { Call, GatewayRequest } from './types.ts'
 
 /** Which dialect each endpoint speaks. */
@@ -53,6 +54,7 @@ export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
     clientWantsStreamUsage: stream && dialectOf[endpoint] === 'openai' && streamOptions?.include_usage === true,
     metadata: parseMetadata(header(req, 'x-portkey-metadata')),
     traceId: header(req, 'x-portkey-trace-id') ?? randomUUID(),
+    hops: hopsOf(req.headers),
   }
 }
 

@@ -8,6 +8,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import { checkUpstreamHost, pinnedLookup, type HostResolver } from '../network/upstreamHost.ts'
+import { refuseSelf } from './hops.ts'
 import type { Route } from './types.ts'
 
 let agents: { key: string; http: http.Agent; https: https.Agent } | null = null
@@ -25,6 +26,9 @@ function agentsFor(key: string) {
 export async function pinCustomHost(route: Route, resolve?: HostResolver): Promise<http.RequestOptions | null> {
   if (!route.customHost) return null
   const vetted = await checkUpstreamHost(route.customHost.url, route.customHost.policy, resolve)
+  const u = new URL(route.url)
+  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80))
+  for (const a of vetted.addresses) refuseSelf(a.address, port)
   const pool = agentsFor(route.customHost.policy.key)
   return { lookup: pinnedLookup(vetted), agent: route.url.startsWith('https:') ? pool.https : pool.http }
 }

@@ -12,7 +12,7 @@
 import type { ServerResponse } from 'node:http'
 import type { Endpoint } from '../providers/provider.ts'
 import type { RoutingTableHolder } from '../routing/RoutingTable.ts'
-import type { UsageWriter } from '../store/UsageWriter.ts'
+import type { NewUsage, UsageWriter } from '../store/UsageWriter.ts'
 import type { Lease } from '../limits/createGovernor.ts'
 import type { HostResolver } from '../network/upstreamHost.ts'
 import { planAttempts, type Attempt } from '../routing/config/planAttempts.ts'
@@ -184,12 +184,15 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
         if (retried || attempt) headers['x-portkey-retry-attempt-count'] = String(retried)
         let sent: Buffer | null = null
         const guard = ctx.guardrails ? guardResponse(ctx.guardrails, view.call) : undefined
+        const recorded: { row: NewUsage | null } = { row: null }
         const outcome = await streamBack(upstream, view.call, route, outgoing.canonical, res, {
           startedAt: req.startedAt,
           extraHeaders: headers,
+          // Recorded before the answer's last byte goes out (crash safety: see UsageWriter).
+          record: (o) => void (recorded.row = recordUsage(contextWarning && !o.error ? { ...o, error: contextWarning } : o, ctx, deps.usage)),
           ...(guard || cacheKey ? { inspectBody: (body: Buffer) => (sent = guard ? guard(body) : body) } : {}),
         })
-        const row = recordUsage(contextWarning && !outcome.error ? { ...outcome, error: contextWarning } : outcome, ctx, deps.usage)
+        const row = recorded.row ?? recordUsage(outcome, ctx, deps.usage)
         if (cacheKey && deps.cache && sent && outcome.status < 400) {
           // What a later hit saves is what this answer cost.
           deps.cache.put(cacheKey, {
@@ -208,12 +211,20 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
     }
     throw lastFailure ?? new GatewayError('provider_unreachable', 'every target of the config was skipped (circuit open)')
   } catch (err) {
-    const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err })
+    const e = asRequestError(err)
     const latencyMs = Math.round(performance.now() - req.startedAt)
     recordUsage({ status: e.status, usage: noUsage, ttfbMs: null, latencyMs, error: e.message }, ctx, deps.usage)
     if (lastIndex !== null) Object.assign(e.headers, { 'x-portkey-retry-attempt-count': String(retried), 'x-portkey-last-used-option-index': lastIndex })
     throw e // server.ts renders it in the caller's format
   }
+}
+
+/** A stack overflow here comes from a body nested too deeply to walk (100,000 levels): the caller's fault, 400. */
+function asRequestError(err: unknown): GatewayError {
+  const cause = err instanceof GatewayError && err.code === 'internal_error' ? err.cause : err
+  if (cause instanceof RangeError && /call stack/i.test(cause.message)) return new GatewayError('invalid_request', 'request body is nested too deeply')
+  if (err instanceof GatewayError) return err
+  return new GatewayError('internal_error', 'internal error', { cause: err })
 }
 
 function headerOf(upstream: UpstreamResponse, name: string): string | null {

@@ -1,18 +1,20 @@
 /**
- * The HTTP edge. A request enters here: it is routed by method and path, its body read (with a size
- * limit), and handed to the pipeline, the admin API or the static UI. This is the single place where
- * a GatewayError becomes a response, in the caller's format.
+ * The HTTP edge. A request enters here: it is routed by method and path, its caller authenticated
+ * from the headers, only then its body read (a size limit per body, a memory bound over all bodies in
+ * flight, a deadline for slow uploads), and handed to the pipeline, the admin API or the static UI.
+ * This is the single place where a GatewayError becomes a response, in the caller's format
+ * (`dialects/renderError.ts`, where messages are scrubbed).
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { CallerDialectId } from '../dialects/canonical.ts'
-import { renderAnthropicError, renderAnthropicStreamError } from '../dialects/anthropic/renderError.ts'
-import { renderOpenAIError, renderOpenAIStreamError } from '../dialects/openai/renderError.ts'
-import { renderResponsesError, renderResponsesStreamError } from '../dialects/responses/renderError.ts'
+import { renderError as renderers } from '../dialects/renderError.ts'
+import { sse } from '../dialects/sse.ts'
 import { dialectOf } from './parse.ts'
 import { log } from '../log.ts'
 import type { Endpoint } from '../providers/provider.ts'
 import { authenticate } from './authenticate.ts'
 import { GatewayError } from './GatewayError.ts'
+import { addListeningAddress, hopsOf, MAX_HOPS, removeListeningAddress } from './hops.ts'
 import { anthropicModelList, listModels } from './listModels.ts'
 import { listUpstreamModels, namesProviderKind } from './listUpstreamModels.ts'
 import { handle, type GatewayDeps } from './pipeline.ts'
@@ -22,12 +24,25 @@ import type { Abort, GatewayRequest } from './types.ts'
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
 
+/** Limits on request bodies; tests lower them. */
+export type BodyLimits = {
+  /** One body. */
+  maxBytes: number
+  /** All bodies being read at once: past it, new bodies are refused with 503 until memory frees up. */
+  maxInFlightBytes: number
+  /** A body must arrive whole within this long of its headers (slow uploads are cut with 408). */
+  timeoutMs: number
+}
+
+export const defaultBodyLimits: BodyLimits = { maxBytes: MAX_BODY_BYTES, maxInFlightBytes: 256 * 1024 * 1024, timeoutMs: 60_000 }
+
 export type AdminHandler = (req: GatewayRequest, res: ServerResponse) => Promise<void> | void
 
 export type ServerDeps = GatewayDeps & {
   admin: AdminHandler
   uiDir: string | null
   version: string
+  bodyLimits?: Partial<BodyLimits>
 }
 
 const gatewayEndpoints: Record<string, Endpoint> = {
@@ -43,8 +58,9 @@ const gatewayEndpoints: Record<string, Endpoint> = {
 const probes = new Set(['/', '/api/hello'])
 
 export function createGatewayServer(deps: ServerDeps): http.Server {
+  const reader = createBodyReader({ ...defaultBodyLimits, ...deps.bodyLimits })
   const server = http.createServer((req, res) => {
-    void route(req, res, deps)
+    void route(req, res, deps, reader)
   })
   // WebSocket upgrades (Codex's Responses WebSocket mode) are refused at once so clients fall back to HTTP.
   server.on('upgrade', refuseUpgrade)
@@ -55,7 +71,7 @@ export function createGatewayServer(deps: ServerDeps): http.Server {
   return server
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps, readBody: BodyReader): Promise<void> {
   const startedAt = performance.now()
   const receivedAt = Date.now()
   const url = req.url ?? '/'
@@ -66,7 +82,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
   let dialect: CallerDialectId = 'openai'
   try {
     if (path.startsWith('/admin/')) {
-      const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(req)
+      const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, res)
       return await deps.admin({ method, path, headers: req.headers, body, receivedAt, startedAt }, res)
     }
     if (path === '/ui' || path.startsWith('/ui/')) return serveStatic(deps.uiDir, path, req, res)
@@ -77,7 +93,10 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
     if (endpoint) {
       dialect = dialectOf[endpoint]
       if (method !== 'POST') throw new GatewayError('method_not_allowed', `${path} accepts POST`)
-      const body = await readBody(req)
+      if (hopsOf(req.headers) >= MAX_HOPS) throw new GatewayError('loop_detected', `this request has already passed through ${MAX_HOPS} gateways; refusing a loop`)
+      // Nothing expensive before the caller is known: the key is checked from the headers alone.
+      authenticate(req, deps.routes.current())
+      const body = await readBody(req, res)
       // A plain flag, not an AbortController: this runs on every request.
       const abort: Abort = { aborted: false, onAbort: null }
       res.once('close', () => {
@@ -99,26 +118,22 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
     if ((method === 'HEAD' || method === 'GET') && probes.has(path)) return void res.writeHead(200).end()
     throw new GatewayError('not_found', `no route for ${method} ${path}`)
   } catch (err) {
-    renderError(err, res, dialect)
+    renderError(err, req, res, dialect)
   }
 }
 
-const renderers: Record<CallerDialectId, { body(e: GatewayError): { status: number; body: unknown }; stream(e: GatewayError): string }> = {
-  openai: { body: renderOpenAIError, stream: renderOpenAIStreamError },
-  anthropic: { body: renderAnthropicError, stream: renderAnthropicStreamError },
-  responses: { body: renderResponsesError, stream: (e) => renderResponsesStreamError(e) },
-}
-
-function renderError(err: unknown, res: ServerResponse, dialect: CallerDialectId): void {
+function renderError(err: unknown, req: IncomingMessage, res: ServerResponse, dialect: CallerDialectId): void {
   const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err })
   if (e.code === 'internal_error') log.error('unhandled error', { error: e.cause ?? e })
   if (res.destroyed) return
   if (res.headersSent) {
     // After the first byte the status is gone: report in-band, as the dialect's SSE error event.
-    if (!res.writableEnded) res.end(renderers[dialect].stream(e))
+    if (!res.writableEnded) res.end(sse.write(renderers[dialect].stream(e)))
     return
   }
   const { status, body } = renderers[dialect].body(e)
+  // A refused request whose body was never read: close rather than read the rest to keep the connection.
+  if (!req.complete) res.shouldKeepAlive = false
   sendJson(res, status, body, e.headers)
 }
 
@@ -128,25 +143,71 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload)
 }
 
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0)
-    if (declared > limit) {
-      req.resume()
-      return reject(new GatewayError('payload_too_large', `request body is larger than ${limit} bytes`))
-    }
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > limit) {
-        req.destroy()
-        reject(new GatewayError('payload_too_large', `request body is larger than ${limit} bytes`))
-      } else chunks.push(c)
+export type BodyReader = (req: IncomingMessage, res: ServerResponse) => Promise<Buffer>
+
+/**
+ * Reads request bodies within the limits. A body that is refused (too large, too slow, no memory
+ * left) gets its error answer at once with `Connection: close`; what the client still sends is read
+ * and dropped, so it sees the status rather than a reset.
+ */
+export function createBodyReader(limits: BodyLimits): BodyReader {
+  let inFlight = 0
+  return (req, res) =>
+    new Promise((resolve, reject) => {
+      const max = limits.maxBytes
+      const declared = Number(req.headers['content-length'] ?? 0)
+      const refuse = (e: GatewayError) => {
+        release()
+        clearTimeout(timer)
+        req.removeAllListeners('data')
+        req.on('data', () => {}) // drain and drop
+        res.shouldKeepAlive = false
+        reject(e)
+      }
+      let held = 0
+      const hold = (n: number): boolean => {
+        if (inFlight + n > limits.maxInFlightBytes) return false
+        inFlight += n
+        held += n
+        return true
+      }
+      const release = () => {
+        inFlight -= held
+        held = 0
+      }
+      const tooLarge = () => new GatewayError('payload_too_large', `request body is larger than ${max} bytes`)
+      const busy = () => new GatewayError('overloaded', 'the gateway is reading too many request bodies at once; retry shortly', { headers: { 'retry-after': '1' } })
+      const timer = setTimeout(() => refuse(new GatewayError('request_timeout', `the request body did not arrive within ${limits.timeoutMs} ms`)), limits.timeoutMs)
+      timer.unref()
+      if (declared > max) return refuse(tooLarge())
+      // A declared length is held up front: a body that cannot fit is refused before a byte is read.
+      if (declared > 0 && !hold(declared)) return refuse(busy())
+      const chunks: Buffer[] = []
+      let size = 0
+      req.on('data', (c: Buffer) => {
+        size += c.length
+        if (size > max) return refuse(tooLarge())
+        if (size > held && !hold(size - held)) return refuse(busy())
+        chunks.push(c)
+      })
+      req.on('end', () => {
+        clearTimeout(timer)
+        release()
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))
+      })
+      req.on('error', (err) => {
+        clearTimeout(timer)
+        release()
+        reject(err)
+      })
     })
-    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
+}
+
+const adminBodyReader = createBodyReader(defaultBodyLimits)
+
+/** Reads a body with the default limits (admin API). */
+export function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer> {
+  return adminBodyReader(req, res)
 }
 
 /** Binds and resolves with the URL; a taken port becomes a clear message, not a stack trace. */
@@ -162,6 +223,9 @@ export function listen(server: http.Server, port: number, host: string): Promise
       server.off('error', onError)
       const addr = server.address()
       const actual = typeof addr === 'object' && addr ? addr.port : port
+      // The gateway must never call itself (hops.ts).
+      addListeningAddress(host, actual)
+      server.once('close', () => removeListeningAddress(host, actual))
       const shown = host.includes(':') ? `[${host}]` : host
       resolve(`http://${shown}:${actual}`)
     })

@@ -9,16 +9,18 @@
  * goes out in a single write.
  */
 import type { ServerResponse } from 'node:http'
-import type { ChatRequest, ChatUsage, DialectId } from '../dialects/canonical.ts'
+import type { CallerDialectId, ChatRequest, ChatUsage, DialectId } from '../dialects/canonical.ts'
 import { chatError, chatErrorFromGateway } from '../dialects/chatError.ts'
 import { createOpenAIStreamTap } from '../dialects/openai/streamTap.ts'
 import { noUsage, usageFromOpenAI } from '../dialects/openai/usage.ts'
+import { renderError, type StreamPosition } from '../dialects/renderError.ts'
 import { sse, type SseEvent } from '../dialects/sse.ts'
 import { createStreamTranslator, dialects, translateError, translateResponse } from '../dialects/translate.ts'
-import { scrub } from '../log.ts'
+import { scrubberFor, type ChunkScrubber, type Scrubber } from '../scrubber.ts'
 import type { UpstreamResponse } from './callProvider.ts'
 import type { ReplyOptions } from '../dialects/dialect.ts'
 import { announcedInput } from './announcedInput.ts'
+import { createDeliveredCounter, type DeliveredCounter } from './deliveredTokens.ts'
 import { GatewayError } from './GatewayError.ts'
 import { createModelRewriter, rewriteModel, shownModel } from './showModel.ts'
 import type { Call, Outcome, Route, Usage } from './types.ts'
@@ -30,8 +32,41 @@ type Timing = {
   extraHeaders: Record<string, string>
   /** Output guardrails on a non-streamed answer (caller's dialect): the body to send, or a GatewayError thrown to refuse it. */
   inspectBody?: ((body: Buffer) => Buffer) | undefined
+  /**
+   * Called with the outcome synchronously, before the answer's last byte is written: the usage row is
+   * committed before the client can see the call finish, so a crash never loses an answered call.
+   */
+  record?: ((o: Outcome) => void) | undefined
 }
 type Finish = (o: Omit<Outcome, 'ttfbMs' | 'latencyMs'>) => void
+
+/**
+ * Every byte toward the client goes through here: scrubbed (a secret split across chunks included),
+ * and counted, so a client that leaves is charged what it was sent.
+ */
+type Out = { write(chunk: Buffer | string): void; end(chunk?: Buffer | string): void; delivered: DeliveredCounter }
+
+function clientOut(res: ServerResponse, scrubber: ChunkScrubber): Out {
+  const delivered = createDeliveredCounter()
+  const live = () => !res.writableEnded && !res.destroyed
+  return {
+    delivered,
+    write(chunk) {
+      const clean = scrubber.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+      if (clean.length && live()) {
+        delivered.push(clean)
+        res.write(clean)
+      }
+    },
+    end(chunk) {
+      const clean = chunk === undefined || chunk.length === 0 ? Buffer.alloc(0) : scrubber.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+      const rest = scrubber.end()
+      if (!live()) return
+      const last = rest.length ? Buffer.concat([clean, rest]) : clean
+      res.end(last.length ? last : undefined)
+    },
+  }
+}
 
 export function streamBack(
   upstream: UpstreamResponse,
@@ -42,7 +77,8 @@ export function streamBack(
   t: Timing,
 ): Promise<Outcome> {
   const status = upstream.status
-  if (status >= 400) return relayError(upstream, status, call, route, res, t)
+  const scrubber = scrubberFor(route.headers)
+  if (status >= 400) return relayError(upstream, status, call, route, res, t, scrubber)
   const isStream = call.stream && String(upstream.headers['content-type']).includes('text/event-stream')
   const headers: Record<string, string | string[]> = { ...t.extraHeaders }
   // Each SDK reads its own request-id header (OpenAI `x-request-id`, Anthropic `request-id`): keep both.
@@ -60,44 +96,55 @@ export function streamBack(
     const finish: Finish = (o) => {
       if (settled) return
       settled = true
-      resolve({ ...o, ttfbMs, latencyMs: Math.round(performance.now() - t.startedAt) })
+      const outcome: Outcome = { ...o, error: o.error === null ? null : scrubber.text(o.error), ttfbMs, latencyMs: Math.round(performance.now() - t.startedAt) }
+      t.record?.(outcome)
+      resolve(outcome)
     }
     const firstByte = () => (ttfbMs ??= Math.round(performance.now() - t.startedAt))
-    if (!isStream) return relayBody(upstream, call, route, reply, res, headers, status, firstByte, finish, t.inspectBody)
+    if (!isStream) return relayBody(upstream, call, route, reply, res, headers, status, firstByte, finish, scrubber, t.inspectBody)
     headers['cache-control'] = 'no-cache'
     headers['x-accel-buffering'] = 'no'
     res.writeHead(status, headers)
     res.flushHeaders()
-    if (!route.translate && route.dialect === 'openai') return relayOpenAIStream(upstream, call, route, res, status, firstByte, finish)
-    relayEventStream(upstream, call, route, reply, res, status, firstByte, finish)
+    const out = clientOut(res, scrubber.stream())
+    if (!route.translate && route.dialect === 'openai') return relayOpenAIStream(upstream, call, route, res, out, status, firstByte, finish)
+    relayEventStream(upstream, call, route, reply, res, out, status, firstByte, finish)
   })
 }
 
+/** What a client that left was sent: the tokens delivered, the input at its estimate (recordUsage), never zero. */
+function deliveredUsage(reported: Usage, out: Out): Usage {
+  return { ...reported, outputTokens: Math.max(reported.outputTokens ?? 0, out.delivered.tokens()) }
+}
+
 /** OpenAI chat passthrough: the cheapest path, a byte tap that never re-encodes unless it must hide usage. */
-function relayOpenAIStream(upstream: UpstreamResponse, call: Call, route: Route, res: ServerResponse, status: number, firstByte: () => void, finish: Finish): void {
+function relayOpenAIStream(upstream: UpstreamResponse, call: Call, route: Route, res: ServerResponse, out: Out, status: number, firstByte: () => void, finish: Finish): void {
   const tap = createOpenAIStreamTap({ hideUsage: route.injectStreamUsage })
   const usageNow = () => tap.usage() ?? noUsage
+  // The last bytes seen, to tell a finished stream (`data: [DONE]`) from one cut short.
   const shown = shownModel(call, route)
   const rename = shown ? createModelRewriter(shown) : null
+  let tail = ''
   upstream.body.subscribe({
     data(chunk) {
       firstByte()
-      const out = rename ? rename.push(tap.push(chunk)) : tap.push(chunk)
-      if (out.length) res.write(out)
+      tail = (tail + chunk.toString('latin1', Math.max(0, chunk.length - 32))).slice(-32)
+      const o = rename ? rename.push(tap.push(chunk)) : tap.push(chunk)
+      if (o.length) out.write(o)
     },
     end() {
       const rest = rename ? rename.push(tap.end()) + rename.end() : tap.end()
-      res.end(rest || undefined)
-      const streamError = tap.error()
-      finish({ status: streamError ? 502 : status, usage: usageNow(), error: streamError })
+      const error = tap.error() ?? (/data:\s*\[DONE\]\s*$/.test(tail) ? null : 'the upstream stream ended without its terminator')
+      finish({ status: error ? 502 : status, usage: usageNow(), error })
+      out.end(rest)
     },
     error(err) {
       const e = asGatewayError(err, route)
-      if (!res.writableEnded && !res.destroyed) res.end(`data: ${JSON.stringify(dialects.openai.error.fromCanonical(chatErrorFromGateway(e)).body)}\n\n`)
       finish({ status: 502, usage: usageNow(), error: e.message })
+      out.end(sse.write(renderError[call.dialect as CallerDialectId].stream(e)))
     },
   })
-  onClientGone(res, upstream, () => finish({ status: 499, usage: usageNow(), error: 'client closed the request' }))
+  onClientGone(res, upstream, () => finish({ status: 499, usage: deliveredUsage(usageNow(), out), usageSource: 'delivered', error: 'client closed the request' }))
 }
 
 /**
@@ -110,6 +157,7 @@ function relayEventStream(
   route: Route,
   reply: ReplyOptions,
   res: ServerResponse,
+  out: Out,
   status: number,
   firstByte: () => void,
   finish: Finish,
@@ -117,18 +165,20 @@ function relayEventStream(
   const parser = sse.parser()
   const translator = createStreamTranslator(route.dialect, call.dialect, reply)
   let streamError: string | null = null
+  let terminated = false
   // Passthrough Responses: the events so far and the first response object, so that a stream the upstream
   // cuts short still ends the way OpenAI ends a failed one (`error`, then `response.failed`, which Codex reads).
-  const seen: Seen = { events: 0, created: null }
+  const seen: StreamPosition = { events: 0, created: null }
   const write = (events: SseEvent[]) => {
     if (!route.translate || events.length === 0) return
-    res.write(sse.write(events))
+    out.write(sse.write(events))
   }
   const feed = (events: SseEvent[]) => {
     for (const e of events) {
       seen.events++
       if (seen.created === null && e.event === 'response.created') seen.created = e.data
-      if (e.event === 'error' || e.event === 'response.failed') streamError ??= errorText(e.data)
+      if (e.event === 'error' || e.event === 'response.failed' || isInBandError(e)) streamError ??= errorText(e.data)
+      if (isTerminator(route.dialect, e)) terminated = true
       write(translator.push(e))
     }
   }
@@ -138,26 +188,47 @@ function relayEventStream(
   upstream.body.subscribe({
     data(chunk) {
       firstByte()
-      if (!route.translate) res.write(rename ? rename.push(chunk) : chunk)
+      if (!route.translate) out.write(rename ? rename.push(chunk) : chunk)
       feed(parser.push(chunk))
     },
     end() {
-      if (rename) res.write(rename.end())
+      if (rename) out.write(rename.end())
       feed(parser.end())
-      write(translator.end())
-      res.end()
-      finish({ status: streamError ? 502 : status, usage: usageNow(), error: streamError })
+      const closing = translator.end()
+      const error = streamError ?? (terminated ? null : 'the upstream stream ended without its terminator')
+      finish({ status: error ? 502 : status, usage: usageNow(), error })
+      write(closing)
+      out.end()
     },
     error(err) {
       const e = asGatewayError(err, route)
-      if (!res.writableEnded && !res.destroyed) {
-        const failure = translator.fail(chatErrorFromGateway(e))
-        res.end(route.translate ? sse.write(failure) : sse.write(dialectError(call.dialect, e, seen)))
-      }
       finish({ status: 502, usage: usageNow(), error: e.message })
+      const failure = route.translate ? translator.fail(chatErrorFromGateway(e)) : renderError[call.dialect as CallerDialectId].stream(e, seen)
+      out.end(sse.write(failure))
     },
   })
-  onClientGone(res, upstream, () => finish({ status: 499, usage: usageNow(), error: 'client closed the request' }))
+  onClientGone(res, upstream, () => finish({ status: 499, usage: deliveredUsage(usageNow(), out), usageSource: 'delivered', error: 'client closed the request' }))
+}
+
+/** An OpenAI-style in-band error: a `data:` event without a name whose JSON is `{"error": {…}}`. */
+function isInBandError(e: SseEvent): boolean {
+  return e.event === undefined && /^\{\s*"error"\s*:/.test(e.data)
+}
+
+/** The event each upstream dialect ends a complete stream with; a stream that ends without it was cut short. */
+function isTerminator(dialect: DialectId, e: SseEvent): boolean {
+  switch (dialect) {
+    case 'openai':
+      return e.data === '[DONE]'
+    case 'anthropic':
+      return e.event === 'message_stop'
+    case 'responses':
+      return e.event === 'response.completed' || e.event === 'response.incomplete'
+    case 'converse':
+      return e.event === 'messageStop'
+    case 'gemini':
+      return e.data.includes('"finishReason"')
+  }
 }
 
 /**
@@ -175,6 +246,7 @@ function relayBody(
   status: number,
   firstByte: () => void,
   finish: Finish,
+  scrubber: Scrubber,
   inspectBody?: (body: Buffer) => Buffer,
 ): void {
   const chunks: Buffer[] = []
@@ -193,33 +265,34 @@ function relayBody(
           usage = toUsage(translated.usage)
         } catch (err) {
           const e = new GatewayError('upstream_error', `the upstream's answer could not be read as ${route.dialect}: ${(err as Error).message}`)
-          return sendError(res, call, e, headers, finish)
+          return sendError(res, call, e, headers, finish, usage)
         }
       } else if (body.length <= MAX_TAPPED_BODY) {
         usage = bodyUsage(body, route.dialect)
         const shown = shownModel(call, route)
         if (shown) body = Buffer.from(rewriteModel(body.toString('utf8'), shown))
       }
+      // Before guardrails and the response cache see it: a cached answer is a database column too.
+      body = scrubber.buffer(body)
       if (inspectBody) {
         try {
           body = inspectBody(body)
         } catch (err) {
           // Refused by an output guardrail: the caller gets the error; the row keeps the tokens the answer cost.
           const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'output guardrails failed')
-          const { status: s, body: b } = dialects[call.dialect].error.fromCanonical(chatErrorFromGateway(e))
-          if (!res.destroyed) res.writeHead(s, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(b))
-          return finish({ status: e.status, usage, error: e.message })
+          return sendError(res, call, e, headers, finish, usage)
         }
       }
       headers['content-length'] = String(body.length)
-      if (!res.destroyed) res.writeHead(status, headers).end(body)
       finish({ status, usage, error: null })
+      if (!res.destroyed) res.writeHead(status, headers).end(body)
     },
     error(err) {
-      sendError(res, call, asGatewayError(err, route), headers, finish)
+      sendError(res, call, asGatewayError(err, route), headers, finish, noUsage)
     },
   })
-  onClientGone(res, upstream, () => finish({ status: 499, usage: noUsage, error: 'client closed the request' }))
+  // Nothing was delivered, but the upstream read the prompt: the input at its estimate (recordUsage).
+  onClientGone(res, upstream, () => finish({ status: 499, usage: noUsage, usageSource: 'delivered', error: 'client closed the request' }))
 }
 
 /**
@@ -227,7 +300,7 @@ function relayBody(
  * it is not the dialect's error shape (an HTML page from a proxy, say), which is wrapped. Different
  * dialects: translated through canonical errors.
  */
-function relayError(upstream: UpstreamResponse, status: number, call: Call, route: Route, res: ServerResponse, t: Timing): Promise<Outcome> {
+function relayError(upstream: UpstreamResponse, status: number, call: Call, route: Route, res: ServerResponse, t: Timing, scrubber: Scrubber): Promise<Outcome> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -235,8 +308,8 @@ function relayError(upstream: UpstreamResponse, status: number, call: Call, rout
       if (size < 1024 * 1024) (chunks.push(c), (size += c.length))
     }
     const done = () => {
-      // Some upstreams echo the key they were sent in their error text: scrub every vault secret.
-      const raw = scrub(Buffer.concat(chunks).toString('utf8'))
+      // Some upstreams echo the key they were sent in their error text.
+      const raw = scrubber.text(Buffer.concat(chunks).toString('utf8'))
       let parsed: unknown = null
       try {
         parsed = JSON.parse(raw)
@@ -256,9 +329,11 @@ function relayError(upstream: UpstreamResponse, status: number, call: Call, rout
         const v = upstream.headers[h]
         if (v) headers[h] = String(v)
       }
-      const text = typeof out.body === 'string' ? out.body : JSON.stringify(out.body)
+      const text = scrubber.text(typeof out.body === 'string' ? out.body : JSON.stringify(out.body))
+      const outcome: Outcome = { status, usage: noUsage, ttfbMs: null, latencyMs: Math.round(performance.now() - t.startedAt), error: scrubber.text(canonical.message) }
+      t.record?.(outcome)
       if (!res.destroyed) res.writeHead(out.status, headers).end(text)
-      resolve({ status, usage: noUsage, ttfbMs: null, latencyMs: Math.round(performance.now() - t.startedAt), error: canonical.message })
+      resolve(outcome)
     }
     upstream.body.subscribe({ data: collect, end: done, error: done })
   })
@@ -268,36 +343,11 @@ function isErrorShape(body: unknown): boolean {
   return !!body && typeof body === 'object' && 'error' in body
 }
 
-function sendError(res: ServerResponse, call: Call, e: GatewayError, headers: Record<string, string | string[]>, finish: Finish): void {
-  const { status, body } = dialects[call.dialect].error.fromCanonical(chatErrorFromGateway(e))
+/** A failure before any byte went out: rendered by the caller dialect's one error exit. */
+function sendError(res: ServerResponse, call: Call, e: GatewayError, headers: Record<string, string | string[]>, finish: Finish, usage: Usage): void {
+  const { status, body } = renderError[call.dialect as CallerDialectId].body(e)
+  finish({ status: e.status, usage, error: e.message })
   if (!res.destroyed && !res.headersSent) res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body))
-  finish({ status: e.status, usage: noUsage, error: e.message })
-}
-
-type Seen = { events: number; created: string | null }
-
-/**
- * The in-stream error of a dialect, for a passthrough stream the upstream cut short. Responses: an `error`
- * event and `response.failed` (the response as `response.created` showed it), numbered on from the
- * upstream's events, as the translated path and OpenAI itself end a failed stream.
- */
-function dialectError(dialect: DialectId, e: GatewayError, seen: Seen): SseEvent[] {
-  if (dialect === 'responses') {
-    let response: Record<string, unknown> = {}
-    try {
-      const created = JSON.parse(seen.created ?? '{}') as { response?: unknown }
-      if (created.response && typeof created.response === 'object') response = created.response as Record<string, unknown>
-    } catch {
-      // no usable response.created: the failed response carries only its status and error
-    }
-    const error = { code: e.code, message: e.message }
-    return [
-      { event: 'error', data: JSON.stringify({ type: 'error', sequence_number: seen.events, ...error, param: e.param }) },
-      { event: 'response.failed', data: JSON.stringify({ type: 'response.failed', sequence_number: seen.events + 1, response: { ...response, status: 'failed', error } }) },
-    ]
-  }
-  const body = JSON.stringify(dialects[dialect].error.fromCanonical(chatErrorFromGateway(e)).body)
-  return dialect === 'openai' ? [{ data: body }] : [{ event: 'error', data: body }]
 }
 
 function errorText(data: string): string {

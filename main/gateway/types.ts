@@ -34,6 +34,8 @@ export type Call = {
   clientWantsStreamUsage: boolean
   metadata: Record<string, string> | null
   traceId: string
+  /** Gateways this request already passed through (`x-switchyard-hops`); outgoing calls carry one more. */
+  hops?: number
 }
 
 /** Who is calling: the API key's id and workspace. */
@@ -112,4 +114,9 @@ export type Outcome = {
   ttfbMs: number | null
   latencyMs: number
   error: string | null
+  /**
+   * Where the usage figures come from: absent, the upstream's report; `delivered`, the client left
+   * before it and the gateway counted what was sent (input at its estimate).
+   */
+  usageSource?: 'delivered'
 }

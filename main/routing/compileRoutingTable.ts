@@ -11,6 +11,7 @@ import type { Vault } from '../vault/openVault.ts'
 import type { RouteKey, RouteProvider, RoutingTable } from './RoutingTable.ts'
 import { azureEndpoint } from '../providers/azureOpenai.ts'
 import { log, redact } from '../log.ts'
+import { revealConfigSecrets } from './config/configSecrets.ts'
 import { compileAliases } from './compileAliases.ts'
 import { loadConfig, type LoadedConfig } from './config/loadConfig.ts'
 import type { Secret } from '../vault/Secret.ts'
@@ -110,7 +111,7 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
   const guardrails = compileWorkspaceGuardrails(store)
   const configs = new Map<string, LoadedConfig>()
   for (const c of store.configs.list()) {
-    const plan = compileStoredConfig(c.config, `config '${c.slug}'`)
+    const plan = compileStoredConfig(revealConfigSecrets(c.config, vault), `config '${c.slug}'`)
     if (plan) (configs.set(c.id, plan), configs.set(c.slug, plan))
   }
   const attribution = readAttributionSettings(store.db).enabled

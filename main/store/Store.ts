@@ -9,10 +9,10 @@ import { migrate } from './migrate.ts'
 import { openDb, type Db } from './openDb.ts'
 import { providersRepo } from './providersRepo.ts'
 import { usageRepo } from './usageRepo.ts'
-import { createUsageWriter } from './UsageWriter.ts'
+import { createUsageWriter, type UsageWrites } from './UsageWriter.ts'
 import { workspacesRepo } from './workspacesRepo.ts'
 
-export function openStore(file: string) {
+export function openStore(file: string, opts: { usageWrites?: UsageWrites } = {}) {
   const db = openDb(file)
   migrate(db)
   const store = {
@@ -26,7 +26,7 @@ export function openStore(file: string) {
     usage: usageRepo(db),
     governance: governanceRepo(db),
     guardrails: guardrailsRepo(db),
-    usageWriter: createUsageWriter(db),
+    usageWriter: createUsageWriter(db, { mode: opts.usageWrites ?? 'journal' }),
     close(): void {
       store.usageWriter.flush()
       db.close()

@@ -9,10 +9,11 @@ import { m003_model_aliases } from './migrations/003_model_aliases.ts'
 import { m004_guardrails } from './migrations/004_guardrails.ts'
 import { m005_configs } from './migrations/005_configs.ts'
 import { m006_response_cache } from './migrations/006_response_cache.ts'
+import { m007_crash_safe_usage } from './migrations/007_crash_safe_usage.ts'
 
 export type Migration = { version: number; name: string; up: string | ((db: Db) => void) }
 
-export const migrations: readonly Migration[] = [m001_init, m002_governance, m003_model_aliases, m004_guardrails, m005_configs, m006_response_cache]
+export const migrations: readonly Migration[] = [m001_init, m002_governance, m003_model_aliases, m004_guardrails, m005_configs, m006_response_cache, m007_crash_safe_usage]
 
 export const latestVersion = migrations.length
 

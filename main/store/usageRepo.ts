@@ -30,6 +30,7 @@ type Row = {
   provider_id: string | null
   admitted: number
   guardrails: string | null
+  usage_source: 'delivered' | null
 }
 
 const toUsage = (r: Row): UsageRow => ({
@@ -57,6 +58,7 @@ const toUsage = (r: Row): UsageRow => ({
   providerId: r.provider_id,
   admitted: r.admitted === 1,
   guardrails: r.guardrails === null ? null : (JSON.parse(r.guardrails) as GuardrailResult[]),
+  usageSource: r.usage_source ?? null,
 })
 
 function where(q: Omit<UsageQuery, 'limit' | 'offset'>): { sql: string; params: Record<string, unknown> } {

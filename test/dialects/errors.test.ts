@@ -30,15 +30,17 @@ for (const [code, status, type] of anthropicTypes) {
 }
 
 test('after the first byte, Anthropic callers get an SSE error event', () => {
-  const text = renderAnthropicStreamError(new GatewayError('upstream_timeout', 'Upstream timed out'))
+  const text = sse.write(renderAnthropicStreamError(new GatewayError('upstream_timeout', 'Upstream timed out')))
   const data = '{"type":"error","error":{"type":"api_error","message":"Upstream timed out"}}'
   assert.deepEqual(sse.parser().push(text), [{ event: 'error', data }])
 })
 
-test('after the first byte, Responses callers get an `error` event', () => {
-  const text = renderResponsesStreamError(new GatewayError('upstream_error', 'Upstream failed'), 12)
-  const [event] = sse.parser().push(text)
+test('after the first byte, Responses callers get an `error` event, then `response.failed`, numbered on', () => {
+  const text = sse.write(renderResponsesStreamError(new GatewayError('upstream_error', 'Upstream failed'), { events: 12, created: null }))
+  const [event, failed] = sse.parser().push(text)
   assert.equal(event?.event, 'error')
+  assert.equal(failed?.event, 'response.failed')
+  assert.equal((JSON.parse(failed?.data ?? '') as { sequence_number: number }).sequence_number, 13)
   assert.deepEqual(JSON.parse(event?.data ?? ''), {
     type: 'error',
     sequence_number: 12,

@@ -133,3 +133,16 @@ test('005 configs: a config and its versions; deleting the config removes its ve
   db.prepare("DELETE FROM configs WHERE id = 'c'").run()
   assert.equal((db.prepare('SELECT count(*) AS n FROM config_versions').get() as { n: number }).n, 0)
 })
+
+test('007 crash-safe usage: rows gain usage_source (NULL for earlier rows, only known values accepted); a usage journal', () => {
+  const db = openDb(':memory:')
+  migrate(db, 6)
+  db.prepare("INSERT INTO usage (created_at, endpoint, status, stream, latency_ms, trace_id) VALUES (1, '/v1/chat/completions', 200, 0, 5, 't')").run()
+  migrate(db, 7)
+  assert.equal(schemaVersion(db), 7)
+  assert.equal((db.prepare('SELECT usage_source FROM usage').get() as { usage_source: string | null }).usage_source, null)
+  db.prepare("INSERT INTO usage (created_at, endpoint, status, stream, latency_ms, trace_id, usage_source) VALUES (2, '/v1/chat/completions', 499, 1, 5, 'u', 'delivered')").run()
+  assert.throws(() => db.prepare("INSERT INTO usage (created_at, endpoint, status, stream, latency_ms, trace_id, usage_source) VALUES (3, '/x', 200, 0, 5, 'v', 'guess')").run(), /CHECK/)
+  db.prepare("INSERT INTO usage_journal (row) VALUES ('{}')").run()
+  assert.equal((db.prepare('SELECT count(*) AS n FROM usage_journal').get() as { n: number }).n, 1)
+})

@@ -30,9 +30,42 @@ const row = (i: number, extra: Partial<NewUsage> = {}): NewUsage => ({
   ...extra,
 })
 
-test('enqueue does not write synchronously; rows arrive in one batch; flush writes the rest', async () => {
+test('journal (the default): a recorded row is committed at once; a crash before the batch loses nothing', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
   const store = openStore(join(dir, 'db.sqlite'))
+  store.usageWriter.enqueue(row(1, { usageSource: 'delivered' }))
+  assert.equal(store.usage.count(), 0, 'the indexed table is written in batches')
+  // Another connection (as after a crash and restart) already sees it, committed in the journal.
+  const other = openDb(join(dir, 'db.sqlite'))
+  assert.equal((other.prepare('SELECT count(*) AS n FROM usage_journal').get() as { n: number }).n, 1)
+  other.close()
+  // The process dies: no flush, the connection simply goes away.
+  store.db.close()
+  const reopened = openStore(join(dir, 'db.sqlite'))
+  assert.equal(reopened.usage.count(), 1, 'recovered from the journal at start')
+  assert.equal(reopened.usage.query({ limit: 1 })[0]?.usageSource, 'delivered')
+  assert.equal((reopened.db.prepare('SELECT count(*) AS n FROM usage_journal').get() as { n: number }).n, 0)
+  reopened.usageWriter.enqueue(row(2))
+  reopened.usageWriter.flush()
+  assert.equal(reopened.usage.count(), 2)
+  assert.equal((reopened.db.prepare('SELECT count(*) AS n FROM usage_journal').get() as { n: number }).n, 0, 'a batch clears the journal')
+  reopened.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+test('commit mode: each row goes straight into usage in its own transaction', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
+  const store = openStore(join(dir, 'db.sqlite'), { usageWrites: 'commit' })
+  store.usageWriter.enqueue(row(1))
+  assert.equal(store.usageWriter.pending(), 0)
+  assert.equal(store.usage.count(), 1)
+  store.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+test('batch mode: enqueue does not write synchronously; rows arrive in one batch; flush writes the rest', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
+  const store = openStore(join(dir, 'db.sqlite'), { usageWrites: 'batch' })
   const batches: number[] = []
   store.usageWriter.onWritten((rows) => batches.push(rows.length))
   for (let i = 0; i < 500; i++) store.usageWriter.enqueue(row(i))
@@ -43,7 +76,7 @@ test('enqueue does not write synchronously; rows arrive in one batch; flush writ
   assert.deepEqual(batches, [500])
   for (let i = 500; i < 510; i++) store.usageWriter.enqueue(row(i))
   store.close() // flushes
-  const reopened = openStore(join(dir, 'db.sqlite'))
+  const reopened = openStore(join(dir, 'db.sqlite'), { usageWrites: 'batch' })
   assert.equal(reopened.usage.count(), 510)
   const [last] = reopened.usage.query({ limit: 1 })
   assert.deepEqual(last?.metadata, { i: '509' })
@@ -55,13 +88,12 @@ test('a failing write keeps the rows queued for a retry', () => {
   const logged: string[] = []
   setLogSink((l) => void logged.push(l))
   const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
-  const store = openStore(join(dir, 'db.sqlite'))
-  store.usageWriter.enqueue(row(1))
-  // Another process holds the write lock: the batch fails with SQLITE_BUSY.
+  const store = openStore(join(dir, 'db.sqlite'), { usageWrites: 'commit' })
+  // Another process holds the write lock: the write fails with SQLITE_BUSY.
   store.db.pragma('busy_timeout = 10')
   const other = openDb(join(dir, 'db.sqlite'))
   other.exec('BEGIN IMMEDIATE')
-  store.usageWriter.flush()
+  store.usageWriter.enqueue(row(1))
   assert.equal(store.usageWriter.pending(), 1, 'row kept')
   other.exec('COMMIT')
   other.close()

@@ -11,6 +11,7 @@ import { startSwitchyard, type Running } from '../../main/startSwitchyard.ts'
 import { keychainStore } from '../../main/vault/keychain.ts'
 import { keyFileStore } from '../../main/vault/keyFileStore.ts'
 import type { HostResolver } from '../../main/network/upstreamHost.ts'
+import type { BodyLimits } from '../../main/gateway/server.ts'
 
 export type TestGateway = {
   url: string
@@ -25,11 +26,11 @@ export type TestGateway = {
   stop(): Promise<void>
 }
 
-export async function startTestGateway(opts: { env?: Record<string, string>; resolveHost?: HostResolver } = {}): Promise<TestGateway> {
+export async function startTestGateway(opts: { env?: Record<string, string>; resolveHost?: HostResolver; bodyLimits?: Partial<BodyLimits> } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-test-'))
   const keyStore =
     process.env.SWITCHYARD_TEST_KEYRING === '1' ? keychainStore('Switchyard-test') : keyFileStore(join(dataDir, 'vault.key'))
-  const running = await startSwitchyard({ dataDir, port: 0, keyStore, adminToken: 'test-admin-token-0123456789', env: opts.env, ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}) })
+  const running = await startSwitchyard({ dataDir, port: 0, keyStore, adminToken: 'test-admin-token-0123456789', env: opts.env, ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}), ...(opts.bodyLimits ? { bodyLimits: opts.bodyLimits } : {}) })
   const host = new URL(running.url).host
   const adminRaw = (name: string, input: unknown, headers: Record<string, string> = {}) =>
     fetch(`${running.url}/admin/api/${name}`, {

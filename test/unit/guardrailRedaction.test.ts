@@ -29,16 +29,44 @@ test('OpenAI chat: message text, tool-call arguments and tool results are redact
   assert.deepEqual((out.messages[1]?.content as Array<{ text?: string }>)[0], { type: 'text', text: `my key is ${p1}, the other [REDACTED_OPENAI_KEY_2]` })
   assert.deepEqual(JSON.parse(out.messages[2]?.tool_calls?.[0]?.function.arguments ?? ''), { cmd: `export OPENAI_API_KEY=${p1}` }, 'arguments stay valid JSON')
   assert.equal(out.messages[3]?.content, `printed ${p1} and mailed [REDACTED_EMAIL_1]`)
-  // Unrelated fields, images and tool definitions are untouched; the caller's object is not mutated.
+  // Unrelated fields and images are untouched; tool definitions are read by the model, so they are scanned too.
   assert.equal(out.temperature, 0.2)
   assert.equal(out.top_k, 5)
-  assert.equal(out.tools, body.tools)
+  assert.equal(out.tools[0]?.function.description, `never print ${p1}`)
+  assert.deepEqual(out.tools[0]?.function.parameters, { type: 'object' })
   assert.equal((out.messages[1]?.content as unknown[])[1], (body.messages[1]?.content as unknown[])[1])
   assert.ok(JSON.stringify(body).includes(key), 'the input body is not modified in place')
   assert.ok(!JSON.stringify(out.messages).includes(key))
   const secrets = v.results.find((r) => r.check === 'secrets')
-  assert.deepEqual(secrets, { check: 'secrets', stage: 'input', action: 'redact', count: 5, where: ['system', 'message', 'tool_call', 'tool_result'], detectors: ['openai_key'] })
+  assert.deepEqual(secrets, { check: 'secrets', stage: 'input', action: 'redact', count: 6, where: ['system', 'message', 'tool_call', 'tool_result', 'tool_definition'], detectors: ['openai_key'] })
   assert.ok(!JSON.stringify(v.results).includes(key), 'results never hold the text')
+})
+
+test('every text an LLM reads is scanned, by where it sits: names, prediction, plain-text documents, tool inputs of any field name, tool definitions', () => {
+  const block = compileGuardrails({ input: [{ type: 'secrets', action: 'redact' }] })
+  const chat = {
+    model: 'gpt-4o',
+    messages: [{ role: 'user', name: key, content: 'hi' }],
+    prediction: { type: 'content', content: `expect ${key}` },
+  }
+  const c = inspectRequest(block, 'chat', chat, createRedactor())
+  assert.ok(!JSON.stringify(c.body).includes(key), JSON.stringify(c.body))
+  const anthropic = {
+    model: 'claude-sonnet-4-5',
+    max_tokens: 10,
+    tools: [{ name: 'fetch', description: `token ${key}`, input_schema: { type: 'object', properties: { url: { type: 'string', description: `like ${key}` } } } }],
+    messages: [
+      { role: 'user', content: [{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: `doc ${key}` } }] },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'fetch', input: { data: `d ${key}`, url: `https://x/?k=${key}`, nested: { data: [key] } } }] },
+      { role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }] },
+    ],
+  }
+  const a = inspectRequest(block, 'messages', anthropic, createRedactor())
+  const text = JSON.stringify(a.body)
+  assert.ok(!text.includes(key), text)
+  assert.equal(text.split('[REDACTED_OPENAI_KEY_1]').length - 1, 6)
+  assert.equal((a.body as typeof anthropic).messages[2], anthropic.messages[2], 'images are not text: untouched')
+  assert.deepEqual(a.results[0]?.where, ['message', 'tool_call', 'tool_definition'])
 })
 
 test('Anthropic messages: system, tool_use input objects and tool_result blocks; thinking signatures are left alone', () => {

@@ -1,8 +1,12 @@
 /**
- * Renders a GatewayError as OpenAI renders its own errors: `{"error":{"message","type","param","code"}}`.
+ * Renders a GatewayError as OpenAI renders its own errors: `{"error":{"message","type","param","code"}}`,
+ * before the first byte as a response, after it as a `data:` event (OpenAI's in-band stream error).
+ * The one exit for OpenAI-dialect errors, HTTP and stream alike; messages pass the scrubber here.
  * https://platform.openai.com/docs/guides/error-codes
  */
 import type { GatewayError } from '../../gateway/GatewayError.ts'
+import { scrub } from '../../scrubber.ts'
+import type { SseEvent } from '../sse.ts'
 
 export type OpenAIErrorBody = { error: { message: string; type: string; param: string | null; code: string; limit?: OpenAILimitDetail } }
 
@@ -36,7 +40,7 @@ function typeFor(status: number): string {
 }
 
 export function renderOpenAIError(e: GatewayError): { status: number; body: OpenAIErrorBody } {
-  const error: OpenAIErrorBody['error'] = { message: e.message, type: typeFor(e.status), param: e.param, code: e.code }
+  const error: OpenAIErrorBody['error'] = { message: scrub(e.message), type: typeFor(e.status), param: e.param, code: e.code }
   const d = e.limit
   if (d) {
     error.limit = {
@@ -49,6 +53,6 @@ export function renderOpenAIError(e: GatewayError): { status: number; body: Open
 }
 
 /** The same error as an SSE event, for failures after the first byte of a stream. */
-export function renderOpenAIStreamError(e: GatewayError): string {
-  return `data: ${JSON.stringify(renderOpenAIError(e).body)}\n\n`
+export function renderOpenAIStreamError(e: GatewayError): SseEvent[] {
+  return [{ data: JSON.stringify(renderOpenAIError(e).body) }]
 }

@@ -1,0 +1,56 @@
+/**
+ * What a client that left mid-stream was sent, in tokens: the stream's bytes are kept (references,
+ * no copies) and only counted if the client goes away, so a finished stream pays nothing for it.
+ * The text of each event (deltas of content, reasoning, tool arguments, in any caller dialect) is
+ * counted with o200k_base (gpt-tokenizer); an estimate, and the usage row says so.
+ */
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base'
+import { sse } from '../dialects/sse.ts'
+
+export type DeliveredCounter = { push(chunk: Buffer): void; tokens(): number }
+
+/** Bytes kept for counting; past this, the rest is counted at 4 bytes a token. */
+const KEEP_BYTES = 8 * 1024 * 1024
+
+/** Fields that carry generated text in OpenAI, Anthropic and Responses stream events. */
+const textKeys = new Set(['content', 'text', 'delta', 'partial_json', 'arguments', 'thinking', 'refusal', 'reasoning_content'])
+
+export function createDeliveredCounter(): DeliveredCounter {
+  const chunks: Buffer[] = []
+  let kept = 0
+  let overflow = 0
+  return {
+    push(chunk) {
+      if (kept + chunk.length <= KEEP_BYTES) {
+        chunks.push(chunk)
+        kept += chunk.length
+      } else overflow += chunk.length
+    },
+    tokens() {
+      const texts: string[] = []
+      for (const e of sse.parser().push(Buffer.concat(chunks))) {
+        // `*.done` and whole-response events repeat text already sent as deltas.
+        if (e.event?.endsWith('.done') || e.event?.startsWith('response.') && !e.event.endsWith('.delta')) continue
+        try {
+          collect(JSON.parse(e.data), texts, 0)
+        } catch {
+          // `[DONE]` and other non-JSON data carry no text
+        }
+      }
+      return (texts.length ? countTokens(texts.join(''), { disallowedSpecial: new Set() }) : 0) + Math.ceil(overflow / 4)
+    },
+  }
+}
+
+function collect(v: unknown, into: string[], depth: number): void {
+  if (depth > 32 || v === null || typeof v !== 'object') return
+  if (Array.isArray(v)) {
+    for (const x of v) collect(x, into, depth + 1)
+    return
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x === 'string') {
+      if (textKeys.has(k)) into.push(x)
+    } else collect(x, into, depth + 1)
+  }
+}
