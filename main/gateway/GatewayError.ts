@@ -31,6 +31,7 @@ export type GatewayErrorCode =
   | 'key_scope_denied'
   | 'guardrail_blocked'
   | 'custom_host_blocked'
+  | 'gateway_paused'
 
 const statusOf: Record<GatewayErrorCode, number> = {
   invalid_request: 400,
@@ -61,6 +62,8 @@ const statusOf: Record<GatewayErrorCode, number> = {
   guardrail_blocked: 400,
   /** A per-request custom host resolved to an address the network settings refuse (network/upstreamHost.ts). */
   custom_host_blocked: 403,
+  /** Paused from the tray or the Control API (gateway/pauseSwitch.ts). */
+  gateway_paused: 503,
 }
 
 export class GatewayError extends Error {
