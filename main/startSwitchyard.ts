@@ -22,6 +22,8 @@ import type { KeyStore } from './vault/KeyStore.ts'
 import { openVault } from './vault/openVault.ts'
 import { createCircuitBreaker } from './reliability/createCircuitBreaker.ts'
 import { createResponseCache } from './reliability/responseCache.ts'
+import { createPauseSwitch } from './gateway/pauseSwitch.ts'
+import type { LoginItem } from './desktop/loginItem.ts'
 import { version } from './version.ts'
 
 export type StartOptions = {
@@ -41,6 +43,8 @@ export type StartOptions = {
   env?: Record<string, string | undefined>
   /** Resolves per-request custom hosts before the SSRF check (tests); default: the OS resolver. */
   resolveHost?: HostResolver
+  /** Desktop: launch at login (Electron's login item, or XDG autostart on Linux). */
+  loginItem?: LoginItem
 }
 
 export type Running = {
@@ -81,6 +85,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
   let url = ''
   const warnings = (): string[] =>
     loopback.has(host) ? [] : [`The gateway listens on ${host}, reachable from other machines. Every request still needs a key.`]
+  const pause = createPauseSwitch(clock)
   const control = createControlService({
     store,
     vault,
@@ -88,6 +93,9 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     status: { version, gatewayUrl: () => url, dataDir, warnings },
     env: opts.env,
     governance,
+    pause,
+    clock,
+    ...(opts.loginItem ? { loginItem: opts.loginItem } : {}),
   })
   governance.onAlert((alert) => control.emit('budget:thresholdCrossed', alert))
   let allowedHosts: ReadonlySet<string> | null = null
@@ -96,6 +104,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     usage: store.usageWriter,
     userAgent: `Switchyard/${version}`,
     limits: governance,
+    paused: pause.paused,
     ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}),
     breaker: createCircuitBreaker({
       now: clock,
