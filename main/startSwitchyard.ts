@@ -38,6 +38,8 @@ export type StartOptions = {
   uiDir?: string | null
   /** Replaces the key store (tests). */
   keyStore?: KeyStore
+  /** The OS-keychain key store to use unless the vault chose a key file (desktop: safeStorage + keytar). */
+  keychain?: KeyStore
   /** Epoch-ms clock for budgets and rate limits (a fake one in tests). */
   clock?: () => number
   env?: Record<string, string | undefined>
@@ -69,7 +71,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
   // The key-file opt-in is made once, when the vault is created, and recorded in it: later starts
   // honour that choice instead of asking again (switching backends is refused by the vault anyway).
   const chosenKeyFile = opts.insecureKeyFile || vaultBackend(store) === 'keyfile'
-  const keyStore = opts.keyStore ?? (chosenKeyFile ? keyFileStore(join(dataDir, 'vault.key')) : keychainStore())
+  const keyStore = opts.keyStore ?? (chosenKeyFile ? keyFileStore(join(dataDir, 'vault.key')) : (opts.keychain ?? keychainStore()))
   let vault
   try {
     vault = await openVault({ db: store.db, keyStore })

@@ -29,7 +29,20 @@ if (only !== 'renderer') {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   })
-  console.log(`built dist/cli.js and dist/electron.js in ${Math.round(performance.now() - started)} ms`)
+  // The window's preload runs sandboxed: one CommonJS file, nothing to require but electron.
+  await build({
+    entryPoints: { preload: `${root}/preload/preload.ts` },
+    outdir: `${root}/dist`,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'chrome140',
+    minify: true,
+    external: ['electron'],
+    logLevel: 'warning',
+  })
+  console.log(`built dist/cli.js, dist/electron.js and dist/preload.cjs in ${Math.round(performance.now() - started)} ms`)
 }
 if (only !== 'main') {
   execFileSync(process.execPath, [`${root}/node_modules/vite/bin/vite.js`, 'build', '--config', `${root}/renderer/vite.config.ts`, '--logLevel', 'warn'], { stdio: 'inherit', cwd: root })
