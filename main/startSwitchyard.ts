@@ -24,6 +24,8 @@ import type { KeyStore } from './vault/KeyStore.ts'
 import { openVault } from './vault/openVault.ts'
 import { createCircuitBreaker } from './reliability/createCircuitBreaker.ts'
 import { createResponseCache } from './reliability/responseCache.ts'
+import { createPauseSwitch } from './gateway/pauseSwitch.ts'
+import type { LoginItem } from './desktop/loginItem.ts'
 import { version } from './version.ts'
 
 export type StartOptions = {
@@ -38,6 +40,8 @@ export type StartOptions = {
   uiDir?: string | null
   /** Replaces the key store (tests). */
   keyStore?: KeyStore
+  /** The OS-keychain key store to use unless the vault chose a key file (desktop: safeStorage + keytar). */
+  keychain?: KeyStore
   /** Epoch-ms clock for budgets and rate limits (a fake one in tests). */
   clock?: () => number
   env?: Record<string, string | undefined>
@@ -47,6 +51,8 @@ export type StartOptions = {
   bodyLimits?: Partial<BodyLimits>
   /** How usage rows are written; default `journal` (crash-safe: store/UsageWriter.ts). */
   usageWrites?: UsageWrites
+  /** Desktop: launch at login (Electron's login item, or XDG autostart on Linux). */
+  loginItem?: LoginItem
 }
 
 export type Running = {
@@ -74,7 +80,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
   // The key-file opt-in is made once, when the vault is created, and recorded in it: later starts
   // honour that choice instead of asking again (switching backends is refused by the vault anyway).
   const chosenKeyFile = opts.insecureKeyFile || vaultBackend(store) === 'keyfile'
-  const keyStore = opts.keyStore ?? (chosenKeyFile ? keyFileStore(join(dataDir, 'vault.key')) : keychainStore())
+  const keyStore = opts.keyStore ?? (chosenKeyFile ? keyFileStore(join(dataDir, 'vault.key')) : (opts.keychain ?? keychainStore()))
   let vault
   try {
     vault = await openVault({ db: store.db, keyStore })
@@ -90,6 +96,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
   let url = ''
   const warnings = (): string[] =>
     loopback.has(host) ? [] : [`The gateway listens on ${host}, reachable from other machines. Every request still needs a key.`]
+  const pause = createPauseSwitch(clock)
   const control = createControlService({
     store,
     vault,
@@ -97,6 +104,9 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     status: { version, gatewayUrl: () => url, dataDir, warnings },
     env: opts.env,
     governance,
+    pause,
+    clock,
+    ...(opts.loginItem ? { loginItem: opts.loginItem } : {}),
   })
   governance.onAlert((alert) => control.emit('budget:thresholdCrossed', alert))
   let allowedHosts: ReadonlySet<string> | null = null
@@ -105,6 +115,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     usage: store.usageWriter,
     userAgent: `Switchyard/${version}`,
     limits: governance,
+    paused: pause.paused,
     ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}),
     ...(opts.bodyLimits ? { bodyLimits: opts.bodyLimits } : {}),
     breaker: createCircuitBreaker({

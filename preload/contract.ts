@@ -250,6 +250,21 @@ export type SystemStatus = {
 
 export type Commands = {
   'system:status': (a: Record<string, never>) => SystemStatus
+  // Desktop app (issue 11): pause, budget top-ups, app settings, launch at login, Claude Code's route.
+  'gateway:state': (a: Record<string, never>) => GatewayState
+  /** A paused gateway answers every call with 503 `gateway_paused` in the caller's format; nothing else changes. */
+  'gateway:setPaused': (a: { paused: boolean }) => GatewayState
+  /** A temporary grant on a scope's USD budgets until the next local midnight (default amount: `app:settings` topUpMicros). */
+  'budgets:topUp': (a: { scope: LimitScopeKind; id: string; amountMicros?: number }) => BudgetGrant
+  'budgets:grants': (a: { since?: number; scope?: LimitScopeKind; id?: string }) => BudgetGrant[]
+  'app:settings:get': (a: Record<string, never>) => DesktopSettings
+  'app:settings:set': (a: Partial<DesktopSettings>) => DesktopSettings
+  /** Launch at login: the OS login item (macOS, Windows) or an XDG autostart entry (Linux). */
+  'app:loginItem:get': (a: Record<string, never>) => LoginItemState
+  'app:loginItem:set': (a: { enabled: boolean }) => LoginItemState
+  /** Which of `app:settings` claudeRoutes the default workspace's `claude-*` alias points at. */
+  'claudeRoute:get': (a: Record<string, never>) => ClaudeRouteState
+  'claudeRoute:set': (a: { name: string }) => ClaudeRouteState
   'providerKinds:list': (a: Record<string, never>) => ProviderKind[]
   'workspaces:list': (a: Record<string, never>) => Workspace[]
   'workspaces:create': (a: { slug: string; name?: string }) => Workspace
@@ -339,6 +354,8 @@ export type CommandOutput<N extends CommandName> = ReturnType<Commands[N]>
 export type Events = {
   'usage:recorded': UsageRow
   'catalog:changed': { reason: string }
+  /** The gateway was paused or resumed (tray, window or script). */
+  'gateway:stateChanged': GatewayState
   /** A budget's spend crossed one of its alert thresholds (50/80/100 % by default) this period. */
   'budget:thresholdCrossed': BudgetAlert
   /** A config target's circuit breaker opened (skipped for a cool-down), went half-open, or closed again. */
@@ -723,5 +740,39 @@ export type ToolApplyInput = {
 export type ToolPreview = { tool: ToolId; path: string; before: string | null; after: string }
 
 export type ToolFileResult = { tool: ToolId; path: string; backupPath: string | null; restored?: boolean }
+
+//#endregion
+
+//#region Desktop app: gateway pause, budget top-ups, app settings, launch at login
+
+export type GatewayState = { paused: boolean; pausedAt: number | null }
+
+/** Extra room on a scope's USD budgets, granted by hand ("+$5 today"); its own row, so reports show it. */
+export type BudgetGrant = {
+  id: string
+  scope: LimitScopeKind
+  scopeId: string
+  unit: 'usd'
+  amountMicros: number
+  grantedAt: number
+  /** The next local midnight (limit settings' zone) after `grantedAt`. */
+  expiresAt: number
+  note: string | null
+}
+
+/** One choice for the model Claude Code's requests go to: the default workspace's `claude-*` alias target. */
+export type ClaudeRouteChoice = { name: string; target: string }
+
+export type ClaudeRouteState = { choices: ClaudeRouteChoice[]; current: string | null }
+
+export type DesktopSettings = {
+  /** The tray's and notifications' top-up amount, micro-USD (default 5 000 000 = $5). */
+  topUpMicros: number
+  /** Native notifications at budget thresholds, provider failures, expiring keys. */
+  notifications: boolean
+  claudeRoutes: ClaudeRouteChoice[]
+}
+
+export type LoginItemState = { supported: boolean; enabled: boolean; mechanism: 'login-item' | 'xdg-autostart' | 'none' }
 
 //#endregion

@@ -47,6 +47,19 @@ if (only !== 'renderer') {
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       logLevel: 'warning',
     })
+    // The window's preload runs sandboxed: one CommonJS file, nothing to require but electron.
+    await build({
+      entryPoints: { preload: `${root}/preload/preload.ts` },
+      outdir: `${root}/dist`,
+      outExtension: { '.js': '.cjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'chrome140',
+      minify: true,
+      external: ['electron'],
+      logLevel: 'warning',
+    })
   })
 }
 if (only !== 'main') {

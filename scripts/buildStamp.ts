@@ -10,7 +10,7 @@ const shared = ['preload', 'package.json', 'package-lock.json', 'tsconfig.json',
 
 /** The two parts of the build, each with its inputs (besides the shared ones) and the outputs it must leave. */
 export const buildParts = {
-  main: { inputs: ['main'], outputs: ['dist/cli.js', 'dist/electron.js'] },
+  main: { inputs: ['main'], outputs: ['dist/cli.js', 'dist/electron.js', 'dist/preload.cjs'] },
   renderer: { inputs: ['renderer'], outputs: ['dist/renderer/index.html'] },
 } as const
 export type BuildPart = keyof typeof buildParts

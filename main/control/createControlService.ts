@@ -12,6 +12,9 @@ import type { Store } from '../store/Store.ts'
 import type { Vault } from '../vault/openVault.ts'
 import { aliasHandlers } from './aliasHandlers.ts'
 import { configHandlers } from './configHandlers.ts'
+import { desktopHandlers } from './desktopHandlers.ts'
+import type { PauseSwitch } from '../gateway/pauseSwitch.ts'
+import type { LoginItem } from '../desktop/loginItem.ts'
 import { catalogHandlers } from './catalogHandlers.ts'
 import { governanceHandlers } from './governanceHandlers.ts'
 import { guardrailHandlers } from './guardrailHandlers.ts'
@@ -31,6 +34,10 @@ export type ControlDeps = {
   env?: Record<string, string | undefined>
   /** Budgets and rate limits; reloaded after every change. */
   governance?: Governance
+  /** Desktop: the gateway's pause switch (shared with the server), launch at login, the clock for top-ups. */
+  pause?: PauseSwitch
+  loginItem?: LoginItem
+  clock?: () => number
 }
 
 export type Handlers = { [N in CommandName]: (a: CommandInput<N>) => CommandOutput<N> | Promise<CommandOutput<N>> }
@@ -49,6 +56,8 @@ export type HandlerContext = {
 export type ControlService = {
   invoke<N extends CommandName>(name: N, input: unknown): Promise<CommandOutput<N>>
   has(name: string): name is CommandName
+  /** Every command with a handler (the contract tests check each has a schema and both transports reach it). */
+  commands(): CommandName[]
   on<E extends keyof Events>(event: E, fn: (payload: Events[E]) => void): () => void
   emit<E extends keyof Events>(event: E, payload: Events[E]): void
 }
@@ -70,7 +79,7 @@ export function createControlService(deps: ControlDeps): ControlService {
 
   const ctx: HandlerContext = { store, vault, routes, deps, changed, invoke }
   const catalog = catalogHandlers(ctx)
-  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog), ...aliasHandlers(ctx), ...networkHandlers(ctx), ...attributionHandlers(ctx), ...selfTestHandlers(ctx), ...guardrailHandlers(ctx), ...configHandlers(ctx), ...workbenchHandlers(ctx) }
+  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog), ...aliasHandlers(ctx), ...networkHandlers(ctx), ...attributionHandlers(ctx), ...selfTestHandlers(ctx), ...guardrailHandlers(ctx), ...configHandlers(ctx), ...workbenchHandlers(ctx), ...desktopHandlers(ctx, emit) }
 
   async function invoke<N extends CommandName>(name: N, input: unknown): Promise<CommandOutput<N>> {
     const schema = schemas[name]
@@ -87,6 +96,7 @@ export function createControlService(deps: ControlDeps): ControlService {
   return {
     invoke,
     has: (name: string): name is CommandName => Object.hasOwn(handlers, name),
+    commands: () => Object.keys(handlers) as CommandName[],
     on(event, fn) {
       const set = listeners.get(event) ?? new Set()
       set.add(fn as (p: never) => void)

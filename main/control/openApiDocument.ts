@@ -19,6 +19,8 @@ const descriptions: Record<string, string> = {
   'modelAccess:set': 'Enables or disables models of an integration; models without an explicit choice follow autoEnableNew.',
   'customModels:upsert': 'Adds a fine-tuned, self-hosted or private model, or overrides a known one: price (micro-USD per million tokens) and token limits.',
   'network:set': 'Custom-host policy (SSRF guard for x-portkey-custom-host): allowLoopback (default true) and allowHosts (hostnames, *.suffix wildcards, IPs, CIDRs) that may be reached although private, link-local, CGNAT, reserved or metadata. Fields left out keep their value; live for the next request.',
+  'gateway:setPaused': 'Pauses or resumes the whole gateway: while paused every call is answered 503 gateway_paused in the caller\'s format.',
+  'budgets:topUp': "A temporary grant on a scope's USD budgets (default amount: app settings topUpMicros) until the next local midnight, stored as its own row (budgets:grants).",
   'pricing:list': 'Every model price of a provider with its source (your price, the @pydantic/genai-prices catalog, built-in, self-hosted).',
 }
 

@@ -7,6 +7,7 @@ import { governanceSchemas } from './governanceSchemas.ts'
 import { guardrailSchemas } from './guardrailSchemas.ts'
 import { networkSchemas } from './networkSchemas.ts'
 import { workbenchSchemas } from './workbenchSchemas.ts'
+import { desktopSchemas } from './desktopSchemas.ts'
 
 export const slug = z
   .string()
@@ -158,6 +159,7 @@ export const schemas = {
   'selfTest:run': z
     .object({ profile: z.enum(['claude-code', 'codex', 'openai-sdk']), model: z.string().min(1), workspaceId: id.optional(), confirm: z.boolean().optional() })
     .strict(),
+  ...desktopSchemas,
   'configs:list': none,
   'configs:get': z.object({ id, version: z.number().int().positive().optional() }).strict(),
   'configs:create': z.object({ slug, name: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()) }).strict(),

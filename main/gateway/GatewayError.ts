@@ -34,6 +34,7 @@ export type GatewayErrorCode =
   | 'loop_detected'
   | 'request_timeout'
   | 'overloaded'
+  | 'gateway_paused'
 
 const statusOf: Record<GatewayErrorCode, number> = {
   invalid_request: 400,
@@ -71,6 +72,8 @@ const statusOf: Record<GatewayErrorCode, number> = {
   request_timeout: 408,
   /** Bodies in flight already hold all the memory they may: try again shortly. */
   overloaded: 503,
+  /** Paused from the tray or the Control API (gateway/pauseSwitch.ts). */
+  gateway_paused: 503,
 }
 
 export class GatewayError extends Error {

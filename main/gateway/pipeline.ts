@@ -1,6 +1,6 @@
 /**
  * The whole request path, in order. Add a stage here or nowhere.
- *   parse → authenticate → checkGuardrails → selectConfig → for each planned target:
+ *   parse → checkPaused → authenticate → checkGuardrails → selectConfig → for each planned target:
  *     resolveRoute → enforceLimits → translate → checkContextWindow → (cache) → callProvider
  *     → (retry | fall back | streamBack) → recordUsage
  * Without a config there is one target: the one the request names. `enforceLimits` reserves the
@@ -36,6 +36,7 @@ import { selectConfig } from './selectConfig.ts'
 import { streamBack } from './streamBack.ts'
 import { translate } from './translate.ts'
 import { checkContextWindow } from './checkContextWindow.ts'
+import { checkPaused } from './checkPaused.ts'
 import { checkGuardrails, guardResponse, type GuardrailRun } from './checkGuardrails.ts'
 import { countTokensLocally } from './countTokensLocally.ts'
 import type { Abort, Call, Client, GatewayRequest, Route } from './types.ts'
@@ -52,6 +53,8 @@ export type GatewayDeps = {
   breaker?: CircuitBreaker
   /** Exact-match response cache, for configs that enable it. */
   cache?: ResponseCache
+  /** True while the gateway is paused (tray, Control API): calls are refused with 503. */
+  paused?: () => boolean
   /** Injected in tests: randomness (load balancing, jitter), waiting, the clock. */
   random?: () => number
   sleep?: (ms: number) => Promise<void>
@@ -76,6 +79,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
   let lastIndex: string | null = null // the config target tried last, for Portkey's headers on errors too
   try {
     ctx.call = parse(req, endpoint)
+    checkPaused(deps.paused)
     const table = deps.routes.current() // one snapshot for the whole request
     ctx.client = authenticate(req, table)
     ctx.call = attributeCall(ctx.call, table.attribution !== false) // project/branch from an agent's prompt, into metadata

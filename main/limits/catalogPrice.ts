@@ -4,8 +4,15 @@
  * micro-USD once per (provider, model) and remembers the answer. Never on the request path after the
  * first call for a model; never touches the network.
  */
-import { findProvider, type ModelInfo, type ModelPrice, type Provider } from '@pydantic/genai-prices'
+import { createRequire } from 'node:module'
+import type { ModelInfo, ModelPrice, Provider } from '@pydantic/genai-prices'
+import type * as Catalog from '@pydantic/genai-prices'
 import type { PricedSet, Price, PriceSchedule, PriceTier } from './Price.ts'
+
+// Loaded on the first price lookup, not at start: the catalog is ~20 MB of the idle process (the
+// desktop app mostly sits in the tray), and the first lookup is remembered below anyway.
+let catalog: typeof Catalog | undefined
+const findProvider: typeof Catalog.findProvider = (...args) => (catalog ??= createRequire(import.meta.url)('@pydantic/genai-prices') as typeof Catalog).findProvider(...args)
 
 export const catalogName = '@pydantic/genai-prices'
 export const catalogVersion = '0.1.8'

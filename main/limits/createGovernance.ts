@@ -43,7 +43,9 @@ export function createGovernance(store: Store, clock: () => number = Date.now): 
     },
     reload() {
       store.usageWriter.flush()
-      governor.reload(compileLimits(store), store.governance.history, clock())
+      const now = clock()
+      const grants = store.grants.unexpired(now).map((g) => ({ scope: { kind: g.scope, id: g.scopeId }, amountMicros: g.amountMicros, grantedAt: g.grantedAt, expiresAt: g.expiresAt }))
+      governor.reload({ ...compileLimits(store), grants }, store.governance.history, now)
     },
     onAlert: (fn) => void listeners.push(fn),
   }

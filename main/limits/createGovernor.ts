@@ -21,7 +21,11 @@ export type GovernorConfig = {
   timeZone: string
   /** Every scope's limits. Provisioning ids are `<integrationId>/<workspaceId>`. */
   policies: ReadonlyArray<{ scope: ScopeRef; policy: LimitPolicy; setAt: number }>
+  /** Top-ups ("+$5 today"): extra room on a scope's USD budgets while `grantedAt <= at < expiresAt`. */
+  grants?: ReadonlyArray<BudgetGrantRef>
 }
+
+export type BudgetGrantRef = { scope: { kind: LimitScopeKind; id: string }; amountMicros: number; grantedAt: number; expiresAt: number }
 
 /** Where counters are rebuilt from: usage of calls that were admitted (they held a lease). */
 export type UsageHistory = {
@@ -80,7 +84,15 @@ type FlightCounter = { key: string; inFlight: number }
 
 type CBudget = { c: BudgetCounter; limit: number; thresholds: readonly number[]; scope: ScopeRef }
 type CRate = { c: RateCounter; limit: number }
-type CPolicy = { scope: ScopeRef; budgets: CBudget[]; rates: CRate[]; flight: { c: FlightCounter; max: number } | null }
+type CPolicy = { scope: ScopeRef; budgets: CBudget[]; rates: CRate[]; flight: { c: FlightCounter; max: number } | null; grants: BudgetGrantRef[] }
+
+/** A budget's limit at `at`: its own plus the scope's USD grants active then. */
+function limitAt(p: CPolicy, b: CBudget, at: number): number {
+  if (b.c.unit !== 'usd') return b.limit
+  let extra = 0
+  for (const g of p.grants) if (g.grantedAt <= at && at < g.expiresAt) extra += g.amountMicros
+  return b.limit + extra
+}
 
 type Compiled = {
   byIntegration: Map<string, CPolicy>
@@ -177,9 +189,10 @@ export function createGovernor(): Governor {
       const c = b.c
       if (call.at >= c.resetAt || call.at < c.periodStart) roll(c, call.at)
       const need = c.unit === 'usd' ? call.costMicros : call.tokens
-      if (need !== null && c.spent < b.limit && c.spent + c.reserved + need <= b.limit) continue
+      const limit = limitAt(p, b, call.at)
+      if (need !== null && c.spent < limit && c.spent + c.reserved + need <= limit) continue
       ;(out ??= []).push({
-        kind: need === null ? 'price_unknown' : 'budget', scope: p.scope, unit: c.unit, limit: b.limit, used: c.spent, reserved: c.reserved,
+        kind: need === null ? 'price_unknown' : 'budget', scope: p.scope, unit: c.unit, limit, used: c.spent, reserved: c.reserved,
         requested: need ?? 0, period: describePeriod(c.period), resetAt: Number.isFinite(c.resetAt) ? c.resetAt : null, retryAfterMs: null,
       })
     }
@@ -252,7 +265,8 @@ export function createGovernor(): Governor {
     const nextCounters = new Map<string, BudgetCounter | RateCounter | FlightCounter>()
     for (const { scope, policy, setAt } of config.policies) {
       const base = `${scope.kind}:${scope.id}`
-      const cp: CPolicy = { scope, budgets: [], rates: [], flight: null }
+      const grants = (config.grants ?? []).filter((g) => g.scope.kind === scope.kind && g.scope.id === scope.id)
+      const cp: CPolicy = { scope, budgets: [], rates: [], flight: null, grants }
       for (const b of policy.budgets ?? []) {
         const timeZone = b.timeZone ?? config.timeZone
         const startsAt = b.startsAt ?? setAt
@@ -316,9 +330,10 @@ export function createGovernor(): Governor {
       const head = { scope: p.scope.kind, id: p.scope.id, label: p.scope.label }
       for (const b of p.budgets) {
         roll(b.c, at)
+        const limit = limitAt(p, b, at)
         out.push({
-          ...head, kind: 'budget', unit: b.c.unit, limit: b.limit, used: b.c.spent, reserved: b.c.reserved, period: describePeriod(b.c.period),
-          periodStart: b.c.periodStart, resetAt: Number.isFinite(b.c.resetAt) ? b.c.resetAt : null, exhausted: b.c.spent >= b.limit,
+          ...head, kind: 'budget', unit: b.c.unit, limit, used: b.c.spent, reserved: b.c.reserved, period: describePeriod(b.c.period),
+          periodStart: b.c.periodStart, resetAt: Number.isFinite(b.c.resetAt) ? b.c.resetAt : null, exhausted: b.c.spent >= limit,
         })
       }
       for (const r of p.rates) {

@@ -3,6 +3,7 @@ import { aliasesRepo } from './aliasesRepo.ts'
 import { apiKeysRepo } from './apiKeysRepo.ts'
 import { configsRepo } from './configsRepo.ts'
 import { governanceRepo } from './governanceRepo.ts'
+import { grantsRepo } from './grantsRepo.ts'
 import { guardrailsRepo } from './guardrailsRepo.ts'
 import { integrationsRepo } from './integrationsRepo.ts'
 import { migrate } from './migrate.ts'
@@ -26,6 +27,7 @@ export function openStore(file: string, opts: { usageWrites?: UsageWrites } = {}
     usage: usageRepo(db),
     governance: governanceRepo(db),
     guardrails: guardrailsRepo(db),
+    grants: grantsRepo(db),
     usageWriter: createUsageWriter(db, { mode: opts.usageWrites ?? 'journal' }),
     close(): void {
       store.usageWriter.flush()

@@ -10,6 +10,7 @@ import type {
   CommandName,
   CommandOutput,
   ControlErrorCode,
+  Events,
   Result,
 } from '../../preload/contract.ts'
 
@@ -55,11 +56,16 @@ export type Invoke = <N extends CommandName>(
   input: CommandInput<N>,
 ) => Promise<CommandOutput<N>>
 
-export type Gateway = { invoke: Invoke }
+/** Calls `fn` with each event of that kind; returns the unsubscribe function. */
+export type Subscribe = <E extends keyof Events>(event: E, fn: (payload: Events[E]) => void) => () => void
 
-/** What the desktop preload exposes (`contextBridge.exposeInMainWorld('switchyard', …)`). */
+/** `subscribe` exists where the transport pushes events (the desktop bridge); HTTP has none. */
+export type Gateway = { invoke: Invoke; subscribe?: Subscribe }
+
+/** What the desktop preload exposes (`contextBridge.exposeInMainWorld('switchyard', …)`, preload/createBridge.ts). */
 export type SwitchyardBridge = {
   invoke(name: CommandName, input: unknown): Promise<Result<unknown>>
+  on<E extends keyof Events>(event: E, fn: (payload: Events[E]) => void): () => void
 }
 
 declare global {
@@ -129,7 +135,7 @@ export function bridgeGateway(bridge: SwitchyardBridge): Gateway {
     }
     return unwrap(body, 0) as CommandOutput<N>
   }
-  return { invoke }
+  return { invoke, subscribe: (event, fn) => bridge.on(event, fn) }
 }
 
 function unwrap(body: unknown, status: number): unknown {
@@ -168,5 +174,9 @@ export function defaultGateway(readToken: () => string | null): Gateway {
     const bridge = typeof window === 'undefined' ? undefined : window.switchyard
     return bridge ? bridgeGateway(bridge).invoke(name, input) : http.invoke(name, input)
   }
-  return { invoke }
+  const subscribe: Subscribe = (event, fn) => {
+    const bridge = typeof window === 'undefined' ? undefined : window.switchyard
+    return bridge ? bridge.on(event, fn) : () => {}
+  }
+  return { invoke, subscribe }
 }

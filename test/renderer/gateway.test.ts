@@ -87,14 +87,32 @@ describe('httpGateway', () => {
 
 describe('bridgeGateway', () => {
   test('unwraps the Result the preload returns', async () => {
-    const gw = bridgeGateway({ invoke: async () => ({ ok: true, value: { deleted: true } }) })
+    const gw = bridgeGateway({ invoke: async () => ({ ok: true, value: { deleted: true } }), on: () => () => {} })
     assert.deepEqual(await gw.invoke('providers:delete', { id: 'p' }), { deleted: true })
   })
 
   test('a failed Result throws ControlError', async () => {
     const gw = bridgeGateway({
       invoke: async () => ({ ok: false, error: { code: 'not_found', message: 'no such provider' } }),
+      on: () => () => {},
     })
     await assert.rejects(gw.invoke('providers:delete', { id: 'p' }), { code: 'not_found' })
+  })
+
+  test('subscribe goes to the bridge and hands back its unsubscribe', () => {
+    const calls: string[] = []
+    const gw = bridgeGateway({
+      invoke: async () => ({ ok: true, value: null }),
+      on: (event, fn) => {
+        calls.push(event)
+        fn({ reason: 'x' } as never)
+        return () => calls.push(`off:${event}`)
+      },
+    })
+    const seen: unknown[] = []
+    const off = gw.subscribe?.('catalog:changed', (p) => seen.push(p))
+    off?.()
+    assert.deepEqual(calls, ['catalog:changed', 'off:catalog:changed'])
+    assert.deepEqual(seen, [{ reason: 'x' }])
   })
 })
