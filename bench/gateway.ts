@@ -1,6 +1,7 @@
 /**
  * Bench-only gateway process: starts Switchyard through `startSwitchyard` (the same core `serve`
- * runs), points integration `up` at the bench's mock upstream, creates the bench API key, and reports
+ * runs), points integrations `up` (OpenAI) and `anth` (Anthropic) at the bench's mock upstream,
+ * creates the bench API key, and reports
  * over IPC. Run as its own process by `bench/run.ts` (optionally with `--cpu-prof`).
  * argv[2]: JSON `{ dataDir, upstreamUrl, key, setupOnly? }`.
  * IPC in:  `{ id, cmd: 'cpu' | 'mem' | 'flush' | 'stop' | 'alloc-start' | 'alloc-stop', arg? }`.
@@ -26,6 +27,14 @@ if (!running.store.integrations.getBySlug('up')) {
     settings: { baseUrl: `${opts.upstreamUrl}/v1` },
   })
   await running.control.invoke('keys:create', { name: 'bench', key: opts.key })
+}
+if (!running.store.integrations.getBySlug('anth')) {
+  await running.control.invoke('integrations:create', {
+    slug: 'anth',
+    kind: 'anthropic',
+    apiKey: 'sk-ant-bench-0123456789abcdef',
+    settings: { baseUrl: `${opts.upstreamUrl}/v1` },
+  })
 }
 if (opts.setupOnly) {
   await running.stop()

@@ -15,9 +15,16 @@ export function newId(prefix: string): string {
  * and everything before it are replaced by the time; its variant bits and 74 random bits stay.
  */
 export function traceId(now: number = Date.now()): string {
-  const t = now.toString(16).padStart(12, '0')
-  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${randomUUID().slice(15)}`
+  if (now !== prefixAt) {
+    const t = now.toString(16).padStart(12, '0')
+    prefix = `${t.slice(0, 8)}-${t.slice(8, 12)}-7`
+    prefixAt = now
+  }
+  return prefix + randomUUID().slice(15)
 }
+// The time part of the last id: requests arriving in the same millisecond share it.
+let prefixAt = Number.NaN
+let prefix = ''
 
 export function randomString(length: number, alphabet: string): string {
   // Rejection sampling keeps every character uniformly likely.
