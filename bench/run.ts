@@ -45,6 +45,7 @@ const { values: argv } = parseArgs({
     ref: { type: 'string' },
     soak: { type: 'boolean' },
     'soak-minutes': { type: 'string' },
+    'semi-space': { type: 'string' },
   },
 })
 
@@ -64,6 +65,9 @@ const PHASE_CAP_MS = 15_000
 const IDLE_AFTER_LOAD_S = quick ? 15 : 60
 /** Translation and request-size figures: sequential requests per path per round. */
 const PATH_REQUESTS = quick ? 100 : 300
+/** The GC lead: a second gateway with V8's young generation capped at this many MB per semi-space. */
+const SEMI_SPACE_MB = Math.max(1, Number(argv['semi-space'] ?? 1))
+const YOUNG_FLAG = `--max-semi-space-size=${SEMI_SPACE_MB}`
 const BENCH_KEY = 'sy-bench-0123456789abcdef0123456789abcdef'
 const UPSTREAM_KEY = 'sk-bench-upstream-0123456789abcdef'
 
@@ -237,7 +241,7 @@ const cpuMs = (a: Cpu, b: Cpu) => (b.user - a.user + (b.system - a.system)) / 10
 // ---------------------------------------------------------------------------------------------------
 // clients: one keep-alive connection, sequential requests (concurrency 1)
 
-type Target = { name: 'direct' | 'proxy' | 'gateway'; origin: string; auth: string; model: string; agent: http.Agent }
+type Target = { name: 'direct' | 'proxy' | 'gateway' | 'gatewayYoung'; origin: string; auth: string; model: string; agent: http.Agent }
 
 function makeTarget(name: Target['name'], origin: string, auth: string, model: string): Target {
   return { name, origin, auth, model, agent: new http.Agent({ keepAlive: true, maxSockets: 1, keepAliveMsecs: 30_000 }) }
@@ -381,7 +385,7 @@ async function startupToFirstAnswer(args: string[], env: Record<string, string> 
   let answeredAt = Number.NaN
   let lastStatus = 0
   try {
-    while (performance.now() - t0 < 10_000 && proc.exitCode === null) {
+    while (performance.now() - t0 < 30_000 && proc.exitCode === null) {
       lastStatus = await tryRequest(port)
       if (lastStatus === 200) {
         answeredAt = performance.now()
@@ -394,7 +398,7 @@ async function startupToFirstAnswer(args: string[], env: Record<string, string> 
         wake = () => (clearTimeout(timer), (wake = null), r())
       })
     }
-    if (Number.isNaN(answeredAt)) throw new Error(`no answer within 10 s (last status ${lastStatus}):\n${out}`)
+    if (Number.isNaN(answeredAt)) throw new Error(`no answer within 30 s (last status ${lastStatus}):\n${out}`)
     return { ms: answeredAt - t0, rssKb: rssKb(proc.pid as number) }
   } finally {
     if (proc.exitCode === null) proc.kill('SIGTERM')
@@ -469,6 +473,8 @@ type RoundResult = {
   direct: PerTarget
   proxy: PerTarget
   gateway: PerTarget
+  /** The same gateway started with a small young generation (`--max-semi-space-size`), side by side. */
+  gatewayYoung: PerTarget
   addedP50: number
   throughputRatio: number
   addedTtfb: number
@@ -556,7 +562,7 @@ async function warmRss(args: string[], port: number, idleS = 0): Promise<{ warmK
   proc.stdout?.on('data', (c: Buffer) => (out += c.toString()))
   proc.stderr?.on('data', (c: Buffer) => (out += c.toString()))
   try {
-    const deadline = performance.now() + 10_000
+    const deadline = performance.now() + 30_000
     while ((await tryRequest(port)) !== 200) {
       if (performance.now() > deadline || proc.exitCode !== null) throw new Error(`server did not answer:\n${out}`)
       await sleep(10)
@@ -778,14 +784,17 @@ async function main(): Promise<void> {
   const t0 = performance.now()
   const gw = await spawnChild('gateway.ts', JSON.stringify({ dataDir: join(tmp, 'gw'), upstreamUrl: up.url, key: BENCH_KEY }), ['--expose-gc'])
   const gwStartMs = performance.now() - t0
+  const gwYoung = await spawnChild('gateway.ts', JSON.stringify({ dataDir: join(tmp, 'gw-young'), upstreamUrl: up.url, key: BENCH_KEY }), [YOUNG_FLAG])
   await sleep(500)
   const rssAfterStartKb = rssKb(gw.pid)
+  const youngAfterStartKb = rssKb(gwYoung.pid)
 
   const direct = makeTarget('direct', up.url, UPSTREAM_KEY, 'gpt-4o')
   const viaProxy = makeTarget('proxy', proxy.url, UPSTREAM_KEY, 'gpt-4o')
   const gateway = makeTarget('gateway', gw.url, BENCH_KEY, '@up/gpt-4o')
-  const targets = [direct, viaProxy, gateway]
-  const procs: Record<Target['name'], Child> = { direct: up, proxy, gateway: gw }
+  const young = makeTarget('gatewayYoung', gwYoung.url, BENCH_KEY, '@up/gpt-4o')
+  const targets = [direct, viaProxy, gateway, young]
+  const procs: Record<Target['name'], Child> = { direct: up, proxy, gateway: gw, gatewayYoung: gwYoung }
 
   for (const t of targets) {
     const r = await once(t, bodyFor(t, false))
@@ -813,11 +822,14 @@ async function main(): Promise<void> {
     rounds.push(await measureRound(targets, procs, up, gw, r, bodies))
   }
   // Retained heap after all rounds (full GC), against the same after warm-up: what stays per request.
+  const rssKb0End = rssKb(gw.pid)
   const heapEnd = await gw.rpc('mem')
   const servedEnd = (await gw.rpc('flush')).rows ?? Number.NaN
   const flushed = await gw.rpc('flush')
   for (const t of targets) t.agent.destroy()
+  const youngEndKb = rssKb(gwYoung.pid)
   await stopChild(gw, 'ipc')
+  await stopChild(gwYoung, 'ipc')
   await stopChild(proxy, 'ipc')
 
   // 5. startup (and 6. RSS of the real entry points)
@@ -973,6 +985,8 @@ async function main(): Promise<void> {
   add({ id: 'T', metric: `RSS ${IDLE_AFTER_LOAD_S} s after load ÷ RSS after start`, value: idleRatio, unit: '×', target: '≤ 1.2×', ok: IDLE_AFTER_LOAD_S >= 60 ? idleRatio <= 1.2 : null, detail: `${(idleAfterLoadKb / 1024).toFixed(1)} MB (1 s after load: ${((warm[rssEntry] ?? Number.NaN) / 1024).toFixed(1)} MB)${IDLE_AFTER_LOAD_S < 60 ? '; --quick waits less than the target’s 60 s: no verdict' : ''}` })
   const ccRatio = pairedRatio((r) => r.paths.ccBig / r.paths.ccSmall)
   add({ id: 'T', metric: 'Claude Code-sized request CPU ÷ 1 KB request', value: ccRatio, unit: '×', target: '≤ 2×', ok: Number.isFinite(ccRatio) ? ccRatio <= 2 : null, detail: Number.isFinite(ccRatio) ? `${med((r) => r.paths.ccBig).toFixed(3)} vs ${med((r) => r.paths.ccSmall).toFixed(3)} ms (${(bodies.ccBytes[1] / 1024).toFixed(0)} KB vs ${(bodies.ccBytes[0] / 1024).toFixed(1)} KB bodies, non-streamed /v1/messages passthrough)` : 'no ../shared Claude Code fixture: not measured', range: rSpread((r) => r.paths.ccBig / r.paths.ccSmall) })
+  const youngRatio = pairedRatio((r) => r.gatewayYoung.cpuPerReqC16 / r.proxy.cpuPerReqC16)
+  add({ id: 'T', metric: `  lead: gateway with ${YOUNG_FLAG}, CPU c16 ÷ floor`, value: youngRatio, unit: '×', target: '(info)', ok: null, detail: `vs ${cpuRatio.toFixed(2)}× with V8's default young generation; RSS after start ${(youngAfterStartKb / 1024).toFixed(1)} vs ${(rssAfterStartKb / 1024).toFixed(1)} MB, after the rounds ${(youngEndKb / 1024).toFixed(1)} vs ${(rssKb0End / 1024).toFixed(1)} MB`, range: rSpread((r) => r.gatewayYoung.cpuPerReqC16 / r.proxy.cpuPerReqC16) })
   add({ id: 'T', metric: 'RSS flat over a 10-minute soak at c16', value: Number.NaN, unit: '', target: 'flat', ok: null, detail: 'its own run: npm run bench -- --soak' })
 
   const fmt = (v: number, unit: string) => (Number.isNaN(v) ? '—' : unit === 'rows' ? String(v) : unit === 'MB' ? v.toFixed(1) : unit === '×' || unit === '' ? v.toFixed(2) : v < 10 ? v.toFixed(3) : v.toFixed(1))

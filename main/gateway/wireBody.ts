@@ -25,6 +25,8 @@ export function forwardWithModel(body: object, outgoing: object, model: string):
   const raw = raws.get(body)
   // Bytes that are not UTF-8 were parsed with replacement characters: only re-serialising sends those.
   if (!raw || !isUtf8(raw)) return
+  // The caller already named the upstream's model: its bytes are the body as they are.
+  if ((body as { model?: unknown }).model === model) return void raws.set(outgoing, raw)
   const spliced = spliceModel(raw, model)
   if (spliced) raws.set(outgoing, spliced)
 }

@@ -33,6 +33,10 @@ test('wireBody sends remembered bytes only for the body forwarded with its model
   const outgoing = { ...body, model: 'gpt-4o' }
   forwardWithModel(body, outgoing, 'gpt-4o')
   assert.equal(wireBody(outgoing).toString(), '{ "model" : "gpt-4o", "temperature": 1.0 }')
+  // The model unchanged: the caller's bytes as they are.
+  const same = { ...body, model: '@up/gpt-4o' }
+  forwardWithModel(body, same, '@up/gpt-4o')
+  assert.equal(wireBody(same), raw)
   // A rewritten body (a new object) has no bytes remembered.
   const redacted = { ...outgoing, temperature: 0 }
   assert.equal(wireBody(redacted).toString(), '{"model":"gpt-4o","temperature":0}')
