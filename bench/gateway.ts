@@ -19,23 +19,14 @@ type Options = { dataDir: string; upstreamUrl: string; key: string; setupOnly?: 
 const opts = JSON.parse(process.argv[2] ?? '{}') as Options
 
 const running = await startSwitchyard({ dataDir: opts.dataDir, port: 0, insecureKeyFile: true, adminToken: 'x'.repeat(24) })
-if (!running.store.integrations.getBySlug('up')) {
-  await running.control.invoke('integrations:create', {
-    slug: 'up',
-    kind: 'openai',
-    apiKey: 'sk-bench-upstream-0123456789abcdef',
-    settings: { baseUrl: `${opts.upstreamUrl}/v1` },
-  })
-  await running.control.invoke('keys:create', { name: 'bench', key: opts.key })
+for (const [slug, kind, apiKey] of [
+  ['up', 'openai', 'sk-bench-upstream-0123456789abcdef'],
+  ['anth', 'anthropic', 'sk-ant-bench-0123456789abcdef'],
+] as const) {
+  if (running.store.integrations.getBySlug(slug)) continue
+  await running.control.invoke('integrations:create', { slug, kind, apiKey, settings: { baseUrl: `${opts.upstreamUrl}/v1` } })
 }
-if (!running.store.integrations.getBySlug('anth')) {
-  await running.control.invoke('integrations:create', {
-    slug: 'anth',
-    kind: 'anthropic',
-    apiKey: 'sk-ant-bench-0123456789abcdef',
-    settings: { baseUrl: `${opts.upstreamUrl}/v1` },
-  })
-}
+if (!running.store.apiKeys.getByKey(opts.key)) await running.control.invoke('keys:create', { name: 'bench', key: opts.key })
 if (opts.setupOnly) {
   await running.stop()
   process.exit(0)
