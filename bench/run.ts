@@ -1,6 +1,6 @@
 /**
  * Switchyard performance bench: one command, `npx node bench/run.ts [--rounds 5] [--profile] [--quick]`,
- * or `--soak [--soak-minutes 10]` for the memory soak alone.
+ * or `--soak [--soak-minutes 10] [--semi-space 1]` for the memory soak alone.
  *
  * Four processes: the mock upstream (`bench/upstream.ts`), a bare proxy (`bench/proxy.ts`), the gateway (`bench/gateway.ts`, the real
  * core via `startSwitchyard`) and this one, which is the load generator and the judge. Every figure is
@@ -743,11 +743,13 @@ async function profileRunPinned(upstreamUrl: string, pinning: boolean): Promise<
  */
 async function soak(minutes: number): Promise<void> {
   const up = await spawnChild('upstream.ts', '{}')
-  const gw = await spawnChild('gateway.ts', JSON.stringify({ dataDir: join(tmp, 'soak'), upstreamUrl: up.url, key: BENCH_KEY }))
+  // With --semi-space N the soak runs the gateway as `npm run serve` does, young generation capped.
+  const flags = argv['semi-space'] ? [YOUNG_FLAG] : []
+  const gw = await spawnChild('gateway.ts', JSON.stringify({ dataDir: join(tmp, 'soak'), upstreamUrl: up.url, key: BENCH_KEY }), flags)
   await sleep(500)
   const t = makeTarget('gateway', gw.url, BENCH_KEY, '@up/gpt-4o')
   const out = (line: string) => process.stdout.write(line + '\n')
-  out(`Soak of the ${codeLabel}: gateway at concurrency 16 for ${minutes} min, non-streamed requests; load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`)
+  out(`Soak of the ${codeLabel}: gateway${flags.length ? ` (${flags.join(' ')})` : ''} at concurrency 16 for ${minutes} min, non-streamed requests; load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`)
   out(`minute      requests    req/s  non-2xx  CPU ms/req   RSS MB   (after start: ${(rssKb(gw.pid) / 1024).toFixed(1)} MB)`)
   const samples: number[] = []
   for (let m = 1; m <= minutes; m++) {
