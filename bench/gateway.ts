@@ -1,6 +1,7 @@
 /**
  * Bench-only gateway process: starts Switchyard through `startSwitchyard` (the same core `serve`
- * runs), points integration `up` at the bench's mock upstream, creates the bench API key, and reports
+ * runs), points integrations `up` (OpenAI) and `anth` (Anthropic) at the bench's mock upstream,
+ * creates the bench API key, and reports
  * over IPC. Run as its own process by `bench/run.ts` (optionally with `--cpu-prof`).
  * argv[2]: JSON `{ dataDir, upstreamUrl, key, setupOnly?, usageWrites? }`.
  * IPC in:  `{ id, cmd: 'cpu' | 'mem' | 'flush' | 'stop' | 'alloc-start' | 'alloc-stop', arg? }`.
@@ -19,15 +20,14 @@ type Options = { dataDir: string; upstreamUrl: string; key: string; setupOnly?: 
 const opts = JSON.parse(process.argv[2] ?? '{}') as Options
 
 const running = await startSwitchyard({ dataDir: opts.dataDir, port: 0, insecureKeyFile: true, adminToken: 'x'.repeat(24), ...(opts.usageWrites ? { usageWrites: opts.usageWrites } : {}) })
-if (!running.store.integrations.getBySlug('up')) {
-  await running.control.invoke('integrations:create', {
-    slug: 'up',
-    kind: 'openai',
-    apiKey: 'sk-bench-upstream-0123456789abcdef',
-    settings: { baseUrl: `${opts.upstreamUrl}/v1` },
-  })
-  await running.control.invoke('keys:create', { name: 'bench', key: opts.key })
+for (const [slug, kind, apiKey] of [
+  ['up', 'openai', 'sk-bench-upstream-0123456789abcdef'],
+  ['anth', 'anthropic', 'sk-ant-bench-0123456789abcdef'],
+] as const) {
+  if (running.store.integrations.getBySlug(slug)) continue
+  await running.control.invoke('integrations:create', { slug, kind, apiKey, settings: { baseUrl: `${opts.upstreamUrl}/v1` } })
 }
+if (!running.store.apiKeys.getByKey(opts.key)) await running.control.invoke('keys:create', { name: 'bench', key: opts.key })
 if (opts.setupOnly) {
   await running.stop()
   process.exit(0)

@@ -1,5 +1,6 @@
 /**
- * Switchyard performance bench: one command, `npx node bench/run.ts [--rounds 5] [--profile] [--quick]`.
+ * Switchyard performance bench: one command, `npx node bench/run.ts [--rounds 5] [--profile] [--quick]`,
+ * or `--soak [--soak-minutes 10] [--semi-space 1]` for the memory soak alone.
  *
  * Four processes: the mock upstream (`bench/upstream.ts`), a bare proxy (`bench/proxy.ts`), the gateway (`bench/gateway.ts`, the real
  * core via `startSwitchyard`) and this one, which is the load generator and the judge. Every figure is
@@ -15,6 +16,9 @@
  *     answered routed request, next to bare `node -e ''`
  *  6. idle RSS after start and after warm-up
  *  7. no usage row lost: peak load, SIGTERM, reopen the database, rows == responses
+ *  T. the targets of issue 13, each against its floor: CPU and added p50 ÷ the bare proxy's, an
+ *     Anthropic stream translated to OpenAI ÷ passed through, RSS after start and 60 s after load,
+ *     a Claude Code-sized request ÷ a 1 KB one (the soak is its own run: `--soak`)
  *
  * Writes bench/results/latest.json; with --profile also a .cpuprofile of the gateway under load and
  * its summary. Traffic goes to 127.0.0.1 only; every loop is bounded in count and time.
@@ -39,6 +43,9 @@ const { values: argv } = parseArgs({
     'no-bundle': { type: 'boolean' },
     out: { type: 'string' },
     ref: { type: 'string' },
+    soak: { type: 'boolean' },
+    'soak-minutes': { type: 'string' },
+    'semi-space': { type: 'string' },
   },
 })
 
@@ -54,6 +61,13 @@ const STREAM_REQUESTS = quick ? 100 : 300
 const LOSS_SECONDS = quick ? 1.5 : 3
 const PROFILE_SECONDS = 6
 const PHASE_CAP_MS = 15_000
+/** Issue 13: RSS is read again this long after the load stops (the target is set for 60 s). */
+const IDLE_AFTER_LOAD_S = quick ? 15 : 60
+/** Translation and request-size figures: sequential requests per path per round. */
+const PATH_REQUESTS = quick ? 100 : 300
+/** The GC lead: a second gateway with V8's young generation capped at this many MB per semi-space. */
+const SEMI_SPACE_MB = Math.max(1, Number(argv['semi-space'] ?? 1))
+const YOUNG_FLAG = `--max-semi-space-size=${SEMI_SPACE_MB}`
 const BENCH_KEY = 'sy-bench-0123456789abcdef0123456789abcdef'
 const UPSTREAM_KEY = 'sk-bench-upstream-0123456789abcdef'
 
@@ -227,7 +241,7 @@ const cpuMs = (a: Cpu, b: Cpu) => (b.user - a.user + (b.system - a.system)) / 10
 // ---------------------------------------------------------------------------------------------------
 // clients: one keep-alive connection, sequential requests (concurrency 1)
 
-type Target = { name: 'direct' | 'proxy' | 'gateway'; origin: string; auth: string; model: string; agent: http.Agent }
+type Target = { name: 'direct' | 'proxy' | 'gateway' | 'gatewayYoung'; origin: string; auth: string; model: string; agent: http.Agent }
 
 function makeTarget(name: Target['name'], origin: string, auth: string, model: string): Target {
   return { name, origin, auth, model, agent: new http.Agent({ keepAlive: true, maxSockets: 1, keepAliveMsecs: 30_000 }) }
@@ -246,11 +260,12 @@ const headersFor = (t: Target, body: Buffer) => ({
 
 type Timing = { status: number; totalMs: number; ttfbMs: number }
 
-function once(t: Target, body: Buffer): Promise<Timing> {
+function once(t: Target, body: Buffer, path = '/v1/chat/completions'): Promise<Timing> {
   return new Promise((resolve, reject) => {
     const start = performance.now()
     let first = Number.NaN
-    const req = http.request(`${t.origin}/v1/chat/completions`, { method: 'POST', agent: t.agent, headers: headersFor(t, body) }, (res) => {
+    const headers = path === '/v1/messages' ? { ...headersFor(t, body), 'anthropic-version': '2023-06-01' } : headersFor(t, body)
+    const req = http.request(`${t.origin}${path}`, { method: 'POST', agent: t.agent, headers }, (res) => {
       res.on('data', () => {
         if (Number.isNaN(first)) first = performance.now()
       })
@@ -267,13 +282,16 @@ function once(t: Target, body: Buffer): Promise<Timing> {
 }
 
 async function sequential(t: Target, stream: boolean, n: number, warmup: number): Promise<{ total: number[]; ttfb: number[]; requests: number }> {
-  const body = bodyFor(t, stream)
+  return sequentialBody(t, bodyFor(t, stream), '/v1/chat/completions', n, warmup)
+}
+
+async function sequentialBody(t: Target, body: Buffer, path: string, n: number, warmup: number): Promise<{ total: number[]; ttfb: number[]; requests: number }> {
   const deadline = performance.now() + PHASE_CAP_MS
-  for (let i = 0; i < warmup; i++) await once(t, body)
+  for (let i = 0; i < warmup; i++) await once(t, body, path)
   const total: number[] = []
   const ttfb: number[] = []
   for (let i = 0; i < n && performance.now() < deadline; i++) {
-    const r = await once(t, body)
+    const r = await once(t, body, path)
     if (r.status !== 200) throw new Error(`${t.name}: HTTP ${r.status}`)
     total.push(r.totalMs)
     ttfb.push(r.ttfbMs)
@@ -293,6 +311,38 @@ async function blast(t: Target, o: { seconds?: number; amount?: number; connecti
     timeout: 10,
   })
   return { rps: r.requests.total / r.duration, completed: r.requests.total, sent: r.requests.sent, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, duration: r.duration, p50: r.latency.p50 }
+}
+
+/**
+ * Bodies of the per-path figures, all `POST /v1/messages` (what Claude Code sends):
+ *   - an Anthropic stream of 100 text deltas passed through to `@anth` vs translated to `@up` (OpenAI chat);
+ *   - a Claude Code-sized request (the recorded request of ../shared/fixtures, its tools repeated under
+ *     new names to ≥ 100 KB) vs a 1 KB one of the same shape, both non-streamed to `@anth`, so that the
+ *     answers are the same and the difference is what the gateway does with the request.
+ */
+type PathBodies = { streamPass: Buffer; streamTrans: Buffer; ccBig: Buffer | null; ccSmall: Buffer | null; ccBytes: [number, number] }
+
+function pathBodies(): PathBodies {
+  const ask = (model: string) => Buffer.from(JSON.stringify({ model, max_tokens: 256, stream: true, messages: [{ role: 'user', content: 'Say a hundred words.' }] }))
+  const out: PathBodies = { streamPass: ask('@anth/claude-x'), streamTrans: ask('@up/gpt-4o'), ccBig: null, ccSmall: null, ccBytes: [0, 0] }
+  const file = join(root, '..', 'shared', 'fixtures', 'clients', 'claude-code-api-key', '002-POST_v1_messages.json')
+  if (!existsSync(file)) return out
+  type Tool = { name: string }
+  const fx = (JSON.parse(readFileSync(file, 'utf8')) as { body: Record<string, unknown> & { tools: Tool[]; system: Array<{ text: string }> } }).body
+  const base = { ...fx, model: '@anth/claude-x', stream: false }
+  const tools = [...fx.tools]
+  let big = Buffer.from(JSON.stringify({ ...base, tools }))
+  for (let copy = 2; big.length < 100 * 1024; copy++) {
+    tools.push(...fx.tools.map((t) => ({ ...t, name: `${t.name}_${copy}` })))
+    big = Buffer.from(JSON.stringify({ ...base, tools }))
+  }
+  const small = { model: base.model, max_tokens: fx.max_tokens, stream: false, metadata: fx.metadata, system: [{ type: 'text', text: (fx.system[0]?.text ?? '').slice(0, 300) }], messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }
+  const pad = 1024 - Buffer.byteLength(JSON.stringify(small))
+  small.messages[0]!.content[0]!.text = 'Please say hello. '.repeat(Math.max(1, Math.ceil(pad / 18))).slice(0, Math.max(1, pad))
+  out.ccBig = big
+  out.ccSmall = Buffer.from(JSON.stringify(small))
+  out.ccBytes = [out.ccSmall.length, big.length]
+  return out
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -335,7 +385,7 @@ async function startupToFirstAnswer(args: string[], env: Record<string, string> 
   let answeredAt = Number.NaN
   let lastStatus = 0
   try {
-    while (performance.now() - t0 < 10_000 && proc.exitCode === null) {
+    while (performance.now() - t0 < 30_000 && proc.exitCode === null) {
       lastStatus = await tryRequest(port)
       if (lastStatus === 200) {
         answeredAt = performance.now()
@@ -348,7 +398,7 @@ async function startupToFirstAnswer(args: string[], env: Record<string, string> 
         wake = () => (clearTimeout(timer), (wake = null), r())
       })
     }
-    if (Number.isNaN(answeredAt)) throw new Error(`no answer within 10 s (last status ${lastStatus}):\n${out}`)
+    if (Number.isNaN(answeredAt)) throw new Error(`no answer within 30 s (last status ${lastStatus}):\n${out}`)
     return { ms: answeredAt - t0, rssKb: rssKb(proc.pid as number) }
   } finally {
     if (proc.exitCode === null) proc.kill('SIGTERM')
@@ -417,17 +467,22 @@ type PerTarget = {
   otherThreadsC16: number
   c16errors: number
 }
+/** Gateway CPU per request on the `/v1/messages` paths (see `pathBodies`), ms. */
+type PathCpu = { streamPass: number; streamTrans: number; ccSmall: number; ccBig: number }
 type RoundResult = {
   direct: PerTarget
   proxy: PerTarget
   gateway: PerTarget
+  /** The same gateway started with a small young generation (`--max-semi-space-size`), side by side. */
+  gatewayYoung: PerTarget
   addedP50: number
   throughputRatio: number
   addedTtfb: number
   idleRssKb: number
+  paths: PathCpu
 }
 
-async function measureRound(targets: Target[], procs: Record<Target['name'], Child>, up: Child, gw: Child, r: number): Promise<RoundResult> {
+async function measureRound(targets: Target[], procs: Record<Target['name'], Child>, up: Child, gw: Child, r: number, bodies: PathBodies): Promise<RoundResult> {
   // Rotate the order every round so drift (thermal, neighbours) does not always favour one target.
   const order = targets.map((_, i) => targets[(i + r) % targets.length] as Target)
   const snap = async (t: Target) => ({ own: (await procs[t.name].rpc('cpu')).cpu, up: (await up.rpc('cpu')).cpu, io: syscalls(procs[t.name].pid), th: threadCpu(procs[t.name].pid) })
@@ -463,9 +518,30 @@ async function measureRound(targets: Target[], procs: Record<Target['name'], Chi
     res[t.name].ttfbP50 = median(s.ttfb)
     res[t.name].cpuPerStream = cpuMs(a.own, b.own) / s.requests
   }
+  // The /v1/messages paths, gateway only, each pair measured back to back in alternating order.
+  const gwTarget = targets.find((t) => t.name === 'gateway') as Target
+  const pathCpu = async (body: Buffer | null): Promise<number> => {
+    if (!body) return Number.NaN
+    await sequentialBody(gwTarget, body, '/v1/messages', 0, 20)
+    const a = await gw.rpc('cpu')
+    const s = await sequentialBody(gwTarget, body, '/v1/messages', PATH_REQUESTS, 0)
+    const b = await gw.rpc('cpu')
+    return cpuMs(a.cpu, b.cpu) / s.requests
+  }
+  const pair = async (x: Buffer | null, y: Buffer | null): Promise<[number, number]> => {
+    if (r % 2) {
+      const b = await pathCpu(y)
+      return [await pathCpu(x), b]
+    }
+    const a = await pathCpu(x)
+    return [a, await pathCpu(y)]
+  }
+  const [streamPass, streamTrans] = await pair(bodies.streamPass, bodies.streamTrans)
+  const [ccSmall, ccBig] = await pair(bodies.ccSmall, bodies.ccBig)
   await sleep(1000)
   const idleRssKb = rssKb(gw.pid)
   return {
+    paths: { streamPass, streamTrans, ccSmall, ccBig },
     ...res,
     addedP50: res.gateway.c1p50 - res.direct.c1p50,
     throughputRatio: res.gateway.c16rps / res.direct.c16rps,
@@ -474,8 +550,11 @@ async function measureRound(targets: Target[], procs: Record<Target['name'], Chi
   }
 }
 
-/** Starts a server process from `args`, warms it like the main gateway, and reads its idle RSS. */
-async function warmRss(args: string[], port: number): Promise<number> {
+/**
+ * Starts a server process from `args`, warms it like the main gateway, and reads its idle RSS 1 s
+ * after the load, and again `idleS` seconds after it when asked (what the process gives back).
+ */
+async function warmRss(args: string[], port: number, idleS = 0): Promise<{ warmKb: number; idleKb: number }> {
   const proc = spawn(node, args.map((a) => a.replace('$PORT', String(port))), { cwd: codeRoot, stdio: ['ignore', 'pipe', 'pipe'] })
   children.add(proc)
   const exited = new Promise<number | null>((r) => proc.once('exit', (c) => (children.delete(proc), r(c))))
@@ -483,7 +562,7 @@ async function warmRss(args: string[], port: number): Promise<number> {
   proc.stdout?.on('data', (c: Buffer) => (out += c.toString()))
   proc.stderr?.on('data', (c: Buffer) => (out += c.toString()))
   try {
-    const deadline = performance.now() + 10_000
+    const deadline = performance.now() + 30_000
     while ((await tryRequest(port)) !== 200) {
       if (performance.now() > deadline || proc.exitCode !== null) throw new Error(`server did not answer:\n${out}`)
       await sleep(10)
@@ -494,7 +573,10 @@ async function warmRss(args: string[], port: number): Promise<number> {
     await sequential(t, true, 100, 0)
     t.agent.destroy()
     await sleep(1000)
-    return rssKb(proc.pid as number)
+    const warmKb = rssKb(proc.pid as number)
+    if (idleS > 0) progress(`idle ${idleS} s after load (RSS target)`)
+    await sleep(idleS * 1000)
+    return { warmKb, idleKb: idleS > 0 ? rssKb(proc.pid as number) : Number.NaN }
   } finally {
     if (proc.exitCode === null) proc.kill('SIGTERM')
     await Promise.race([exited, sleep(10_000)])
@@ -653,7 +735,48 @@ async function profileRunPinned(upstreamUrl: string, pinning: boolean): Promise<
   }
 }
 
+/**
+ * `--soak [--soak-minutes 10]`: the gateway at concurrency 16 for that many minutes, its RSS sampled
+ * and printed after each minute. Flat: over the second half (the heap has grown to what the load
+ * needs by then; V8 sizes its young generation to the allocation rate) RSS grows by less than 1 MB
+ * a minute and ends within 5 % of where the half began: a leak is a steady climb.
+ */
+async function soak(minutes: number): Promise<void> {
+  const up = await spawnChild('upstream.ts', '{}')
+  // With --semi-space N the soak runs the gateway as `npm run serve` does, young generation capped.
+  const flags = argv['semi-space'] ? [YOUNG_FLAG] : []
+  const gw = await spawnChild('gateway.ts', JSON.stringify({ dataDir: join(tmp, 'soak'), upstreamUrl: up.url, key: BENCH_KEY }), flags)
+  await sleep(500)
+  const t = makeTarget('gateway', gw.url, BENCH_KEY, '@up/gpt-4o')
+  const out = (line: string) => process.stdout.write(line + '\n')
+  out(`Soak of the ${codeLabel}: gateway${flags.length ? ` (${flags.join(' ')})` : ''} at concurrency 16 for ${minutes} min, non-streamed requests; load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`)
+  out(`minute      requests    req/s  non-2xx  CPU ms/req   RSS MB   (after start: ${(rssKb(gw.pid) / 1024).toFixed(1)} MB)`)
+  const samples: number[] = []
+  for (let m = 1; m <= minutes; m++) {
+    const a = await gw.rpc('cpu')
+    const s = await blast(t, { seconds: 60, connections: 16 })
+    const b = await gw.rpc('cpu')
+    const kb = rssKb(gw.pid)
+    samples.push(kb / 1024)
+    out(`${String(m).padStart(6)} ${String(s.completed).padStart(13)} ${s.rps.toFixed(0).padStart(8)} ${String(s.non2xx + s.errors + s.timeouts).padStart(8)} ${(cpuMs(a.cpu, b.cpu) / Math.max(1, s.completed)).toFixed(3).padStart(11)} ${(kb / 1024).toFixed(1).padStart(8)}`)
+  }
+  t.agent.destroy()
+  await stopChild(gw, 'ipc')
+  await stopChild(up, 'ipc')
+  const first = samples[0] as number
+  const last = samples[samples.length - 1] as number
+  const half = samples.slice(Math.floor(samples.length / 2))
+  const perMinute = half.length > 1 ? ((half[half.length - 1] as number) - (half[0] as number)) / (half.length - 1) : 0
+  const flat = perMinute < 1 && last <= (half[0] as number) * 1.05
+  out(`RSS ${first.toFixed(1)} → ${last.toFixed(1)} MB (${(last / first).toFixed(2)}× the first minute's; second half ${(half[0] as number).toFixed(1)} → ${last.toFixed(1)} MB, ${perMinute >= 0 ? '+' : ''}${perMinute.toFixed(2)} MB/min): ${flat ? 'PASS flat' : 'MISS growing'} (target: flat)`)
+  writeFileSync(argv.out ?? join(resultsDir, 'soak.json'), JSON.stringify({ when: new Date().toISOString(), code: codeLabel, minutes, rssMb: samples, flat }, null, 2) + '\n')
+}
+
 async function main(): Promise<void> {
+  if (argv.soak) {
+    mkdirSync(resultsDir, { recursive: true })
+    return soak(Math.max(1, Math.min(60, Number(argv['soak-minutes'] ?? 10))))
+  }
   const started = performance.now()
   const load = os.loadavg()
   process.stderr.write(`Switchyard bench (${codeLabel}): ${ROUNDS} rounds, Node ${process.version}, ${os.cpus().length} CPUs, load ${load.map((x) => x.toFixed(2)).join(' ')}\n`)
@@ -664,14 +787,17 @@ async function main(): Promise<void> {
   const t0 = performance.now()
   const gw = await spawnChild('gateway.ts', JSON.stringify({ dataDir: join(tmp, 'gw'), upstreamUrl: up.url, key: BENCH_KEY }), ['--expose-gc'])
   const gwStartMs = performance.now() - t0
+  const gwYoung = await spawnChild('gateway.ts', JSON.stringify({ dataDir: join(tmp, 'gw-young'), upstreamUrl: up.url, key: BENCH_KEY }), [YOUNG_FLAG])
   await sleep(500)
   const rssAfterStartKb = rssKb(gw.pid)
+  const youngAfterStartKb = rssKb(gwYoung.pid)
 
   const direct = makeTarget('direct', up.url, UPSTREAM_KEY, 'gpt-4o')
   const viaProxy = makeTarget('proxy', proxy.url, UPSTREAM_KEY, 'gpt-4o')
   const gateway = makeTarget('gateway', gw.url, BENCH_KEY, '@up/gpt-4o')
-  const targets = [direct, viaProxy, gateway]
-  const procs: Record<Target['name'], Child> = { direct: up, proxy, gateway: gw }
+  const young = makeTarget('gatewayYoung', gwYoung.url, BENCH_KEY, '@up/gpt-4o')
+  const targets = [direct, viaProxy, gateway, young]
+  const procs: Record<Target['name'], Child> = { direct: up, proxy, gateway: gw, gatewayYoung: gwYoung }
 
   for (const t of targets) {
     const r = await once(t, bodyFor(t, false))
@@ -692,17 +818,21 @@ async function main(): Promise<void> {
     await sequential(t, false, 300, 0)
   }
 
+  const bodies = pathBodies()
   const rounds: RoundResult[] = []
   for (let r = 0; r < ROUNDS; r++) {
     progress(`round ${r + 1}/${ROUNDS}`)
-    rounds.push(await measureRound(targets, procs, up, gw, r))
+    rounds.push(await measureRound(targets, procs, up, gw, r, bodies))
   }
   // Retained heap after all rounds (full GC), against the same after warm-up: what stays per request.
+  const rssKb0End = rssKb(gw.pid)
   const heapEnd = await gw.rpc('mem')
   const servedEnd = (await gw.rpc('flush')).rows ?? Number.NaN
   const flushed = await gw.rpc('flush')
   for (const t of targets) t.agent.destroy()
+  const youngEndKb = rssKb(gwYoung.pid)
   await stopChild(gw, 'ipc')
+  await stopChild(gwYoung, 'ipc')
   await stopChild(proxy, 'ipc')
 
   // 5. startup (and 6. RSS of the real entry points)
@@ -756,7 +886,15 @@ async function main(): Promise<void> {
       ` const s = http.createServer((q, r) => r.end('x')).listen(0, '127.0.0.1', () => http.get('http://127.0.0.1:' + s.address().port + '/', (r) => { r.resume(); r.on('end', () => process.stdout.write('up\\n')) }))`,
   )
   const warm: Record<string, number> = {}
-  for (const v of variants) if (v.args) warm[v.name] = await warmRss(v.args, await freePort())
+  // The RSS targets are read on what `npm start` runs: dist/cli.js, else the bench's projection of it, else cli.ts.
+  const rssEntry = [DIST, variants.find((v) => v.name.startsWith('bench-built bundle'))?.name, CLI].find((n) => n && variants.some((v) => v.name === n && v.args)) as string
+  let idleAfterLoadKb = Number.NaN
+  for (const v of variants) {
+    if (!v.args) continue
+    const w = await warmRss(v.args, await freePort(), v.name === rssEntry ? IDLE_AFTER_LOAD_S : 0)
+    warm[v.name] = w.warmKb
+    if (v.name === rssEntry) idleAfterLoadKb = w.idleKb
+  }
 
   // 7. usage rows at the peak rate
   progress('usage rows under peak load + SIGTERM')
@@ -833,12 +971,34 @@ async function main(): Promise<void> {
   }
   add({ id: '7', metric: 'usage rows lost at peak rate + SIGTERM', value: loss.lost, unit: 'rows', target: '= 0', ok: loss.lost === 0 && loss.exitCode === 0, detail: `${loss.rows} rows (${loss.rows200} with 200) for ${loss.responsesReceived} responses (${loss.ok2xx} 2xx) in ${loss.seconds} s at ${Math.round(loss.rps)} req/s; exit ${loss.exitCode}` })
 
+  // Issue 13: each target against its floor. CPU ratios are paired within a round (same minute, same
+  // neighbours) and the median of the rounds is judged; latency uses the medians' ratio, as the
+  // floor's added latency is small enough that one round's noise can swing a per-round ratio.
+  const pairedRatio = (f: (r: RoundResult) => number) => median(rounds.map(f))
+  const cpuRatio = pairedRatio((r) => r.gateway.cpuPerReqC16 / r.proxy.cpuPerReqC16)
+  add({ id: 'T', metric: 'CPU / non-streamed passthrough request c16 ÷ floor', value: cpuRatio, unit: '×', target: '≤ 1.5×', ok: cpuRatio <= 1.5, detail: `gateway ${gwC16.toFixed(3)} ms vs bare proxy ${pxC16.toFixed(3)} ms (medians); ratio per round`, range: rSpread((r) => r.gateway.cpuPerReqC16 / r.proxy.cpuPerReqC16) })
+  const floorAdded = med((r) => r.proxy.c1p50 - r.direct.c1p50)
+  const p50Ratio = added / floorAdded
+  add({ id: 'T', metric: 'added p50 latency c1 ÷ floor’s added p50', value: p50Ratio, unit: '×', target: '≤ 1.5×', ok: p50Ratio <= 1.5, detail: `gateway adds ${added.toFixed(3)} ms, bare proxy ${floorAdded.toFixed(3)} ms over direct (medians)`, range: rSpread((r) => (r.gateway.c1p50 - r.direct.c1p50) / (r.proxy.c1p50 - r.direct.c1p50)) })
+  const trRatio = pairedRatio((r) => r.paths.streamTrans / r.paths.streamPass)
+  add({ id: 'T', metric: 'Anthropic stream CPU: translated→OpenAI ÷ passthrough', value: trRatio, unit: '×', target: '≤ 1.25×', ok: trRatio <= 1.25, detail: `${med((r) => r.paths.streamTrans).toFixed(3)} vs ${med((r) => r.paths.streamPass).toFixed(3)} ms per stream of 100 deltas (/v1/messages, sequential)`, range: rSpread((r) => r.paths.streamTrans / r.paths.streamPass) })
+  const startKb = sMed(rssEntry, (s) => s.rssKb)
+  add({ id: 'T', metric: `RSS after start (1st answer), ${rssEntry}`.slice(0, 56), value: startKb / 1024, unit: 'MB', target: '≤ 75 MB', ok: startKb / 1024 <= 75, detail: `floor: node:http + better-sqlite3 ${(floorRssKb / 1024).toFixed(1)} MB, bare node ${(bareIdleRssKb / 1024).toFixed(1)} MB`, range: spread((startup[rssEntry] ?? []).map((s) => s.rssKb / 1024)) })
+  const idleRatio = idleAfterLoadKb / startKb
+  add({ id: 'T', metric: `RSS ${IDLE_AFTER_LOAD_S} s after load ÷ RSS after start`, value: idleRatio, unit: '×', target: '≤ 1.2×', ok: IDLE_AFTER_LOAD_S >= 60 ? idleRatio <= 1.2 : null, detail: `${(idleAfterLoadKb / 1024).toFixed(1)} MB (1 s after load: ${((warm[rssEntry] ?? Number.NaN) / 1024).toFixed(1)} MB)${IDLE_AFTER_LOAD_S < 60 ? '; --quick waits less than the target’s 60 s: no verdict' : ''}` })
+  const ccRatio = pairedRatio((r) => r.paths.ccBig / r.paths.ccSmall)
+  add({ id: 'T', metric: 'Claude Code-sized request CPU ÷ 1 KB request', value: ccRatio, unit: '×', target: '≤ 2×', ok: Number.isFinite(ccRatio) ? ccRatio <= 2 : null, detail: Number.isFinite(ccRatio) ? `${med((r) => r.paths.ccBig).toFixed(3)} vs ${med((r) => r.paths.ccSmall).toFixed(3)} ms (${(bodies.ccBytes[1] / 1024).toFixed(0)} KB vs ${(bodies.ccBytes[0] / 1024).toFixed(1)} KB bodies, non-streamed /v1/messages passthrough)` : 'no ../shared Claude Code fixture: not measured', range: rSpread((r) => r.paths.ccBig / r.paths.ccSmall) })
+  const youngRatio = pairedRatio((r) => r.gatewayYoung.cpuPerReqC16 / r.proxy.cpuPerReqC16)
+  add({ id: 'T', metric: `  lead: gateway with ${YOUNG_FLAG}, CPU c16 ÷ floor`, value: youngRatio, unit: '×', target: '(info)', ok: null, detail: `vs ${cpuRatio.toFixed(2)}× with V8's default young generation; RSS after start ${(youngAfterStartKb / 1024).toFixed(1)} vs ${(rssAfterStartKb / 1024).toFixed(1)} MB, after the rounds ${(youngEndKb / 1024).toFixed(1)} vs ${(rssKb0End / 1024).toFixed(1)} MB`, range: rSpread((r) => r.gatewayYoung.cpuPerReqC16 / r.proxy.cpuPerReqC16) })
+  add({ id: 'T', metric: 'RSS flat over a 10-minute soak at c16', value: Number.NaN, unit: '', target: 'flat', ok: null, detail: 'its own run: npm run bench -- --soak' })
+
   const fmt = (v: number, unit: string) => (Number.isNaN(v) ? '—' : unit === 'rows' ? String(v) : unit === 'MB' ? v.toFixed(1) : unit === '×' || unit === '' ? v.toFixed(2) : v < 10 ? v.toFixed(3) : v.toFixed(1))
   const lines: string[] = []
   lines.push('')
   lines.push(`Switchyard bench of the ${codeLabel}: medians of ${ROUNDS} rounds (startup: ${startupRuns} runs each); gateway vs direct-to-upstream side by side, bare node:http proxy as the floor`)
   lines.push(`${'#'.padEnd(2)} ${'metric'.padEnd(56)} ${'median'.padStart(8)} ${'unit'.padEnd(4)} ${'target'.padEnd(11)} ${'verdict'.padEnd(7)} detail [min–max]`)
-  for (const r of rows) {
+  for (const [i, r] of rows.entries()) {
+    if (r.id === 'T' && rows[i - 1]?.id !== 'T') lines.push('', 'Targets of issue 13: Switchyard against its floor, ratios measured side by side in this run (median of the rounds)')
     const verdict = r.ok === null ? '' : r.ok ? 'PASS' : 'MISS'
     const range = r.range && r.range.every(Number.isFinite) ? ` [${r.range.map((v) => fmt(v, r.unit)).join('–')}]` : ''
     lines.push(`${r.id.padEnd(2)} ${r.metric.slice(0, 56).padEnd(56)} ${fmt(r.value, r.unit).padStart(8)} ${r.unit.padEnd(4)} ${r.target.padEnd(11)} ${verdict.padEnd(7)} ${r.detail}${range}`)
@@ -891,6 +1051,8 @@ async function main(): Promise<void> {
     warmRssKb: warm,
     bareIdleRssKb,
     floorRssKb,
+    rssEntry,
+    idleAfterLoadKb,
     distCli: distCli ? rel(distCli) : null,
     distStale,
     loss,

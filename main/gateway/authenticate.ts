@@ -4,12 +4,19 @@
  * `x-portkey-api-key`, `Authorization: Bearer`, `x-api-key`. When the key comes in
  * `x-portkey-api-key`, the `Authorization` header belongs to the upstream (bring-your-own key); an
  * `x-api-key` that is not the Switchyard key is the caller's provider key too (Anthropic's own header).
+ * A key's hash is computed once per routing snapshot, not per request: keys found in a snapshot are
+ * remembered with their hash beside it, and forgotten with it when the catalog changes (a deleted
+ * key's text does not outlive its snapshot); unknown keys are never remembered, so guessing cannot
+ * grow the memo.
  */
 import { hashApiKey } from '../store/apiKeysRepo.ts'
 import type { RoutingTable } from '../routing/RoutingTable.ts'
 import { GatewayError } from './GatewayError.ts'
 import { header } from './parse.ts'
 import type { Client, GatewayRequest } from './types.ts'
+
+const MAX_REMEMBERED = 1000
+const memos = new WeakMap<RoutingTable, Map<string, string>>()
 
 export function authenticate(req: Pick<GatewayRequest, 'headers'>, table: RoutingTable, now: number = Date.now()): Client {
   const portkeyKey = header(req, 'x-portkey-api-key')
@@ -22,7 +29,10 @@ export function authenticate(req: Pick<GatewayRequest, 'headers'>, table: Routin
       'no API key: send your Switchyard key as "Authorization: Bearer sy-…", "x-api-key" or "x-portkey-api-key"',
     )
   }
-  const found = table.keysByHash.get(hashApiKey(key))
+  let hashes = memos.get(table)
+  if (!hashes) memos.set(table, (hashes = new Map()))
+  const hash = hashes.get(key) ?? hashApiKey(key)
+  const found = table.keysByHash.get(hash)
   if (!found) throw new GatewayError('invalid_api_key', 'invalid API key: this key is not known to this Switchyard')
   if (found.revoked) throw new GatewayError('invalid_api_key', `API key '${found.name}' has been revoked`)
   if (found.expiresAt != null && now >= found.expiresAt) {
@@ -34,6 +44,10 @@ export function authenticate(req: Pick<GatewayRequest, 'headers'>, table: Routin
   const callerBearer = portkeyKey !== undefined ? bearer : undefined
   // The caller's own provider key, in whichever header did not carry the Switchyard key (never that key itself).
   const upstreamKey = [callerBearer, key === apiKeyHeader ? undefined : apiKeyHeader].find((k) => k && k !== key) ?? null
+  if (!hashes.has(key)) {
+    if (hashes.size >= MAX_REMEMBERED) hashes.clear()
+    hashes.set(key, hash)
+  }
   return {
     keyId: found.id,
     workspaceId: found.workspaceId,

@@ -10,6 +10,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import type { PreparedCall } from '../providers/provider.ts'
+import { wireBody } from './wireBody.ts'
 import { adaptResponse } from './adaptResponse.ts'
 import type { HostResolver } from '../network/upstreamHost.ts'
 import { GatewayError } from './GatewayError.ts'
@@ -77,10 +78,10 @@ export function callProvider(route: Route, call: Call, body: Record<string, unkn
   // A per-request custom host: resolved and checked first, then reached only at the vetted addresses.
   if (route.customHost) {
     return pinCustomHost(route, opts.resolveHost).then((pin) =>
-      send(route, call, { url: route.url, headers: route.headers, body: Buffer.from(JSON.stringify(body)) }, opts, pin),
+      send(route, call, { url: route.url, headers: route.headers, body: wireBody(body) }, opts, pin),
     )
   }
-  if (!transport) return send(route, call, { url: route.url, headers: route.headers, body: Buffer.from(JSON.stringify(body)) }, opts)
+  if (!transport) return send(route, call, { url: route.url, headers: route.headers, body: wireBody(body) }, opts)
   // Bedrock, Vertex AI: the provider signs or authorizes the request itself, and may say how to read the answer.
   if (!route.transport) return Promise.reject(new GatewayError('internal_error', `${route.spec.name} needs its integration's settings`))
   const outgoing = { url: route.url, headers: route.headers, body, model: route.model, dialect: route.dialect, stream: call.stream }

@@ -2,11 +2,12 @@
  * Stage 1: turns raw bytes into a `Call`: which endpoint, the JSON body, model, stream flag,
  * metadata and trace id. Rejects malformed input with a precise message; never looks at keys.
  */
-import { randomUUID } from 'node:crypto'
 import type { CallerDialectId } from '../dialects/canonical.ts'
 import type { Endpoint } from '../providers/provider.ts'
+import { traceId } from '../ids.ts'
 import { GatewayError } from './GatewayError.ts'
 import { hopsOf } from './hops.ts'
+import { keepRaw } from './wireBody.ts'
 import type { Call, GatewayRequest } from './types.ts'
 
 /** Which dialect each endpoint speaks. */
@@ -43,6 +44,7 @@ export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
   if ((endpoint === 'embeddings' || endpoint === 'responses') && b.input === undefined) {
     throw new GatewayError('invalid_request', "'input' is required", { param: 'input' })
   }
+  keepRaw(b, req.body) // passthrough may forward these bytes instead of re-serialising
   const stream = b.stream === true
   const streamOptions = b.stream_options as { include_usage?: unknown } | undefined
   return {
@@ -53,7 +55,7 @@ export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
     stream,
     clientWantsStreamUsage: stream && dialectOf[endpoint] === 'openai' && streamOptions?.include_usage === true,
     metadata: parseMetadata(header(req, 'x-portkey-metadata')),
-    traceId: header(req, 'x-portkey-trace-id') ?? randomUUID(),
+    traceId: header(req, 'x-portkey-trace-id') ?? traceId(req.receivedAt), // time-ordered: the usage index appends
     hops: hopsOf(req.headers),
   }
 }

@@ -1,0 +1,50 @@
+/** The passthrough body splice: the caller's bytes with only the model replaced, or null where that would not be exact. */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { forwardWithModel, keepRaw, spliceModel, wireBody } from '../../main/gateway/wireBody.ts'
+
+test('splices the one top-level model string and leaves every other byte as the caller sent it', () => {
+  const cases: Array<[raw: string, model: string, expected: string | null]> = [
+    ['{"model":"@up/gpt-4o","messages":[]}', 'gpt-4o', '{"model":"gpt-4o","messages":[]}'],
+    ['{ "messages" : [ {"role":"user","content":"the \\"model\\": \\"x\\""} ] , "model" : "@a/b" , "n": 1.0 }', 'b', '{ "messages" : [ {"role":"user","content":"the \\"model\\": \\"x\\""} ] , "model" : "b" , "n": 1.0 }'],
+    ['{\n  "model": "m\\u00e9",\n  "stream": true\n}', 'quote"d', '{\n  "model": "quote\\"d",\n  "stream": true\n}'],
+    ['{"metadata":{"model":"nested"},"model":"@x/y"}', 'y', '{"metadata":{"model":"nested"},"model":"y"}'],
+    ['{"tools":[{"name":"model"}],"stop":["model"],"model":"@x/y"}', 'y', '{"tools":[{"name":"model"}],"stop":["model"],"model":"y"}'],
+    ['{"a":"\\\\","model":"@x/y"}', 'y', '{"a":"\\\\","model":"y"}'],
+    ['{"model":"é中","x":"ü"}', 'z', '{"model":"z","x":"ü"}'],
+    // not exact: no model, a second one, a non-string one, or text that is cut short
+    ['{"messages":[]}', 'y', null],
+    ['{"model":"a","model":"b"}', 'y', null],
+    ['{"model":null}', 'y', null],
+    ['{"model":"a","other":{"model":1},"model":2}', 'y', null],
+    ['{"model":"a', 'y', null],
+  ]
+  for (const [raw, model, expected] of cases) {
+    const out = spliceModel(Buffer.from(raw), model)
+    assert.equal(out?.toString('utf8') ?? null, expected, raw)
+    if (out) assert.deepEqual(JSON.parse(out.toString('utf8')), { ...JSON.parse(raw), model }, raw)
+  }
+})
+
+test('wireBody sends remembered bytes only for the body forwarded with its model; anything else is serialised', () => {
+  const raw = Buffer.from('{ "model" : "@up/gpt-4o", "temperature": 1.0 }')
+  const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>
+  keepRaw(body, raw)
+  const outgoing = { ...body, model: 'gpt-4o' }
+  forwardWithModel(body, outgoing, 'gpt-4o')
+  assert.equal(wireBody(outgoing).toString(), '{ "model" : "gpt-4o", "temperature": 1.0 }')
+  // The model unchanged: the caller's bytes as they are.
+  const same = { ...body, model: '@up/gpt-4o' }
+  forwardWithModel(body, same, '@up/gpt-4o')
+  assert.equal(wireBody(same), raw)
+  // A rewritten body (a new object) has no bytes remembered.
+  const redacted = { ...outgoing, temperature: 0 }
+  assert.equal(wireBody(redacted).toString(), '{"model":"gpt-4o","temperature":0}')
+  // Bytes that are not UTF-8 were parsed with replacement characters: those are what goes out.
+  const bad = Buffer.concat([Buffer.from('{"model":"@up/m","x":"'), Buffer.from([0xff]), Buffer.from('"}')])
+  const parsed = JSON.parse(bad.toString('utf8')) as Record<string, unknown>
+  keepRaw(parsed, bad)
+  const out = { ...parsed, model: 'm' }
+  forwardWithModel(parsed, out, 'm')
+  assert.equal(wireBody(out).toString('utf8'), '{"model":"m","x":"\ufffd"}')
+})
