@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import type { GuardrailCheck, GuardrailDetector } from '../../preload/contract.ts'
 import { allDetectors } from '../guardrails/detectors.ts'
+import type { Disagrees, NoDrift } from './SchemaDrift.ts'
 
 const detector = z.enum(allDetectors as [GuardrailDetector, ...GuardrailDetector[]])
 const action = z.enum(['log', 'redact', 'block'])
@@ -72,8 +73,8 @@ export const guardrailSet = z
   .object({ input: z.array(inputCheck).max(50).optional(), output: z.array(check).max(50).optional() })
   .strict()
 
-/** Compile-time check: what the schema accepts is the contract's GuardrailCheck. */
-export type _GuardrailCheckMatches = z.infer<typeof check> extends GuardrailCheck ? true : never
+/** A tsc error unless the schema parses to the contract's GuardrailCheck and accepts every one. */
+export type _GuardrailCheckMatches = NoDrift<Disagrees<typeof check, GuardrailCheck, 'GuardrailCheck'>>
 
 export const guardrailSchemas = {
   'guardrails:get': z.object({ workspaceId: z.string().min(1) }).strict(),

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { governanceSchemas } from './governanceSchemas.ts'
 import { guardrailSchemas } from './guardrailSchemas.ts'
 import { networkSchemas } from './networkSchemas.ts'
+import type { NoDrift, SchemaDrift } from './SchemaDrift.ts'
 
 export const slug = z
   .string()
@@ -162,6 +163,9 @@ export const schemas = {
 } as const
 
 export type Schemas = typeof schemas
+
+/** A tsc error naming the command whenever a schema and `Commands` disagree (test/types/contractDrift.ts). */
+export type _SchemasMatchContract = NoDrift<SchemaDrift<Schemas>>
 
 /** Turns zod's first issue into `path: message`, the form every caller shows. */
 export function describeIssue(issue: { path: PropertyKey[]; message: string }): { path: string; message: string } {
