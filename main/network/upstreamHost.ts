@@ -13,7 +13,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises'
 import type { LookupFunction } from 'node:net'
 import type { NetworkSettings } from '../../preload/contract.ts'
-import { GatewayError } from '../gateway/GatewayError.ts'
+import { GatewayError } from '../errors/GatewayError.ts'
 
 /** What the user sets (Control API `network:get` / `network:set`). */
 export type { NetworkSettings }

@@ -5,7 +5,7 @@
  * https://learn.microsoft.com/azure/ai-services/openai/reference
  */
 import type { IntegrationSettings } from '../../preload/contract.ts'
-import { GatewayError } from '../gateway/GatewayError.ts'
+import { GatewayError } from '../errors/GatewayError.ts'
 import { endpointPath, header, defineProvider, type Endpoint, type ProviderContext } from './provider.ts'
 import { openai } from './openai.ts'
 

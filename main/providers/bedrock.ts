@@ -13,7 +13,7 @@
  * https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html and
  * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
  */
-import { GatewayError } from '../gateway/GatewayError.ts'
+import { GatewayError } from '../errors/GatewayError.ts'
 import { redact } from '../log.ts'
 import { anthropicBetas, betaFilter } from './anthropicBetas.ts'
 import { awsCredentials, type AwsCredentialSource, type ResolvedAwsCredentials } from './aws/awsCredentials.ts'

@@ -13,7 +13,7 @@
 import { createHash, createPrivateKey } from 'node:crypto'
 import { anthropicError } from '../dialects/anthropic/error.ts'
 import { geminiError } from '../dialects/gemini/error.ts'
-import { GatewayError } from '../gateway/GatewayError.ts'
+import { GatewayError } from '../errors/GatewayError.ts'
 import { redact } from '../log.ts'
 import { anthropicBetas, betaFilter } from './anthropicBetas.ts'
 import { googleAuth, type GoogleAuthDeps, type GoogleTokenSource } from './google/googleAuth.ts'

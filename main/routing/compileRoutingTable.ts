@@ -109,7 +109,7 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
   const configs = new Map<string, LoadedConfig>()
   for (const c of store.configs.list()) {
     const plan = compileStoredConfig(c.config, `config '${c.slug}'`)
-    if (plan) (configs.set(c.id, plan), configs.set(c.slug, plan))
+    if (plan) configs.set(c.id, plan).set(c.slug, plan)
   }
   return { version: ++version, providers, keysByHash, workspaces, aliases, network, guardrails, configs }
 }

@@ -3,7 +3,7 @@
  * before the first byte as a response, after it as an SSE `error` event.
  * https://docs.claude.com/en/api/errors
  */
-import type { GatewayError } from '../../gateway/GatewayError.ts'
+import type { GatewayError } from '../../errors/GatewayError.ts'
 import { chatErrorFromGateway } from '../chatError.ts'
 import { sse } from '../sse.ts'
 import { anthropicError } from './error.ts'

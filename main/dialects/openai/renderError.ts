@@ -2,7 +2,7 @@
  * Renders a GatewayError as OpenAI renders its own errors: `{"error":{"message","type","param","code"}}`.
  * https://platform.openai.com/docs/guides/error-codes
  */
-import type { GatewayError } from '../../gateway/GatewayError.ts'
+import type { GatewayError } from '../../errors/GatewayError.ts'
 
 export type OpenAIErrorBody = { error: { message: string; type: string; param: string | null; code: string; limit?: OpenAILimitDetail } }
 

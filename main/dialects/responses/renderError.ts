@@ -3,7 +3,7 @@
  * (the Responses API shares it); after it, an SSE `error` event as the Responses stream sends one.
  * https://platform.openai.com/docs/api-reference/responses-streaming/error
  */
-import type { GatewayError } from '../../gateway/GatewayError.ts'
+import type { GatewayError } from '../../errors/GatewayError.ts'
 import { renderOpenAIError } from '../openai/renderError.ts'
 import { sse } from '../sse.ts'
 
