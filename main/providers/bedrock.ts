@@ -163,7 +163,7 @@ async function prepare(call: OutgoingCall, ctx: TransportContext): Promise<Prepa
   const url = invokeUrl(endpointFor(ctx.baseUrl, region), id, call.stream)
   const body = Buffer.from(JSON.stringify(bedrockBody(call, ctx)))
   const signedHeaders = { 'content-type': 'application/json', accept: call.stream ? 'application/vnd.amazon.eventstream' : 'application/json' }
-  const signature = sigv4.sign({ method: 'POST', url, headers: signedHeaders, body }, { region, service: 'bedrock', credentials: aws.credentials })
+  const signature = await sigv4.sign({ method: 'POST', url, headers: signedHeaders, body }, { region, service: 'bedrock', credentials: aws.credentials })
   return {
     url,
     headers: { ...extraHeaders(call.headers), ...signedHeaders, ...signature },
@@ -174,12 +174,12 @@ async function prepare(call: OutgoingCall, ctx: TransportContext): Promise<Prepa
 }
 
 /** Converse / ConverseStream: the translated body without `model` and `stream`, signed the same way. */
-function prepareConverse(call: OutgoingCall, ctx: TransportContext, aws: ResolvedAwsCredentials, region: string, id: string): PreparedCall {
+async function prepareConverse(call: OutgoingCall, ctx: TransportContext, aws: ResolvedAwsCredentials, region: string, id: string): Promise<PreparedCall> {
   const url = converseUrl(endpointFor(ctx.baseUrl, region), id, call.stream)
   const { model: _model, stream: _stream, ...rest } = call.body
   const body = Buffer.from(JSON.stringify(rest))
   const signedHeaders = { 'content-type': 'application/json', accept: call.stream ? 'application/vnd.amazon.eventstream' : 'application/json' }
-  const signature = sigv4.sign({ method: 'POST', url, headers: signedHeaders, body }, { region, service: 'bedrock', credentials: aws.credentials })
+  const signature = await sigv4.sign({ method: 'POST', url, headers: signedHeaders, body }, { region, service: 'bedrock', credentials: aws.credentials })
   return {
     url,
     headers: { ...extraHeaders(call.headers), ...signedHeaders, ...signature },
