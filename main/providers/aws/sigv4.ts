@@ -4,8 +4,7 @@
  * returns the headers to add (`authorization`, `x-amz-date`, `x-amz-content-sha256`,
  * `x-amz-security-token`). No I/O; no clock unless the caller leaves `date` out.
  */
-import { Hash } from '@smithy/hash-node'
-import { SignatureV4 } from '@smithy/signature-v4'
+import type { SignatureV4 } from '@smithy/signature-v4'
 
 export type AwsCredentials = {
   accessKeyId: string
@@ -40,7 +39,17 @@ export type SigV4Headers = {
   'x-amz-security-token'?: string
 }
 
-const Sha256 = Hash.bind(null, 'sha256') as unknown as ConstructorParameters<typeof SignatureV4>[0]['sha256']
+type Signer = { SignatureV4: typeof SignatureV4; Sha256: ConstructorParameters<typeof SignatureV4>[0]['sha256'] }
+let signer: Promise<Signer> | undefined
+
+/** Loaded on the first Bedrock call, not at start: the signer brings ~140 KB of Smithy runtime. */
+function loadSigner(): Promise<Signer> {
+  signer ??= Promise.all([import('@smithy/signature-v4'), import('@smithy/hash-node')]).then(([v4, hash]) => ({
+    SignatureV4: v4.SignatureV4,
+    Sha256: hash.Hash.bind(null, 'sha256') as unknown as Signer['Sha256'],
+  }))
+  return signer
+}
 
 function decodeComponent(text: string): string {
   try {
@@ -73,14 +82,15 @@ async function sign(request: SigV4Request, options: SigV4Options): Promise<SigV4
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = typeof value === 'string' ? value : value.join(',')
   headers.host = url.host
-  const signer = new SignatureV4({
+  const { SignatureV4, Sha256 } = await loadSigner()
+  const v4 = new SignatureV4({
     credentials: options.credentials,
     region: options.region,
     service: options.service,
     sha256: Sha256,
     applyChecksum: options.addContentSha256 ?? true,
   })
-  const signed = await signer.sign(
+  const signed = await v4.sign(
     { method: request.method.toUpperCase(), protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query: queryOf(url.search), headers, body: request.body },
     { signingDate: options.date ?? new Date() },
   )
