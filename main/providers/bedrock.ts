@@ -20,6 +20,7 @@ import { awsCredentials, type AwsCredentialSource, type ResolvedAwsCredentials }
 import { AwsCredentialsError } from './aws/AwsCredentialsError.ts'
 import { bedrockError } from './aws/bedrockError.ts'
 import { bedrockModelId, claudeOnBedrock } from './aws/bedrockModelId.ts'
+import { bedrockSettings } from './aws/bedrockSettings.ts'
 import { bedrockStream } from './aws/bedrockStream.ts'
 import { converseErrorBody, converseStream } from './aws/converseStream.ts'
 import { sigv4 } from './aws/sigv4.ts'
@@ -226,6 +227,8 @@ export const bedrock = defineProvider({
       return typeof keys === 'string' ? null : `${keys.accessKeyId.slice(0, 4)}…${keys.accessKeyId.slice(-4)}`
     },
   },
+  catalogId: 'aws',
+  settings: bedrockSettings,
   docs: 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html',
 })
 

@@ -44,5 +44,6 @@ export const gemini = defineProvider({
     return { url: `${ctx.baseUrl}/models/${encodeURIComponent(id)}:${method}`, model: id, pricingModel: id }
   },
   listModels,
+  catalogId: 'google',
   docs: 'https://ai.google.dev/api/generate-content',
 })

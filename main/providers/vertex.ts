@@ -19,6 +19,7 @@ import { anthropicBetas, betaFilter } from './anthropicBetas.ts'
 import { googleAuth, type GoogleAuthDeps, type GoogleTokenSource } from './google/googleAuth.ts'
 import { GoogleAuthError } from './google/GoogleAuthError.ts'
 import { isClaudeOnVertex, vertexClaudeAliases, vertexModelId } from './google/vertexModelId.ts'
+import { vertexSettings } from './google/vertexSettings.ts'
 import { defineProvider, type OutgoingCall, type PreparedCall, type ResponseHead, type TransportContext } from './provider.ts'
 
 export const vertexAnthropicVersion = 'vertex-2023-10-16'
@@ -204,5 +205,7 @@ export const vertex = defineProvider({
       return typeof json.client_email === 'string' ? json.client_email : 'application-default user credentials'
     },
   },
+  catalogId: 'google',
+  settings: vertexSettings,
   docs: 'https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude',
 })

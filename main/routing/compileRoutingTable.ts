@@ -8,7 +8,6 @@ import { providerKind } from '../providers/registry.ts'
 import type { Store } from '../store/Store.ts'
 import type { Vault } from '../vault/openVault.ts'
 import type { RouteKey, RouteProvider, RoutingTable } from './RoutingTable.ts'
-import { azureEndpoint } from '../providers/azureOpenai.ts'
 import { log, redact } from '../log.ts'
 import { compileAliases } from './compileAliases.ts'
 import { loadConfig, type LoadedConfig } from './config/loadConfig.ts'
@@ -41,16 +40,14 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
     const integration = integrations.get(p.integrationId)
     const spec = integration && providerKind(integration.kind)
     if (!integration || !spec) continue
-    const baseUrl =
-      spec.id === 'azure-openai'
-        ? azureEndpoint(integration.settings)
-        : (integration.settings.baseUrl ?? spec.baseUrl)
+    const baseUrl = spec.settings?.baseUrl ? spec.settings.baseUrl(integration.settings) : (integration.settings.baseUrl ?? spec.baseUrl)
     if (!baseUrl) continue
     const ctx = { baseUrl, settings: integration.settings }
     const own = custom.get(integration.id) ?? new Map<string, ModelSetting & { kind: string }>()
     const flags = store.governance.integrationFlags(integration.id)
     const prices = createPriceBook({
       kind: spec.id,
+      ...(spec.catalogId ? { catalogId: spec.catalogId } : {}),
       category: spec.category,
       integrationSlug: integration.slug,
       builtin: spec.knownModels,
