@@ -10,42 +10,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
  */
 import { createHash, createHmac } from 'node:crypto'
-
-export type AwsCredentials = {
-  accessKeyId: string
-  secretAccessKey: string
-  /** Temporary credentials (STS, SSO exports) carry a session token; it is signed as well. */
-  sessionToken?: string
-}
-
-export type SigV4Request = {
-  method: string
-  /** The URL exactly as it will be sent: the path is signed in its wire (percent-encoded) form. */
-  url: string | URL
-  /** Headers to sign besides `host`; a list value stands for a repeated header. */
-  headers?: Record<string, string | readonly string[]>
-  body?: Uint8Array | string
-}
-
-export type SigV4Options = {
-  region: string
-  /** `bedrock` for Bedrock Runtime (the signing name, not the `bedrock-runtime` host prefix). */
-  service: string
-  credentials: AwsCredentials
-  date?: Date
-  /**
-   * Adds and signs `x-amz-content-sha256` (default true, as the AWS SDK for JavaScript v3 does).
-   * AWS's generic test suite signs without it, so its vectors need `false`.
-   */
-  addContentSha256?: boolean
-}
-
-export type SigV4Headers = {
-  authorization: string
-  'x-amz-date': string
-  'x-amz-content-sha256'?: string
-  'x-amz-security-token'?: string
-}
+import type { SigV4Headers, SigV4Options, SigV4Request } from '../../../main/providers/aws/sigv4.ts'
 
 export type CanonicalRequest = {
   text: string
