@@ -6,12 +6,14 @@
  * cost for a workspace without guardrails (the map lookup the request path pays).
  */
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { mapRequestText } from '../main/guardrails/bodyText.ts'
 import { allDetectors, scanText } from '../main/guardrails/detectors.ts'
 import { compileGuardrails, createRedactor, inspectRequest } from '../main/guardrails/guardrails.ts'
+import { clientFixtures } from '../test/support/clientFixtures.ts'
 
 const TARGET_MS = 2
-const fixture = process.env.CLAUDE_CODE_FIXTURE ?? '/work/shared/fixtures/clients/claude-code-api-key/002-POST_v1_messages.json'
+const fixture = process.env.CLAUDE_CODE_FIXTURE ?? join(clientFixtures, 'claude-code-api-key/002-POST_v1_messages.json')
 
 export function claudeCodeRequest(targetBytes = 100 * 1024): Record<string, unknown> {
   const recorded = JSON.parse(readFileSync(fixture, 'utf8')) as { body: Record<string, unknown> | string }

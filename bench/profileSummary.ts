@@ -71,7 +71,7 @@ export function summarizeProfile(
   let t = p.startTime
   for (const d of p.timeDeltas) times.push((t += d))
   const meanInterval = p.samples.length > 1 ? (p.endTime - p.startTime) / p.samples.length : 0
-  let inWindow = (i: number) => true
+  let inWindow = (_i: number) => true
   if (opts.window) {
     const { fromUs, toUs } = opts.window
     const count = times.filter((x) => x >= fromUs && x <= toUs).length

@@ -154,7 +154,7 @@ function readSetupFile(file: string): unknown {
   try {
     return parseYaml(text) as unknown // YAML is a superset of JSON
   } catch (err) {
-    throw new Error(`${file} is not valid YAML or JSON: ${(err as Error).message}`)
+    throw new Error(`${file} is not valid YAML or JSON: ${(err as Error).message}`, { cause: err })
   }
 }
 

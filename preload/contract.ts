@@ -563,11 +563,14 @@ export type ApiKeyDetails = ApiKey & {
   limits: LimitPolicy | null
 }
 
+/** The endpoints an API key can be limited to. */
+export type ApiKeyScope = 'chat' | 'completions' | 'embeddings' | 'models' | 'messages' | 'count_tokens' | 'responses'
+
 export type ApiKeyUpdate = {
   id: string
   name?: string
   expiresAt?: number | null
-  scopes?: string[] | null
+  scopes?: ApiKeyScope[] | null
   providerSlugs?: string[] | null
   defaultMetadata?: Record<string, string> | null
   defaultConfig?: Record<string, unknown> | null
@@ -601,10 +604,10 @@ export type GuardrailDetector =
   | 'iban'
   | 'us_ssn'
 
-type GuardrailCheckCommon = {
+type GuardrailCheckCommon<Action = GuardrailAction> = {
   /** Names the check in errors, logs and usage rows; default: its type. */
   id?: string
-  action: GuardrailAction
+  action: Action
 }
 
 /**
@@ -618,8 +621,8 @@ export type GuardrailCheck =
   | (GuardrailCheckCommon & { type: 'secrets' | 'pii'; detectors?: GuardrailDetector[] })
   | (GuardrailCheckCommon & { type: 'regex'; pattern: string; flags?: string; mode?: 'forbid' | 'require' })
   | (GuardrailCheckCommon & { type: 'contains'; words: string[]; operator: 'none' | 'any' | 'all'; caseSensitive?: boolean })
-  | (GuardrailCheckCommon & { type: 'length'; min?: number; max?: number; unit?: 'characters' | 'words' })
-  | (GuardrailCheckCommon & { type: 'json_schema'; schema: Record<string, unknown> })
+  | (GuardrailCheckCommon<'log' | 'block'> & { type: 'length'; min?: number; max?: number; unit?: 'characters' | 'words' })
+  | (GuardrailCheckCommon<'log' | 'block'> & { type: 'json_schema'; schema: Record<string, unknown> })
 
 /**
  * Checks on the request (`input`: message text, tool-call arguments, tool results, system prompt) and on a

@@ -1,5 +1,5 @@
 /**
- * `npm test`: typecheck, build the UI (the end-to-end tests drive it in Chromium), then every test
+ * `npm test`: typecheck, lint, build the UI (the end-to-end tests drive it in Chromium), then every test
  * file with Node's test runner. On Linux the run happens inside a private, throwaway Secret Service
  * (test/with-keyring.sh), so vault tests use a real OS keychain and never the user's own.
  * Arguments are test file globs (default: all).
@@ -25,6 +25,8 @@ function run(cmd: string, args: string[], label: string): void {
 if (!process.env.SWITCHYARD_SKIP_TYPECHECK) {
   run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'], 'typecheck main, preload, tests')
   run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'renderer'], 'typecheck renderer')
+  // Import boundaries (DESIGN.md's layering) and the recommended rules: eslint.config.js.
+  run(process.execPath, ['node_modules/eslint/bin/eslint.js', '--cache', '--cache-location', 'node_modules/.cache/eslint/', '.'], 'lint')
 }
 if (!globs.length || globs.some((g) => g.includes('e2e'))) run(process.execPath, ['scripts/build.ts'], 'build')
 // The real CLI clients (Claude Code, Codex: ~800 MB) live in their own pinned package, installed on first need.

@@ -4,7 +4,7 @@
  * routing table swapped in atomically, so the next request sees the change without a restart.
  * Secrets go into the vault and never come back out of here.
  */
-import type { CommandInput, CommandName, CommandOutput, Commands, Events } from '../../preload/contract.ts'
+import type { CommandInput, CommandName, CommandOutput, Events } from '../../preload/contract.ts'
 import { compileRoutingTable } from '../routing/compileRoutingTable.ts'
 import type { RoutingTableHolder } from '../routing/RoutingTable.ts'
 import type { Governance } from '../limits/createGovernance.ts'
@@ -106,6 +106,3 @@ export function createControlService(deps: ControlDeps): ControlService {
     emit,
   }
 }
-
-/** Compile-time check: the handlers implement the contract exactly. */
-export type _HandlersMatchContract = Handlers extends { [N in keyof Commands]: unknown } ? true : never

@@ -8,44 +8,27 @@ import { guardrailSchemas } from './guardrailSchemas.ts'
 import { networkSchemas } from './networkSchemas.ts'
 import { workbenchSchemas } from './workbenchSchemas.ts'
 import { desktopSchemas } from './desktopSchemas.ts'
+import { httpUrl } from '../providers/httpUrl.ts'
+import { providerSettingsFields } from '../providers/registry.ts'
+import type { NoDrift, SchemaDrift } from './SchemaDrift.ts'
 
 export const slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use 1-63 lowercase letters, digits, "-" or "_", starting with a letter or digit')
 
-const httpUrl = z
-  .string()
-  .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL')
-
-export const azureDeployment = z
-  .object({
-    alias: z.string().min(1),
-    deployment: z.string().min(1),
-    model: z.string().min(1).optional(),
-    isDefault: z.boolean().optional(),
-  })
-  .strict()
-
 export const integrationSettings = z
   .object({
     baseUrl: httpUrl.optional(),
-    azureEndpoint: httpUrl.optional(),
-    azureResourceName: z.string().regex(/^[a-zA-Z0-9-]+$/).optional(),
-    azureApiVersion: z.string().min(1).optional(),
-    azureDeployments: z.array(azureDeployment).optional(),
     headers: z.record(z.string(), z.string()).optional(),
     timeoutMs: z.number().int().positive().optional(),
     useClientAuthorization: z.boolean().optional(),
     contextWindow: z.number().int().positive().optional(),
     contextWindows: z.record(z.string(), z.number().int().positive()).optional(),
     contextPolicy: z.enum(['refuse', 'warn']).optional(),
-    awsRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'an AWS region such as us-east-1').optional(),
-    awsProfile: z.string().regex(/^[\w.@+-]{1,128}$/, 'a profile name from ~/.aws/config').optional(),
-    gcpProject: z.string().regex(/^[a-z][a-z0-9.:-]{4,62}$/, 'a Google Cloud project id such as my-project-123').optional(),
-    gcpLocation: z.string().regex(/^[a-z]+(-[a-z]+\d*)*$/, 'a Vertex AI location such as us-east5 or global').optional(),
     modelMap: z.record(z.string().min(1), z.string().min(1).regex(/^\S+$/, 'no spaces')).optional(),
     anthropicBetas: z.array(z.string().regex(/^[a-z0-9-]+$/, 'a beta name such as interleaved-thinking-2025-05-14')).optional(),
+    // Azure's, Bedrock's, Vertex AI's own fields: each provider's settings file (registry.ts merges them).
+    ...providerSettingsFields,
   })
   .strict()
 
@@ -171,6 +154,9 @@ export const schemas = {
 } as const
 
 export type Schemas = typeof schemas
+
+/** A tsc error naming the command whenever a schema and `Commands` disagree (test/types/contractDrift.ts). */
+export type _SchemasMatchContract = NoDrift<SchemaDrift<Schemas>>
 
 /** Turns zod's first issue into `path: message`, the form every caller shows. */
 export function describeIssue(issue: { path: PropertyKey[]; message: string }): { path: string; message: string } {

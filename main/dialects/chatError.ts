@@ -2,7 +2,7 @@
  * Canonical errors: kinds, their HTTP statuses, and the bridge from the gateway's own GatewayError.
  * Every dialect renders a ChatError its own way (`<dialect>/error.ts`). Pure.
  */
-import type { GatewayError } from '../gateway/GatewayError.ts'
+import type { GatewayError } from '../errors/GatewayError.ts'
 import type { ChatError, ChatErrorKind } from './canonical.ts'
 
 export const statusOfKind: Record<ChatErrorKind, number> = {

@@ -305,7 +305,10 @@ function relayError(upstream: UpstreamResponse, status: number, call: Call, rout
     const chunks: Buffer[] = []
     let size = 0
     const collect = (c: Buffer) => {
-      if (size < 1024 * 1024) (chunks.push(c), (size += c.length))
+      if (size < 1024 * 1024) {
+        chunks.push(c)
+        size += c.length
+      }
     }
     const done = () => {
       // Some upstreams echo the key they were sent in their error text.

@@ -95,17 +95,9 @@ export type Route = {
   customHost?: { url: string; policy: UpstreamPolicy }
 }
 
-export type Usage = {
-  /** The whole input, cache reads and writes included (see limits/cost.ts for each dialect's mapping). */
-  inputTokens: number | null
-  outputTokens: number | null
-  /** Cache reads, part of `inputTokens`. */
-  cachedTokens: number | null
-  /** Cache writes (Anthropic's cache creation), part of `inputTokens`. */
-  cacheWriteTokens?: number | null
-  /** Reasoning tokens, part of `outputTokens`. */
-  reasoningTokens?: number | null
-}
+import type { Usage } from '../dialects/Usage.ts'
+
+export type { Usage }
 
 /** How a response ended, for `recordUsage`. */
 export type Outcome = {

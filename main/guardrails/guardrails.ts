@@ -59,7 +59,7 @@ function compileCheck(c: GuardrailCheck, path: string): CompiledCheck {
       try {
         re = new RegExp(c.pattern, [...new Set(((c.flags ?? '') + 'g').split(''))].filter((f) => 'gimsuv'.includes(f)).join(''))
       } catch (err) {
-        throw new Error(`${path}.pattern: ${(err as Error).message}`)
+        throw new Error(`${path}.pattern: ${(err as Error).message}`, { cause: err })
       }
       if (c.mode === 'require') return { id, action: c.action, label, condition: (t) => (new RegExp(re.source, re.flags.replace('g', '')).test(t) ? null : 'no match for the required pattern') }
       return {
@@ -131,7 +131,7 @@ function compileCheck(c: GuardrailCheck, path: string): CompiledCheck {
       try {
         schema = z.fromJSONSchema(c.schema as Parameters<typeof z.fromJSONSchema>[0])
       } catch (err) {
-        throw new Error(`${path}.schema: ${(err as Error).message}`)
+        throw new Error(`${path}.schema: ${(err as Error).message}`, { cause: err })
       }
       return {
         id,

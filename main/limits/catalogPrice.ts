@@ -17,25 +17,15 @@ const findProvider: typeof Catalog.findProvider = (...args) => (catalog ??= crea
 export const catalogName = '@pydantic/genai-prices'
 export const catalogVersion = '0.1.8'
 
-/** Switchyard provider kinds → the catalog's provider ids, where they differ. */
-const catalogIds: Record<string, string> = {
-  'azure-openai': 'azure',
-  xai: 'x-ai',
-  bedrock: 'aws',
-  'aws-bedrock': 'aws',
-  gemini: 'google',
-  vertex: 'google',
-}
-
 const MAX_REMEMBERED = 5000
 const remembered = new Map<string, Price | null>()
 
-/** The catalog's price for `model` at provider kind `kind`, or undefined when it has none. */
-export function catalogPrice(kind: string, model: string): Price | undefined {
-  const key = `${kind}\u0000${model}`
+/** The catalog's price for `model` at its provider `providerId` (a provider file's `catalogId ?? id`), or undefined. */
+export function catalogPrice(providerId: string, model: string): Price | undefined {
+  const key = `${providerId}\u0000${model}`
   const hit = remembered.get(key)
   if (hit !== undefined) return hit ?? undefined
-  const found = lookup(catalogIds[kind] ?? kind, model)
+  const found = lookup(providerId, model)
   if (remembered.size >= MAX_REMEMBERED) remembered.clear()
   remembered.set(key, found ?? null)
   return found

@@ -22,6 +22,8 @@ export type ModelSetting = { price?: PriceSet; maxInputTokens?: number; maxOutpu
 
 export type PriceBookInput = {
   kind: string
+  /** The price catalog's id for this provider, when it is not `kind` (its provider file's `catalogId`). */
+  catalogId?: string
   category: 'hosted' | 'self-hosted' | 'azure'
   integrationSlug: string
   builtin: readonly KnownModel[]
@@ -45,7 +47,7 @@ export function createPriceBook(input: PriceBookInput): PriceBook {
       return { id: model, ...prices(input.integration), source: { kind: 'custom-integration', ref: `your price for integration '${input.integrationSlug}'` } }
     }
     if (input.category === 'self-hosted') return { id: model, inputPrice: 0, outputPrice: 0, source: { kind: 'self-hosted', ref: 'self-hosted: free unless you set a price' } }
-    const fromCatalog = input.useCatalog === false ? undefined : catalogPrice(input.kind, model)
+    const fromCatalog = input.useCatalog === false ? undefined : catalogPrice(input.catalogId ?? input.kind, model)
     if (fromCatalog) return fromCatalog
     const b = builtin.get(model)
     if (b && (b.inputPrice !== undefined || b.outputPrice !== undefined)) {

@@ -8,12 +8,14 @@
  * `017700000001`, `10.1`) is refused unless its address is allow-listed. The answer lists the
  * vetted addresses; `pinnedLookup` makes a connection use exactly those (no second resolution, so
  * DNS rebinding cannot swap the address between the check and the connect).
+ * Addresses are validated by Node (`net.isIPv4`/`isIPv6`) and matched against ranges with Node's
+ * `net.BlockList`; only the inet_aton reading of number forms is our own.
  * Catalog integrations the user created are trusted and never pass through here.
  */
 import { lookup as dnsLookup } from 'node:dns/promises'
-import type { LookupFunction } from 'node:net'
+import { BlockList, isIPv4, isIPv6, type LookupFunction } from 'node:net'
 import type { NetworkSettings } from '../../preload/contract.ts'
-import { GatewayError } from '../gateway/GatewayError.ts'
+import { GatewayError } from '../errors/GatewayError.ts'
 
 /** What the user sets (Control API `network:get` / `network:set`). */
 export type { NetworkSettings }
@@ -34,13 +36,25 @@ export type UpstreamPolicy = {
   readonly names: ReadonlySet<string>
   /** From `*.example.com` entries, stored as `.example.com`. */
   readonly suffixes: readonly string[]
-  readonly nets: readonly Net[]
+  /** Allow-listed addresses and CIDRs, one list per family: a BlockList matches IPv4 against IPv6 ranges (as mapped addresses). */
+  readonly nets: Readonly<Record<4 | 6, BlockList>>
+  /** Allow-listed single addresses (or /32, /128): the only way a metadata address or a number form passes. */
+  readonly exact: Readonly<Record<4 | 6, BlockList>>
   /** Equal for equal settings: callers may key pools on it. */
   readonly key: string
 }
 
-type Ip = { v: 4 | 6; n: bigint }
-type Net = { v: 4 | 6; n: bigint; prefix: number }
+/** An IP literal as text Node accepts; IPv6 without brackets or zone. */
+type Ip = { v: 4 | 6; address: string }
+type Net = Ip & { prefix: number }
+
+const family = (v: 4 | 6): 'ipv4' | 'ipv6' => (v === 4 ? 'ipv4' : 'ipv6')
+
+function listOf(...nets: Net[]): BlockList {
+  const list = new BlockList()
+  for (const n of nets) list.addSubnet(n.address, n.prefix, family(n.v))
+  return list
+}
 
 /** Why an allow-list entry is malformed, or null. For the Control API's validation. */
 export function allowHostError(entry: string): string | null {
@@ -57,18 +71,20 @@ export function allowHostError(entry: string): string | null {
 export function compileUpstreamPolicy(settings: NetworkSettings = defaultNetworkSettings): UpstreamPolicy {
   const names = new Set<string>()
   const suffixes: string[] = []
-  const nets: Net[] = []
+  const nets = { 4: new BlockList(), 6: new BlockList() }
+  const exact = { 4: new BlockList(), 6: new BlockList() }
   for (const raw of settings.allowHosts) {
     const e = raw.trim().toLowerCase().replace(/\.$/, '')
     if (allowHostError(e) !== null) continue
-    const net = e.includes('/') ? parseCidr(e) : null
-    const ip = net ? null : parseIp(e)
-    if (net) nets.push(net)
-    else if (ip) nets.push({ ...unmap(ip), prefix: unmap(ip).v === 4 ? 32 : 128 })
-    else if (e.startsWith('*.')) suffixes.push(e.slice(1))
+    const ip = e.includes('/') ? null : parseIp(e)
+    const net = ip ? { ...unmap(ip), prefix: unmap(ip).v === 4 ? 32 : 128 } : e.includes('/') ? parseCidr(e) : null
+    if (net) {
+      nets[net.v].addSubnet(net.address, net.prefix, family(net.v))
+      if (net.prefix === (net.v === 4 ? 32 : 128)) exact[net.v].addAddress(net.address, family(net.v))
+    } else if (e.startsWith('*.')) suffixes.push(e.slice(1))
     else names.add(e)
   }
-  return { allowLoopback: settings.allowLoopback, names, suffixes, nets, key: JSON.stringify([settings.allowLoopback, [...settings.allowHosts].sort()]) }
+  return { allowLoopback: settings.allowLoopback, names, suffixes, nets, exact, key: JSON.stringify([settings.allowLoopback, [...settings.allowHosts].sort()]) }
 }
 
 export const defaultUpstreamPolicy = compileUpstreamPolicy(defaultNetworkSettings)
@@ -111,7 +127,7 @@ export async function checkUpstreamHost(url: string | URL, policy: UpstreamPolic
   // would be read that way by the OS resolver (inet_aton), so it is judged as that address.
   const loose = parseIPv4Loose(name)
   if (loose) {
-    const ip: Ip = { v: 4, n: loose }
+    const ip: Ip = { v: 4, address: formatIPv4(loose) }
     if (!allowListedIp(ip, policy, true)) throw blocked(name, `IPv4 address in non-standard notation (it means ${formatIPv4(loose)})`)
     return { hostname: name, addresses: [{ address: formatIPv4(loose), family: 4 }] }
   }
@@ -181,14 +197,13 @@ function judge(raw: Ip, policy: UpstreamPolicy): string | null {
 /** Metadata addresses pass only when listed exactly, never through a wider CIDR. */
 function allowListedIp(raw: Ip, policy: UpstreamPolicy, exactOnly: boolean): boolean {
   const ip = unmap(raw)
-  const width = ip.v === 4 ? 32 : 128
-  return policy.nets.some((n) => n.v === ip.v && (!exactOnly || n.prefix === width) && inNet(ip, n))
+  return (exactOnly ? policy.exact : policy.nets)[ip.v].check(ip.address, family(ip.v))
 }
 
-const v4 = (s: string, prefix: number): Net => ({ v: 4, n: parseIPv4Strict(s) as bigint, prefix })
-const v6 = (s: string, prefix: number): Net => ({ v: 6, n: parseIPv6(s) as bigint, prefix })
+const v4 = (address: string, prefix: number): BlockList => listOf({ v: 4, address, prefix })
+const v6 = (address: string, prefix: number): BlockList => listOf({ v: 6, address, prefix })
 
-const rules4: Array<[Net, Category, string]> = [
+const rules4: Array<[BlockList, Category, string]> = [
   [v4('169.254.169.254', 32), 'metadata', 'cloud metadata address'],
   [v4('169.254.170.2', 32), 'metadata', 'cloud metadata address (ECS)'],
   [v4('100.100.100.200', 32), 'metadata', 'cloud metadata address (Alibaba)'],
@@ -210,7 +225,7 @@ const rules4: Array<[Net, Category, string]> = [
   [v4('240.0.0.0', 4), 'blocked', 'reserved address'],
 ]
 
-const rules6: Array<[Net, Category, string]> = [
+const rules6: Array<[BlockList, Category, string]> = [
   [v6('::', 128), 'blocked', 'unspecified address'],
   [v6('::1', 128), 'loopback', 'loopback address'],
   [v6('fd00:ec2::254', 128), 'metadata', 'cloud metadata address (AWS IPv6)'],
@@ -227,50 +242,42 @@ const rules6: Array<[Net, Category, string]> = [
 ]
 
 const mapped = v6('::ffff:0:0', 96)
-const nat64 = v6('64:ff9b::', 96)
-const sixToFour = v6('2002::', 16)
+/** IPv6 forms that carry an IPv4 address, judged by it: [range, name, where the IPv4 sits]. */
+const embedded: Array<[BlockList, string, (n: bigint) => bigint]> = [
+  [mapped, 'IPv4-mapped', (n) => n & 0xffffffffn],
+  [v6('64:ff9b::', 96), 'NAT64', (n) => n & 0xffffffffn],
+  [v6('2002::', 16), '6to4', (n) => (n >> 80n) & 0xffffffffn],
+]
 const globalUnicast = v6('2000::', 3)
 
 function classify(ip: Ip): Verdict {
   if (ip.v === 4) {
-    for (const [net, category, reason] of rules4) if (inNet(ip, net)) return { category, reason, ip }
+    for (const [list, category, reason] of rules4) if (list.check(ip.address, 'ipv4')) return { category, reason, ip }
     return { category: 'public', reason: '', ip }
   }
-  // IPv6 forms that carry an IPv4 address are judged by it.
-  const embedded: Array<[Net, string, bigint]> = [
-    [mapped, 'IPv4-mapped', ip.n & 0xffffffffn],
-    [nat64, 'NAT64', ip.n & 0xffffffffn],
-    [sixToFour, '6to4', (ip.n >> 80n) & 0xffffffffn],
-  ]
-  for (const [net, form, inner] of embedded) {
-    if (!inNet(ip, net)) continue
-    const v = classify({ v: 4, n: inner })
-    return v.category === 'public' ? v : { ...v, reason: `${v.reason} (${form} ${formatIPv4(inner)})` }
+  for (const [list, form, inner] of embedded) {
+    if (!list.check(ip.address, 'ipv6')) continue
+    const four = formatIPv4(inner(ipv6Value(ip.address)))
+    const v = classify({ v: 4, address: four })
+    return v.category === 'public' ? v : { ...v, reason: `${v.reason} (${form} ${four})` }
   }
-  for (const [net, category, reason] of rules6) if (inNet(ip, net)) return { category, reason, ip }
-  if (!inNet(ip, globalUnicast)) return { category: 'blocked', reason: 'reserved address (outside global unicast)', ip }
+  for (const [list, category, reason] of rules6) if (list.check(ip.address, 'ipv6')) return { category, reason, ip }
+  if (!globalUnicast.check(ip.address, 'ipv6')) return { category: 'blocked', reason: 'reserved address (outside global unicast)', ip }
   return { category: 'public', reason: '', ip }
-}
-
-function inNet(ip: Ip, net: Net): boolean {
-  if (ip.v !== net.v) return false
-  const shift = BigInt((ip.v === 4 ? 32 : 128) - net.prefix)
-  return ip.n >> shift === net.n >> shift
 }
 
 /** `::ffff:a.b.c.d` → `a.b.c.d`, for allow-list matching. */
 function unmap(ip: Ip): Ip {
-  return ip.v === 6 && inNet(ip, mapped) ? { v: 4, n: ip.n & 0xffffffffn } : ip
+  return ip.v === 6 && mapped.check(ip.address, 'ipv6') ? { v: 4, address: formatIPv4(ipv6Value(ip.address) & 0xffffffffn) } : ip
 }
 
 // --- parsing ----------------------------------------------------------------------------------
 
-/** A canonical IP literal: dotted-quad IPv4 without leading zeros, or IPv6 (brackets allowed). */
+/** A canonical IP literal (Node's reading): dotted-quad IPv4 without leading zeros, or IPv6 (brackets allowed, no zone). */
 export function parseIp(s: string): Ip | null {
-  const four = parseIPv4Strict(s)
-  if (four !== null) return { v: 4, n: four }
-  const six = parseIPv6(s.replace(/^\[|\]$/g, ''))
-  return six === null ? null : { v: 6, n: six }
+  if (isIPv4(s)) return { v: 4, address: s }
+  const six = s.replace(/^\[|\]$/g, '')
+  return isIPv6(six) && !six.includes('%') ? { v: 6, address: six } : null
 }
 
 function parseCidr(s: string): Net | null {
@@ -280,19 +287,16 @@ function parseCidr(s: string): Net | null {
   const prefix = Number(m[2])
   if (!ip || prefix > (ip.v === 4 ? 32 : 128)) return null
   // `::ffff:10.0.0.0/104` is the IPv4 net 10.0.0.0/8.
-  if (ip.v === 6 && prefix >= 96 && inNet(ip, mapped)) return { v: 4, n: ip.n & 0xffffffffn, prefix: prefix - 96 }
+  if (ip.v === 6 && prefix >= 96 && mapped.check(ip.address, 'ipv6')) return { ...unmap(ip), prefix: prefix - 96 }
   return { ...ip, prefix }
 }
 
-function parseIPv4Strict(s: string): bigint | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s)
-  if (!m) return null
-  let n = 0n
-  for (const part of m.slice(1) as string[]) {
-    if ((part.length > 1 && part.startsWith('0')) || Number(part) > 255) return null
-    n = (n << 8n) | BigInt(part)
-  }
-  return n
+/** The 128 bits of a valid IPv6 address, read from the URL parser's canonical form (hex groups, one `::` at most). */
+function ipv6Value(address: string): bigint {
+  const [head = '', tail] = new URL(`http://[${address}]`).hostname.slice(1, -1).split('::')
+  const groups = (text: string) => (text === '' ? [] : text.split(':'))
+  const words = tail === undefined ? groups(head) : [...groups(head), ...Array<string>(8 - groups(head).length - groups(tail).length).fill('0'), ...groups(tail)]
+  return words.reduce((n, w) => (n << 16n) | BigInt(`0x${w}`), 0n)
 }
 
 /** inet_aton / WHATWG URL reading: 1-4 parts, each decimal, 0x-hex or 0-octal; the last fills the rest. */
@@ -314,33 +318,6 @@ export function parseIPv4Loose(s: string): bigint | null {
   let n = 0n
   values.forEach((v, i) => (n |= v << BigInt(8 * (3 - i))))
   return n | last
-}
-
-function parseIPv6(s: string): bigint | null {
-  if (!s.includes(':') || s.includes('%')) return null
-  let tail: bigint[] = []
-  let text = s
-  const dotted = /^(.*:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s)
-  if (dotted) {
-    const four = parseIPv4Strict(dotted[2] as string)
-    if (four === null) return null
-    tail = [four >> 16n, four & 0xffffn]
-    text = (dotted[1] as string).endsWith('::') ? (dotted[1] as string) : (dotted[1] as string).slice(0, -1)
-  }
-  const halves = text.split('::')
-  if (halves.length > 2) return null
-  const group = (h: string) => (h === '' ? [] : h.split(':'))
-  const head = group(halves[0] as string)
-  const rest = halves.length === 2 ? group(halves[1] as string) : []
-  const words: bigint[] = []
-  for (const g of [...head, ...rest]) {
-    if (!/^[0-9a-f]{1,4}$/i.test(g)) return null
-    words.push(BigInt(`0x${g}`))
-  }
-  const total = words.length + tail.length
-  if (halves.length === 1 ? total !== 8 : total > 7) return null
-  const all = [...words.slice(0, head.length), ...Array<bigint>(8 - total).fill(0n), ...words.slice(head.length), ...tail]
-  return all.reduce((n, w) => (n << 16n) | w, 0n)
 }
 
 function formatIPv4(n: bigint): string {

@@ -4,18 +4,14 @@
  * into the query. Auth is the `api-key` header.
  * https://learn.microsoft.com/azure/ai-services/openai/reference
  */
-import type { IntegrationSettings } from '../../preload/contract.ts'
-import { GatewayError } from '../gateway/GatewayError.ts'
+import { GatewayError } from '../errors/GatewayError.ts'
 import { endpointPath, header, defineProvider, type Endpoint, type ProviderContext } from './provider.ts'
 import { openai } from './openai.ts'
+import { azureEndpoint, azureSettings } from './azureSettings.ts'
 
 export const defaultAzureApiVersion = '2024-10-21'
 
-export function azureEndpoint(settings: IntegrationSettings): string | null {
-  if (settings.azureEndpoint) return settings.azureEndpoint.replace(/\/+$/, '')
-  if (settings.azureResourceName) return `https://${settings.azureResourceName}.openai.azure.com`
-  return null
-}
+export { azureEndpoint }
 
 function resolveDeployment(model: string | undefined, ctx: ProviderContext) {
   const deployments = ctx.settings.azureDeployments ?? []
@@ -58,6 +54,8 @@ export const azureOpenai = defineProvider({
     }
   },
   staticModels: (ctx) => (ctx.settings.azureDeployments ?? []).map((d) => d.alias),
+  catalogId: 'azure',
+  settings: azureSettings,
   docs: 'https://learn.microsoft.com/azure/ai-services/openai/reference',
 })
 

@@ -13,13 +13,14 @@
  * https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html and
  * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
  */
-import { GatewayError } from '../gateway/GatewayError.ts'
+import { GatewayError } from '../errors/GatewayError.ts'
 import { redact } from '../log.ts'
 import { anthropicBetas, betaFilter } from './anthropicBetas.ts'
 import { awsCredentials, type AwsCredentialSource, type ResolvedAwsCredentials } from './aws/awsCredentials.ts'
 import { AwsCredentialsError } from './aws/AwsCredentialsError.ts'
 import { bedrockError } from './aws/bedrockError.ts'
 import { bedrockModelId, claudeOnBedrock } from './aws/bedrockModelId.ts'
+import { bedrockSettings } from './aws/bedrockSettings.ts'
 import { bedrockStream } from './aws/bedrockStream.ts'
 import { converseErrorBody, converseStream } from './aws/converseStream.ts'
 import { sigv4 } from './aws/sigv4.ts'
@@ -163,7 +164,7 @@ async function prepare(call: OutgoingCall, ctx: TransportContext): Promise<Prepa
   const url = invokeUrl(endpointFor(ctx.baseUrl, region), id, call.stream)
   const body = Buffer.from(JSON.stringify(bedrockBody(call, ctx)))
   const signedHeaders = { 'content-type': 'application/json', accept: call.stream ? 'application/vnd.amazon.eventstream' : 'application/json' }
-  const signature = sigv4.sign({ method: 'POST', url, headers: signedHeaders, body }, { region, service: 'bedrock', credentials: aws.credentials })
+  const signature = await sigv4.sign({ method: 'POST', url, headers: signedHeaders, body }, { region, service: 'bedrock', credentials: aws.credentials })
   return {
     url,
     headers: { ...extraHeaders(call.headers), ...signedHeaders, ...signature },
@@ -174,12 +175,12 @@ async function prepare(call: OutgoingCall, ctx: TransportContext): Promise<Prepa
 }
 
 /** Converse / ConverseStream: the translated body without `model` and `stream`, signed the same way. */
-function prepareConverse(call: OutgoingCall, ctx: TransportContext, aws: ResolvedAwsCredentials, region: string, id: string): PreparedCall {
+async function prepareConverse(call: OutgoingCall, ctx: TransportContext, aws: ResolvedAwsCredentials, region: string, id: string): Promise<PreparedCall> {
   const url = converseUrl(endpointFor(ctx.baseUrl, region), id, call.stream)
   const { model: _model, stream: _stream, ...rest } = call.body
   const body = Buffer.from(JSON.stringify(rest))
   const signedHeaders = { 'content-type': 'application/json', accept: call.stream ? 'application/vnd.amazon.eventstream' : 'application/json' }
-  const signature = sigv4.sign({ method: 'POST', url, headers: signedHeaders, body }, { region, service: 'bedrock', credentials: aws.credentials })
+  const signature = await sigv4.sign({ method: 'POST', url, headers: signedHeaders, body }, { region, service: 'bedrock', credentials: aws.credentials })
   return {
     url,
     headers: { ...extraHeaders(call.headers), ...signedHeaders, ...signature },
@@ -226,6 +227,8 @@ export const bedrock = defineProvider({
       return typeof keys === 'string' ? null : `${keys.accessKeyId.slice(0, 4)}…${keys.accessKeyId.slice(-4)}`
     },
   },
+  catalogId: 'aws',
+  settings: bedrockSettings,
   docs: 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html',
 })
 

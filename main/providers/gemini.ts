@@ -5,7 +5,7 @@
  * can generateContent). Prices come from the pricing catalog.
  * https://ai.google.dev/api/generate-content and https://ai.google.dev/api/models#method:-models.list
  */
-import { GatewayError } from '../gateway/GatewayError.ts'
+import { GatewayError } from '../errors/GatewayError.ts'
 import { defineProvider, header } from './provider.ts'
 
 type ModelList = { models?: Array<{ name?: unknown; supportedGenerationMethods?: unknown }>; nextPageToken?: unknown }
@@ -44,5 +44,6 @@ export const gemini = defineProvider({
     return { url: `${ctx.baseUrl}/models/${encodeURIComponent(id)}:${method}`, model: id, pricingModel: id }
   },
   listModels,
+  catalogId: 'google',
   docs: 'https://ai.google.dev/api/generate-content',
 })

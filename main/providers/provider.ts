@@ -5,6 +5,7 @@
  * and only those whose wire is not "POST JSON with a static auth header" (Bedrock's SigV4 and binary
  * event-stream, Vertex AI's OAuth tokens) add a `transport`. Pure: no I/O (transports do theirs when called).
  */
+import type { ZodRawShape } from 'zod'
 import type { IntegrationSettings } from '../../preload/contract.ts'
 import type { DialectId } from '../dialects/canonical.ts'
 import type { Secret } from '../vault/Secret.ts'
@@ -95,7 +96,23 @@ export type ProviderSpec = {
   defaultContextWindow?: number
   /** Models that need no discovery call (Azure's deployments). */
   staticModels?: (ctx: ProviderContext) => string[]
+  /** The price catalog's (@pydantic/genai-prices) provider id, when it is not `id`. */
+  catalogId?: string
+  /** Settings only this provider reads (a cloud's region, project, endpoint): schema, checks, base URL. */
+  settings?: ProviderSettings
   docs: string
+}
+
+/** What is wrong with an integration's settings, naming the field (`settings.awsRegion`). */
+export type SettingsProblem = { message: string; path: string }
+
+export type ProviderSettings = {
+  /** zod fields merged into the integration settings schema (registry.ts, control/schemas.ts). */
+  fields: ZodRawShape
+  /** `stored`: a secret is given or already stored; `secret`: the one given now, when there is one. */
+  check?: (settings: IntegrationSettings, credentials: { stored: boolean; secret?: string }) => SettingsProblem | undefined
+  /** The base URL when these settings give it (Azure's endpoint) instead of `baseUrl`. */
+  baseUrl?: (settings: IntegrationSettings) => string | null
 }
 
 //#region transport

@@ -19,6 +19,9 @@ import { together } from './together.ts'
 import { vertex } from './vertex.ts'
 import { vllm } from './vllm.ts'
 import { xai } from './xai.ts'
+import { azureSettings } from './azureSettings.ts'
+import { bedrockSettings } from './aws/bedrockSettings.ts'
+import { vertexSettings } from './google/vertexSettings.ts'
 
 const all: readonly ProviderSpec[] = [
   openai, anthropic, azureOpenai, bedrock, vertex, gemini, groq, mistral, deepseek, together, fireworks, openrouter, xai, perplexity,
@@ -30,3 +33,9 @@ export const providerKinds: ReadonlyMap<string, ProviderSpec> = new Map(all.map(
 export function providerKind(id: string): ProviderSpec | undefined {
   return providerKinds.get(id)
 }
+
+/**
+ * Every provider's own settings fields, merged into the integration settings schema. Spelled out (not
+ * read off the specs) so their types survive: control/schemas.ts checks them against the contract.
+ */
+export const providerSettingsFields = { ...azureSettings.fields, ...bedrockSettings.fields, ...vertexSettings.fields }

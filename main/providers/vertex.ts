@@ -13,12 +13,13 @@
 import { createHash, createPrivateKey } from 'node:crypto'
 import { anthropicError } from '../dialects/anthropic/error.ts'
 import { geminiError } from '../dialects/gemini/error.ts'
-import { GatewayError } from '../gateway/GatewayError.ts'
+import { GatewayError } from '../errors/GatewayError.ts'
 import { redact } from '../log.ts'
 import { anthropicBetas, betaFilter } from './anthropicBetas.ts'
 import { googleAuth, type GoogleAuthDeps, type GoogleTokenSource } from './google/googleAuth.ts'
 import { GoogleAuthError } from './google/GoogleAuthError.ts'
 import { isClaudeOnVertex, vertexClaudeAliases, vertexModelId } from './google/vertexModelId.ts'
+import { vertexSettings } from './google/vertexSettings.ts'
 import { defineProvider, type OutgoingCall, type PreparedCall, type ResponseHead, type TransportContext } from './provider.ts'
 
 export const vertexAnthropicVersion = 'vertex-2023-10-16'
@@ -204,5 +205,7 @@ export const vertex = defineProvider({
       return typeof json.client_email === 'string' ? json.client_email : 'application-default user credentials'
     },
   },
+  catalogId: 'google',
+  settings: vertexSettings,
   docs: 'https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude',
 })

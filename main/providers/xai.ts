@@ -7,5 +7,6 @@ export const xai = defineProvider({
   baseUrl: 'https://api.x.ai/v1',
   streamUsage: 'stream_options',
   endpoints: ['chat', 'completions', 'embeddings', 'models'],
+  catalogId: 'x-ai',
   docs: 'https://docs.x.ai/docs/api-reference',
 })

@@ -9,7 +9,6 @@ import { providerKind } from '../providers/registry.ts'
 import type { Store } from '../store/Store.ts'
 import type { Vault } from '../vault/openVault.ts'
 import type { RouteKey, RouteProvider, RoutingTable } from './RoutingTable.ts'
-import { azureEndpoint } from '../providers/azureOpenai.ts'
 import { log, redact } from '../log.ts'
 import { revealConfigSecrets } from './config/configSecrets.ts'
 import { compileAliases } from './compileAliases.ts'
@@ -44,16 +43,14 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
     const integration = integrations.get(p.integrationId)
     const spec = integration && providerKind(integration.kind)
     if (!integration || !spec) continue
-    const baseUrl =
-      spec.id === 'azure-openai'
-        ? azureEndpoint(integration.settings)
-        : (integration.settings.baseUrl ?? spec.baseUrl)
+    const baseUrl = spec.settings?.baseUrl ? spec.settings.baseUrl(integration.settings) : (integration.settings.baseUrl ?? spec.baseUrl)
     if (!baseUrl) continue
     const ctx = { baseUrl, settings: integration.settings }
     const own = custom.get(integration.id) ?? new Map<string, ModelSetting & { kind: string }>()
     const flags = store.governance.integrationFlags(integration.id)
     const prices = createPriceBook({
       kind: spec.id,
+      ...(spec.catalogId ? { catalogId: spec.catalogId } : {}),
       category: spec.category,
       integrationSlug: integration.slug,
       builtin: spec.knownModels,
@@ -112,7 +109,7 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
   const configs = new Map<string, LoadedConfig>()
   for (const c of store.configs.list()) {
     const plan = compileStoredConfig(revealConfigSecrets(c.config, vault), `config '${c.slug}'`)
-    if (plan) (configs.set(c.id, plan), configs.set(c.slug, plan))
+    if (plan) configs.set(c.id, plan).set(c.slug, plan)
   }
   const attribution = readAttributionSettings(store.db).enabled
   return { version: ++version, providers, keysByHash, workspaces, aliases, network, guardrails, configs, attribution }

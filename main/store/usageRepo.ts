@@ -64,12 +64,16 @@ const toUsage = (r: Row): UsageRow => ({
 function where(q: Omit<UsageQuery, 'limit' | 'offset'>): { sql: string; params: Record<string, unknown> } {
   const parts: string[] = []
   const params: Record<string, unknown> = {}
-  if (q.since !== undefined) (parts.push('created_at >= @since'), (params.since = q.since))
-  if (q.until !== undefined) (parts.push('created_at < @until'), (params.until = q.until))
-  if (q.workspaceId) (parts.push('workspace_id = @workspaceId'), (params.workspaceId = q.workspaceId))
-  if (q.providerSlug) (parts.push('provider_slug = @providerSlug'), (params.providerSlug = q.providerSlug))
-  if (q.model) (parts.push('model = @model'), (params.model = q.model))
-  if (q.traceId) (parts.push('trace_id = @traceId'), (params.traceId = q.traceId))
+  const add = (sql: string, name: string, value: unknown) => {
+    parts.push(sql)
+    params[name] = value
+  }
+  if (q.since !== undefined) add('created_at >= @since', 'since', q.since)
+  if (q.until !== undefined) add('created_at < @until', 'until', q.until)
+  if (q.workspaceId) add('workspace_id = @workspaceId', 'workspaceId', q.workspaceId)
+  if (q.providerSlug) add('provider_slug = @providerSlug', 'providerSlug', q.providerSlug)
+  if (q.model) add('model = @model', 'model', q.model)
+  if (q.traceId) add('trace_id = @traceId', 'traceId', q.traceId)
   if (q.status === 'ok') parts.push('status < 400')
   if (q.status === 'error') parts.push('status >= 400')
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params }

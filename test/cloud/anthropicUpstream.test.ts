@@ -4,9 +4,11 @@
  * list, and the errors the SDK maps to its classes.
  */
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import Anthropic from '@anthropic-ai/sdk'
+import { clientFixtures } from '../support/clientFixtures.ts'
 import { startAnthropicUpstream } from '../support/upstreams/anthropicUpstream.ts'
 import type { AnthropicUpstream } from '../support/upstreams/anthropicUpstream.ts'
 
@@ -131,9 +133,9 @@ describe('messages', () => {
   })
 })
 
-describe('real client requests (../shared/fixtures/clients)', () => {
-  const captured = new URL('../../../shared/fixtures/clients/claude-code-api-key/002-POST_v1_messages.json', import.meta.url)
-  test('Claude Code 2.1.330 `claude -p "hi"` is answered as a stream', { skip: !existsSync(captured) && 'no ../shared/fixtures checkout' }, async () => {
+describe('real client requests (test/fixtures/clients)', () => {
+  const captured = join(clientFixtures, 'claude-code-api-key/002-POST_v1_messages.json')
+  test('Claude Code 2.1.330 `claude -p "hi"` is answered as a stream', async () => {
     const fixture = JSON.parse(readFileSync(captured, 'utf8')) as {
       path: string; query: Record<string, string>; headers: Record<string, string>; body: { model: string }
     }

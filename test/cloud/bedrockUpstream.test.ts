@@ -26,12 +26,12 @@ after(() => bedrock.close())
 type CallOptions = { credentials?: AwsCredentials; region?: string; date?: Date; encode?: boolean; tamper?: (body: string) => string; headers?: Record<string, string> }
 
 /** What an AWS SDK does: JSON body, model id URL-encoded into the path, SigV4 over all of it. */
-function call(modelId: string, operation: string, body: unknown, o: CallOptions = {}): Promise<Response> {
+async function call(modelId: string, operation: string, body: unknown, o: CallOptions = {}): Promise<Response> {
   const id = o.encode === false ? modelId : encodeURIComponent(modelId)
   const url = `${bedrock.url}/model/${id}/${operation}`
   const text = JSON.stringify(body)
   const headers = { 'content-type': 'application/json', accept: 'application/json', ...o.headers }
-  const signed = sigv4.sign({ method: 'POST', url, headers, body: text }, { region: o.region ?? 'us-west-2', service: 'bedrock', credentials: o.credentials ?? KEYS, date: o.date ?? new Date() })
+  const signed = await sigv4.sign({ method: 'POST', url, headers, body: text }, { region: o.region ?? 'us-west-2', service: 'bedrock', credentials: o.credentials ?? KEYS, date: o.date ?? new Date() })
   return fetch(url, { method: 'POST', headers: { ...headers, ...signed }, body: o.tamper ? o.tamper(text) : text })
 }
 

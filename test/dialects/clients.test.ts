@@ -1,5 +1,5 @@
 /**
- * Requests as real clients send them (../shared/fixtures/clients/: Claude Code, Codex, the SDKs) become
+ * Requests as real clients send them (test/fixtures/clients/: Claude Code, Codex, the SDKs) become
  * valid requests in every other dialect, and the trip to chat completions and back keeps the tools, the
  * system prompt and the messages.
  */
@@ -7,14 +7,14 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import type { CallerDialectId, ChatRequest } from '../../main/dialects/canonical.ts'
 import { namespaceSeparator } from '../../main/dialects/canonical.ts'
 import { countTokens } from '../../main/dialects/countTokens.ts'
 import { dialects, translateRequest } from '../../main/dialects/translate.ts'
+import { clientFixtures } from '../support/clientFixtures.ts'
 import { anthropicProblems, chatProblems, responsesProblems } from './validate.ts'
 
-const root = fileURLToPath(new URL('../../../shared/fixtures/clients/', import.meta.url))
+const root = clientFixtures
 const dialectOf: Record<string, CallerDialectId> = { '/v1/chat/completions': 'openai', '/v1/messages': 'anthropic', '/v1/responses': 'responses' }
 const problems = { openai: chatProblems, anthropic: anthropicProblems, responses: responsesProblems }
 

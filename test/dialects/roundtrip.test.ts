@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url'
 import type { ChatEvent, ChatRequest, DialectId } from '../../main/dialects/canonical.ts'
 import { sse } from '../../main/dialects/sse.ts'
 import { dialects } from '../../main/dialects/translate.ts'
+import { clientFixtures } from '../support/clientFixtures.ts'
 
 const golden = fileURLToPath(new URL('./golden/', import.meta.url))
-const clients = fileURLToPath(new URL('../../../shared/fixtures/clients/', import.meta.url))
+const clients = clientFixtures
 
 /** Golden inputs of one kind written in `dialect`, deduplicated (the same example feeds several folders). */
 function inputs(dialect: DialectId, kind: 'request' | 'response' | 'stream'): Map<string, string> {

@@ -187,6 +187,13 @@ describe('settings', () => {
     assert.ok(await checkUpstreamHost('http://169.254.1.1/', wide, resolve))
   })
 
+  test('an IPv6 range never unlocks IPv4 addresses (nor an IPv4 range IPv6 ones)', async () => {
+    const sixOnly = policy({ allowHosts: ['::/0'] })
+    assert.match((await refusal('http://10.0.0.1/', sixOnly)).message, /private address/)
+    assert.ok(await checkUpstreamHost('http://[fd00::1]/', sixOnly, resolve))
+    assert.match((await refusal('http://[fd00::1]/', policy({ allowHosts: ['0.0.0.0/0'] }))).message, /unique local/)
+  })
+
   test('an allow-listed name is trusted whatever it resolves to; other names are not', async () => {
     const p = policy({ allowHosts: ['gpu.lan'] })
     assert.ok(await checkUpstreamHost('http://gpu.lan/', p, resolve))

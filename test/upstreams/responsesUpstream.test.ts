@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import { clientFixtures } from '../support/clientFixtures.ts';
 import { startOpenAIUpstream } from '../support/upstreams/openaiUpstream.ts';
 import { TOOL_ECHO_TEXT } from '../support/upstreams/responsesApi.ts';
 import { startResponsesUpstream } from '../support/upstreams/responsesUpstream.ts';
 import type { ResponsesUpstream } from '../support/upstreams/responsesUpstream.ts';
 
 const KEY = 'sk-test-1234567890abcd';
-const FIXTURES = '/work/shared/fixtures/clients';
+const FIXTURES = clientFixtures;
 const CODEX = join(import.meta.dirname, '../clients/node_modules/.bin/codex');
 const instructions = 'You are terse';
 const input = 'Say hi please';

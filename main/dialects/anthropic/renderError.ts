@@ -4,7 +4,7 @@
  * Anthropic-dialect errors; messages pass the scrubber here.
  * https://docs.claude.com/en/api/errors
  */
-import type { GatewayError } from '../../gateway/GatewayError.ts'
+import type { GatewayError } from '../../errors/GatewayError.ts'
 import { scrub } from '../../scrubber.ts'
 import { chatErrorFromGateway } from '../chatError.ts'
 import type { SseEvent } from '../sse.ts'

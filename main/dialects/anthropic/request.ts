@@ -6,7 +6,7 @@
  * merged (tool results lead the user turn), empty text blocks and thinking without an Anthropic
  * signature are dropped, tool ids are made to match `^[a-zA-Z0-9_-]+$`, temperature is clamped to 0–1.
  */
-import { GatewayError } from '../../gateway/GatewayError.ts'
+import { GatewayError } from '../../errors/GatewayError.ts'
 import type {
   CacheControl,
   ChatRequest,

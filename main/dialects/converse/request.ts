@@ -15,7 +15,7 @@
  * https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use-inference-call.html and
  * https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html
  */
-import { GatewayError } from '../../gateway/GatewayError.ts'
+import { GatewayError } from '../../errors/GatewayError.ts'
 import type {
   CacheControl,
   ChatRequest,

@@ -9,7 +9,7 @@
  * In: the inverse, for round trips; unknown top-level and generationConfig fields are kept for Gemini.
  * https://ai.google.dev/api/generate-content#request-body and https://ai.google.dev/gemini-api/docs/function-calling
  */
-import { GatewayError } from '../../gateway/GatewayError.ts'
+import { GatewayError } from '../../errors/GatewayError.ts'
 import type {
   ChatRequest,
   FunctionTool,

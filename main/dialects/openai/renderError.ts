@@ -4,7 +4,7 @@
  * The one exit for OpenAI-dialect errors, HTTP and stream alike; messages pass the scrubber here.
  * https://platform.openai.com/docs/guides/error-codes
  */
-import type { GatewayError } from '../../gateway/GatewayError.ts'
+import type { GatewayError } from '../../errors/GatewayError.ts'
 import { scrub } from '../../scrubber.ts'
 import type { SseEvent } from '../sse.ts'
 

@@ -6,7 +6,7 @@
  * images inside tool results move to the next user message (tool messages take text only); `metadata`
  * is dropped (OpenAI accepts it only with `store: true`); `top_k` is not a chat field and is dropped.
  */
-import { GatewayError } from '../../gateway/GatewayError.ts'
+import { GatewayError } from '../../errors/GatewayError.ts'
 import type {
   ChatRequest,
   ImagePart,

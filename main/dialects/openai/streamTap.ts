@@ -6,7 +6,7 @@
  * removed, event by event on parsed JSON, so the client sees what it would have seen without the gateway.
  */
 import { StringDecoder } from 'node:string_decoder'
-import type { Usage } from '../../gateway/types.ts'
+import type { Usage } from '../Usage.ts'
 import { usageFromOpenAI } from './usage.ts'
 
 export type StreamTap = {

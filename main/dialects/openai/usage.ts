@@ -2,7 +2,7 @@
  * Reads token usage from OpenAI-shaped bodies and stream chunks (chat, completions, embeddings).
  * `prompt_tokens_details.cached_tokens` is part of `prompt_tokens` (OpenAI's billing rule).
  */
-import type { Usage } from '../../gateway/types.ts'
+import type { Usage } from '../Usage.ts'
 
 type WireUsage = {
   prompt_tokens?: number

@@ -5,7 +5,7 @@
  * client already has. The one exit for Responses errors; messages pass the scrubber here.
  * https://platform.openai.com/docs/api-reference/responses-streaming/error
  */
-import type { GatewayError } from '../../gateway/GatewayError.ts'
+import type { GatewayError } from '../../errors/GatewayError.ts'
 import { scrub } from '../../scrubber.ts'
 import { renderOpenAIError } from '../openai/renderError.ts'
 import type { SseEvent } from '../sse.ts'

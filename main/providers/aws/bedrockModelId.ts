@@ -7,7 +7,7 @@
  * https://docs.aws.amazon.com/bedrock/latest/userguide/models-supported.html and
  * https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html
  */
-import { GatewayError } from '../../gateway/GatewayError.ts'
+import { GatewayError } from '../../errors/GatewayError.ts'
 
 type ClaudeOnBedrock = { names: readonly string[]; id: string; profileOnly: boolean }
 

@@ -1,16 +1,15 @@
 /**
  * The AWS event-stream binary framing (`application/vnd.amazon.eventstream`), which Bedrock uses for
- * InvokeModelWithResponseStream and ConverseStream: an incremental decoder that accepts any byte
- * split and checks both CRCs, an encoder (for test upstreams), and the readers that turn a message
- * into an event or a thrown in-band exception. Pure: no I/O; it must not interpret model payloads
- * beyond Bedrock's `{"bytes": base64}` chunk envelope.
+ * InvokeModelWithResponseStream and ConverseStream. Each frame is decoded and encoded by AWS's own
+ * codec (@smithy/eventstream-codec: both CRCs, every header type); this file splits the byte stream
+ * into frames (any byte split, impossible lengths refused from the prelude alone), maps the codec's
+ * errors to EventStreamError codes, and reads a message as an event or a thrown in-band exception.
+ * Pure: no I/O; it must not interpret model payloads beyond Bedrock's `{"bytes": base64}` envelope.
  *
- * Frame: total length (u32) | headers length (u32) | prelude CRC32 | headers | payload | message CRC32,
- * big-endian, CRC32 (IEEE) over everything before it.
- * https://docs.aws.amazon.com/AmazonS3/latest/API/RESTSelectObjectAppendix.html (the same framing),
- * https://github.com/smithy-lang/smithy-typescript/tree/main/packages/eventstream-codec
+ * Frame: total length (u32) | headers length (u32) | prelude CRC32 | headers | payload | message CRC32.
  */
 import { crc32 } from 'node:zlib'
+import { EventStreamCodec, Int64 } from '@smithy/eventstream-codec'
 import { EventStreamError } from './EventStreamError.ts'
 
 /** byte/short/integer → number, long → bigint, byte array → Uint8Array, timestamp → Date, uuid → string. */
@@ -28,18 +27,18 @@ export type EventStreamDecoder = {
   end(): void
 }
 
+type CodecMessage = ReturnType<EventStreamCodec['decode']>
+type CodecHeader = CodecMessage['headers'][string]
+
 const PRELUDE = 12
 const OVERHEAD = 16
 /** Bedrock messages are far smaller; anything above this is a corrupt length, not a big event. */
 const MAX_MESSAGE = 24 * 1024 * 1024
 const MAX_HEADERS = 128 * 1024
 
-const TYPE = {
-  boolTrue: 0, boolFalse: 1, byte: 2, short: 3, integer: 4, long: 5, bytes: 6, string: 7, timestamp: 8, uuid: 9,
-} as const
-
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true })
-function utf8(bytes: Uint8Array): string {
+const utf8Encoder = new TextEncoder()
+function toUtf8(bytes: Uint8Array): string {
   try {
     return utf8Decoder.decode(bytes)
   } catch {
@@ -47,86 +46,44 @@ function utf8(bytes: Uint8Array): string {
   }
 }
 
-function parseHeaders(view: DataView, bytes: Uint8Array, start: number, end: number): Record<string, EventStreamHeaderValue> {
-  const headers: Record<string, EventStreamHeaderValue> = {}
-  let at = start
-  const need = (n: number): void => {
-    if (at + n > end) throw new EventStreamError('bad_header', 'header runs past the header block')
-  }
-  while (at < end) {
-    need(1)
-    const nameLength = view.getUint8(at)
-    at += 1
-    need(nameLength + 1)
-    const name = utf8(bytes.subarray(at, at + nameLength))
-    at += nameLength
-    const type = view.getUint8(at)
-    at += 1
-    let value: EventStreamHeaderValue
-    switch (type) {
-      case TYPE.boolTrue:
-      case TYPE.boolFalse:
-        value = type === TYPE.boolTrue
-        break
-      case TYPE.byte:
-        need(1)
-        value = view.getInt8(at)
-        at += 1
-        break
-      case TYPE.short:
-        need(2)
-        value = view.getInt16(at)
-        at += 2
-        break
-      case TYPE.integer:
-        need(4)
-        value = view.getInt32(at)
-        at += 4
-        break
-      case TYPE.long:
-      case TYPE.timestamp: {
-        need(8)
-        const wide = view.getBigInt64(at)
-        value = type === TYPE.long ? wide : new Date(Number(wide))
-        at += 8
-        break
-      }
-      case TYPE.uuid: {
-        need(16)
-        const hex = Buffer.from(bytes.subarray(at, at + 16)).toString('hex')
-        value = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-        at += 16
-        break
-      }
-      case TYPE.bytes:
-      case TYPE.string: {
-        need(2)
-        const length = view.getUint16(at)
-        at += 2
-        need(length)
-        const raw = bytes.subarray(at, at + length)
-        value = type === TYPE.string ? utf8(raw) : new Uint8Array(raw)
-        at += length
-        break
-      }
-      default:
-        throw new EventStreamError('bad_header', `unknown header value type ${type} for ${name}`)
-    }
-    headers[name] = value
-  }
-  return headers
+const codec = new EventStreamCodec(toUtf8, (text) => utf8Encoder.encode(text))
+
+function int64Of(value: bigint): Int64 {
+  const bytes = new Uint8Array(8)
+  new DataView(bytes.buffer).setBigInt64(0, value)
+  return new Int64(bytes)
 }
 
-/** Parses one complete frame (exactly `total` bytes). */
+function valueOf(header: CodecHeader): EventStreamHeaderValue {
+  if (header.type === 'long') return new DataView(header.value.bytes.buffer, header.value.bytes.byteOffset, 8).getBigInt64(0)
+  if (header.type === 'binary') return header.value.slice()
+  return header.value
+}
+
+function headerOf(value: EventStreamHeaderValue): CodecHeader {
+  if (typeof value === 'string') return { type: 'string', value }
+  if (typeof value === 'boolean') return { type: 'boolean', value }
+  if (value instanceof Uint8Array) return { type: 'binary', value }
+  if (value instanceof Date) return { type: 'timestamp', value }
+  if (typeof value === 'bigint') return { type: 'long', value: int64Of(value) }
+  return { type: 'integer', value }
+}
+
+/** Decodes one complete frame (exactly `total` bytes) with the codec, its errors as EventStreamError. */
 function parseMessage(frame: Uint8Array): EventStreamMessage {
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength)
-  const total = frame.byteLength
-  const headersLength = view.getUint32(4)
-  const expected = view.getUint32(total - 4)
-  if (crc32(frame.subarray(0, total - 4)) !== expected) throw new EventStreamError('bad_message_crc', 'message CRC32 mismatch')
-  const headersEnd = PRELUDE + headersLength
-  const headers = parseHeaders(view, frame, PRELUDE, headersEnd)
-  return { headers, payload: new Uint8Array(frame.subarray(headersEnd, total - 4)) }
+  let decoded: CodecMessage
+  try {
+    decoded = codec.decode(frame)
+  } catch (err) {
+    if (err instanceof EventStreamError) throw err
+    const text = (err as Error).message
+    if (/prelude checksum/i.test(text)) throw new EventStreamError('bad_prelude_crc', 'prelude CRC32 mismatch')
+    if (/checksum/i.test(text)) throw new EventStreamError('bad_message_crc', 'message CRC32 mismatch')
+    throw new EventStreamError('bad_header', text)
+  }
+  const headers: Record<string, EventStreamHeaderValue> = {}
+  for (const [name, header] of Object.entries(decoded.headers)) headers[name] = valueOf(header)
+  return { headers, payload: decoded.body.slice() }
 }
 
 /** An incremental decoder: state lives in this closure, one per stream. */
@@ -142,6 +99,7 @@ function decoder(): EventStreamDecoder {
         const total = pending.readUInt32BE(0)
         const headersLength = pending.readUInt32BE(4)
         if (!checkedPrelude) {
+          // Checked before waiting for `total` bytes: a corrupt length must not make us buffer 4 GB.
           if (crc32(pending.subarray(0, 8)) !== pending.readUInt32BE(8)) throw new EventStreamError('bad_prelude_crc', 'prelude CRC32 mismatch')
           if (total < OVERHEAD || total > MAX_MESSAGE || headersLength > MAX_HEADERS || headersLength > total - OVERHEAD) {
             throw new EventStreamError('bad_length', `impossible lengths: total ${total}, headers ${headersLength}`)
@@ -181,45 +139,11 @@ async function* decode(source: AsyncIterable<Uint8Array>): AsyncGenerator<EventS
   d.end()
 }
 
-function encodeHeader(name: string, value: EventStreamHeaderValue): Buffer {
-  const nameBytes = Buffer.from(name, 'utf8')
-  if (nameBytes.length > 255) throw new EventStreamError('bad_header', `header name too long: ${name}`)
-  const head = Buffer.concat([Buffer.from([nameBytes.length]), nameBytes])
-  const typed = (type: number, body: Buffer): Buffer => Buffer.concat([head, Buffer.from([type]), body])
-  const withLength = (type: number, body: Buffer): Buffer => {
-    const length = Buffer.alloc(2)
-    length.writeUInt16BE(body.length)
-    return typed(type, Buffer.concat([length, body]))
-  }
-  if (typeof value === 'string') return withLength(TYPE.string, Buffer.from(value, 'utf8'))
-  if (typeof value === 'boolean') return typed(value ? TYPE.boolTrue : TYPE.boolFalse, Buffer.alloc(0))
-  if (value instanceof Uint8Array) return withLength(TYPE.bytes, Buffer.from(value))
-  const wide = Buffer.alloc(8)
-  if (value instanceof Date) {
-    wide.writeBigInt64BE(BigInt(value.getTime()))
-    return typed(TYPE.timestamp, wide)
-  }
-  if (typeof value === 'bigint') {
-    wide.writeBigInt64BE(value)
-    return typed(TYPE.long, wide)
-  }
-  const int = Buffer.alloc(4)
-  int.writeInt32BE(value)
-  return typed(TYPE.integer, int)
-}
-
-/** Frames one message. Strings become type 7, numbers int32, bigints int64, bytes type 6. */
+/** Frames one message (test upstreams). Strings become type 7, numbers int32, bigints int64, bytes type 6. */
 function encode(message: EventStreamMessage): Uint8Array {
-  const headers = Buffer.concat(Object.entries(message.headers).map(([n, v]) => encodeHeader(n, v)))
-  const total = OVERHEAD + headers.length + message.payload.byteLength
-  const frame = Buffer.alloc(total)
-  frame.writeUInt32BE(total, 0)
-  frame.writeUInt32BE(headers.length, 4)
-  frame.writeUInt32BE(crc32(frame.subarray(0, 8)), 8)
-  headers.copy(frame, PRELUDE)
-  frame.set(message.payload, PRELUDE + headers.length)
-  frame.writeUInt32BE(crc32(frame.subarray(0, total - 4)), total - 4)
-  return frame
+  const headers: Record<string, CodecHeader> = {}
+  for (const [name, value] of Object.entries(message.headers)) headers[name] = headerOf(value)
+  return codec.encode({ headers, body: message.payload })
 }
 
 const headerText = (m: EventStreamMessage, name: string): string | undefined => {

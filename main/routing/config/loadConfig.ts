@@ -3,7 +3,7 @@
  * top level only, Switchyard's own `guardrails` set (the same shape as a workspace's), applied on top
  * of the workspace's guardrails to every request the config routes.
  */
-import { guardrailSet } from '../../control/guardrailSchemas.ts'
+import { guardrailSet } from '../../guardrails/guardrailSet.ts'
 import { compileGuardrails, type CompiledGuardrails } from '../../guardrails/guardrails.ts'
 import type { GuardrailSet } from '../../../preload/contract.ts'
 import { compileConfig, type ConfigPlan } from './compileConfig.ts'

@@ -4,8 +4,8 @@
 // Limitation: the recorded body is parsed JSON, so the payload hash is taken over JSON.stringify of
 // it; a client that sends non-canonical JSON (extra spaces) is refused here though AWS would accept it.
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { sigv4 } from '../../../main/providers/aws/sigv4.ts'
 import type { AwsCredentials } from '../../../main/providers/aws/sigv4.ts'
+import { sigv4Reference as sigv4 } from './sigv4Reference.ts'
 import type { RecordedRequest } from './upstreamServer.ts'
 
 export type AwsFailure = { status: number; errorType: string; message: string; coral?: 'service' | 'bedrock' }
