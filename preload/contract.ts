@@ -306,6 +306,11 @@ export type Commands = {
   /** Custom-host policy (SSRF guard). `network:set` changes only the fields given; live for the next request. */
   'network:get': (a: Record<string, never>) => NetworkSettings
   'network:set': (a: Partial<NetworkSettings>) => NetworkSettings
+  // Usage analytics and logs (charts over time, facets for filters, the searchable log and one row's detail).
+  'usage:analytics': (a: UsageAnalyticsQuery) => UsageAnalytics
+  'usage:facets': (a: { since: number; until?: number }) => UsageFacets
+  'usage:logs': (a: UsageLogQuery) => UsageRow[]
+  'usage:get': (a: { id: number }) => UsageRow
 }
 
 export type CommandName = keyof Commands
@@ -572,6 +577,82 @@ export type GuardrailResult = {
   reason?: string
   /** The check could not run (a streamed response). */
   skipped?: string
+}
+
+//#endregion
+
+//#region Usage analytics and logs
+
+/** What charts can be grouped by; `metadata:<key>` groups by any request metadata key. */
+export type UsageDimension = 'workspace' | 'provider' | 'model' | 'apiKey' | 'project' | 'branch'
+
+/** Filters shared by charts and logs. `project` and `branch` are request metadata keys. */
+export type UsageFilter = {
+  since: number
+  until?: number
+  workspaceId?: string
+  providerSlug?: string
+  model?: string
+  apiKeyId?: string
+  project?: string
+  branch?: string
+  /** Other metadata keys, matched exactly; read from the rows themselves (slower than the rollup). */
+  metadata?: Record<string, string>
+}
+
+export type UsageAnalyticsQuery = UsageFilter & {
+  groupBy?: UsageDimension | `metadata:${string}`
+  /** Minutes east of UTC of the viewer, so day buckets start at local midnight. */
+  utcOffsetMinutes?: number
+  /** Groups beyond this many (by cost, then requests) are summed into "(other)"; default 8. */
+  maxGroups?: number
+}
+
+/** One bucket's (or a whole range's) figures. Percentiles are estimated from fixed-bin histograms. */
+export type UsageMetrics = {
+  requests: number
+  errors: number
+  inputTokens: number
+  outputTokens: number
+  cachedTokens: number
+  costMicros: number
+  avgLatencyMs: number | null
+  latencyP50Ms: number | null
+  latencyP95Ms: number | null
+  ttfbP50Ms: number | null
+  ttfbP95Ms: number | null
+}
+
+export type UsageSeries = { key: string; totals: UsageMetrics; points: UsageMetrics[] }
+
+export type UsageAnalytics = {
+  bucketMs: number
+  /** Start of each bucket (epoch ms); `points` of every series line up with it. */
+  buckets: number[]
+  total: UsageSeries
+  groups: UsageSeries[]
+  /** `rollup`: the hourly rollup table; `rows`: the usage rows (short ranges, arbitrary metadata). */
+  source: 'rollup' | 'rows'
+}
+
+/** Values seen in a time range, for the filter menus. */
+export type UsageFacets = {
+  workspaces: string[]
+  providers: string[]
+  models: string[]
+  apiKeys: string[]
+  projects: string[]
+  branches: string[]
+  metadataKeys: string[]
+}
+
+/** The log list: newest first, paged by the last row seen (stable while new rows arrive). */
+export type UsageLogQuery = Partial<UsageFilter> & {
+  status?: 'ok' | 'error'
+  /** Matched (case-insensitively, as a substring) against model, provider, trace id, error and metadata. */
+  search?: string
+  before?: { createdAt: number; id: number }
+  limit?: number
 }
 
 //#endregion

@@ -11,6 +11,7 @@ import type { Governance } from '../limits/createGovernance.ts'
 import type { Store } from '../store/Store.ts'
 import type { Vault } from '../vault/openVault.ts'
 import { aliasHandlers } from './aliasHandlers.ts'
+import { analyticsHandlers } from './analyticsHandlers.ts'
 import { configHandlers } from './configHandlers.ts'
 import { catalogHandlers } from './catalogHandlers.ts'
 import { governanceHandlers } from './governanceHandlers.ts'
@@ -67,7 +68,7 @@ export function createControlService(deps: ControlDeps): ControlService {
 
   const ctx: HandlerContext = { store, vault, routes, deps, changed, invoke }
   const catalog = catalogHandlers(ctx)
-  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog), ...aliasHandlers(ctx), ...networkHandlers(ctx), ...guardrailHandlers(ctx), ...configHandlers(ctx) }
+  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog), ...aliasHandlers(ctx), ...networkHandlers(ctx), ...guardrailHandlers(ctx), ...configHandlers(ctx), ...analyticsHandlers(ctx) }
 
   async function invoke<N extends CommandName>(name: N, input: unknown): Promise<CommandOutput<N>> {
     const schema = schemas[name]

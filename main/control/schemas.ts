@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { governanceSchemas } from './governanceSchemas.ts'
 import { guardrailSchemas } from './guardrailSchemas.ts'
 import { networkSchemas } from './networkSchemas.ts'
+import { analyticsSchemas } from './analyticsSchemas.ts'
 
 export const slug = z
   .string()
@@ -151,6 +152,7 @@ export const schemas = {
   ...governanceSchemas,
   ...guardrailSchemas,
   ...networkSchemas,
+  ...analyticsSchemas,
   'configs:list': none,
   'configs:get': z.object({ id, version: z.number().int().positive().optional() }).strict(),
   'configs:create': z.object({ slug, name: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()) }).strict(),

@@ -9,12 +9,14 @@ import { m003_model_aliases } from './migrations/003_model_aliases.ts'
 import { m004_guardrails } from './migrations/004_guardrails.ts'
 import { m005_configs } from './migrations/005_configs.ts'
 import { m006_response_cache } from './migrations/006_response_cache.ts'
+import { m008_usage_rollup } from './migrations/008_usage_rollup.ts'
 
 export type Migration = { version: number; name: string; up: string | ((db: Db) => void) }
 
-export const migrations: readonly Migration[] = [m001_init, m002_governance, m003_model_aliases, m004_guardrails, m005_configs, m006_response_cache]
+export const migrations: readonly Migration[] = [m001_init, m002_governance, m003_model_aliases, m004_guardrails, m005_configs, m006_response_cache, m008_usage_rollup]
 
-export const latestVersion = migrations.length
+/** The highest version, not the count: numbers are reserved per branch, so one may arrive before its predecessor. */
+export const latestVersion = Math.max(...migrations.map((m) => m.version))
 
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number
