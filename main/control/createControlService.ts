@@ -49,14 +49,18 @@ export type ControlService = {
   has(name: string): name is CommandName
   on<E extends keyof Events>(event: E, fn: (payload: Events[E]) => void): () => void
   emit<E extends keyof Events>(event: E, payload: Events[E]): void
+  /** Every event, whatever its name (the SSE stream forwards them all). */
+  onAny(fn: <E extends keyof Events>(event: E, payload: Events[E]) => void): () => void
 }
 
 export function createControlService(deps: ControlDeps): ControlService {
   const { store, vault, routes } = deps
   const listeners = new Map<keyof Events, Set<(p: never) => void>>()
+  const anyListeners = new Set<<E extends keyof Events>(event: E, payload: Events[E]) => void>()
 
   function emit<E extends keyof Events>(event: E, payload: Events[E]): void {
     for (const fn of listeners.get(event) ?? []) (fn as (p: Events[E]) => void)(payload)
+    for (const fn of anyListeners) fn(event, payload)
   }
 
   /** Persisted a change: rebuild the routing table and swap it in. */
@@ -92,6 +96,10 @@ export function createControlService(deps: ControlDeps): ControlService {
       return () => void set.delete(fn as (p: never) => void)
     },
     emit,
+    onAny(fn) {
+      anyListeners.add(fn)
+      return () => void anyListeners.delete(fn)
+    },
   }
 }
 
