@@ -39,8 +39,11 @@ async function subscribe(headers: Record<string, string> = {}) {
     const decoder = new TextDecoder()
     let buf = ''
     try {
-      for await (const chunk of res.body) {
-        buf += decoder.decode(chunk as Uint8Array, { stream: true })
+      const reader = res.body.getReader()
+      for (;;) {
+        const { done: ended, value } = await reader.read()
+        if (ended) break
+        buf += decoder.decode(value, { stream: true })
         let end: number
         while ((end = buf.indexOf('\n\n')) >= 0) {
           const message = buf.slice(0, end)
