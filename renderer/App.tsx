@@ -12,6 +12,7 @@ import { useStores } from './lib/useStores.ts'
 import { ConfigsView } from './views/configs/ConfigsView.tsx'
 import { IntegrationsView } from './views/integrations/IntegrationsView.tsx'
 import { KeysView } from './views/keys/KeysView.tsx'
+import { LogsView } from './views/logs/LogsView.tsx'
 import { ModelsView } from './views/models/ModelsView.tsx'
 import { ProvidersView } from './views/providers/ProvidersView.tsx'
 import { StatusView } from './views/status/StatusView.tsx'
@@ -34,6 +35,9 @@ export function App({ hasCredentials }: { hasCredentials: boolean }) {
     void stores.status.getState().load()
     void stores.workspaces.getState().load()
   }, [stores, hasCredentials])
+
+  // Live updates (logs, charts, gauges) for as long as the window is signed in.
+  useEffect(() => (hasCredentials ? stores.live.getState().start() : undefined), [stores, hasCredentials])
 
   const navigate = useCallback((next: Route) => {
     window.location.hash = `/${next}`
@@ -126,6 +130,8 @@ function Screen({ route, navigate }: { route: Route; navigate: (r: Route) => voi
       return <KeysView />
     case 'usage':
       return <UsageView onNavigate={navigate} />
+    case 'logs':
+      return <LogsView />
     case 'status':
       return <StatusView />
   }

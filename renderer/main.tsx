@@ -7,12 +7,13 @@ import { createRoot } from 'react-dom/client'
 import { App } from './App.tsx'
 import { captureAdminToken, hasTokenFragment, readAdminToken } from './lib/captureAdminToken.ts'
 import { defaultGateway } from './lib/gateway.ts'
+import { defaultLiveSource } from './lib/liveEvents.ts'
 import { StoresContext } from './lib/useStores.ts'
 import { createAppStores } from './stores/appStores.ts'
 import './styles.css'
 
 const token = captureAdminToken(window)
-const stores = createAppStores(defaultGateway(() => readAdminToken(window)))
+const stores = createAppStores(defaultGateway(() => readAdminToken(window)), defaultLiveSource(() => readAdminToken(window)))
 // The admin link opened in a tab that already shows the UI only changes the fragment: take the
 // new token and start over with it.
 window.addEventListener('hashchange', () => {

@@ -3,7 +3,12 @@
  * the current route. The admin token also arrives in the fragment, but it is removed before routing.
  */
 
-export const routes = ['integrations', 'providers', 'models', 'configs', 'keys', 'usage', 'status'] as const
+export const routes = [
+  'integrations', 'providers', 'models', 'configs', 'keys',
+  // Analytics and logs (uianalytics)
+  'usage', 'logs',
+  'status',
+] as const
 
 export type Route = (typeof routes)[number]
 
@@ -14,6 +19,7 @@ export const routeLabels: Record<Route, string> = {
   configs: 'Configs',
   keys: 'API keys',
   usage: 'Usage',
+  logs: 'Logs',
   status: 'Status',
 }
 
