@@ -142,7 +142,8 @@ export function usageAnalytics(db: Db) {
     const first = Math.floor((q.since + offset) / bucketMs) * bucketMs - offset
     const buckets: number[] = []
     for (let t = first; t < until; t += bucketMs) buckets.push(t)
-    const indexOf = (t: number) => Math.floor((t + offset) / bucketMs) - Math.floor((first + offset) / bucketMs)
+    const firstBucket = Math.floor((first + offset) / bucketMs)
+    const indexOf = (t: number) => Math.floor((t + offset) / bucketMs) - firstBucket
 
     const group = q.groupBy ?? null
     const metaGroup = group?.startsWith('metadata:') ? group.slice('metadata:'.length) : null
@@ -181,9 +182,12 @@ export function usageAnalytics(db: Db) {
         }
       }
     } else {
+      // Buckets are formed in SQL (integer division: numbers are bound as REAL), so only buckets × groups rows reach JS.
       const params: Record<string, unknown> = {
         h0: Math.floor(q.since / HOUR),
         h1: Math.ceil(until / HOUR),
+        off: offset,
+        bms: bucketMs,
       }
       const where = ['hour >= @h0', 'hour < @h1']
       for (const k of filterKeys) {
@@ -193,12 +197,12 @@ export function usageAnalytics(db: Db) {
         params[k] = v
       }
       const key = group ? (rollupColumn[group] as string) : "''"
-      const sql = `SELECT hour, ${key} AS g, sum(requests) AS requests, sum(errors) AS errors, sum(input_tokens) AS i,
+      const sql = `SELECT (hour * ${HOUR} + CAST(@off AS INTEGER)) / CAST(@bms AS INTEGER) AS b, ${key} AS g, sum(requests) AS requests, sum(errors) AS errors, sum(input_tokens) AS i,
           sum(output_tokens) AS o, sum(cached_tokens) AS c, sum(cost_micros) AS m, sum(latency_sum) AS ls,
           ${histCols('l')}, ${histCols('t')}
-        FROM usage_rollup WHERE ${where.join(' AND ')} GROUP BY hour, g`
+        FROM usage_rollup WHERE ${where.join(' AND ')} GROUP BY b, g`
       for (const r of db.prepare<Record<string, unknown>, Record<string, number | string>>(sql).raw().iterate(params) as Iterable<Array<number | string>>) {
-        const b = bucketsOf(String(r[1]))[indexOf(Number(r[0]) * HOUR)]
+        const b = bucketsOf(String(r[1]))[Number(r[0]) - firstBucket]
         if (!b) continue
         b.requests += Number(r[2])
         b.errors += Number(r[3])
