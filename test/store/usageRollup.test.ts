@@ -22,12 +22,20 @@ test('008 usage_rollup: backfills existing rows, then the trigger keeps it curre
   assert.equal(rows.length, 3)
   const [noMeta, proj, next] = rows as [Record<string, number | string>, Record<string, number | string>, Record<string, number | string>]
   assert.deepEqual([noMeta.hour, noMeta.project, noMeta.requests, noMeta.errors, noMeta.ttfb_count], [10, '', 1, 1, 0])
+  assert.equal(Array.from({ length: ROLLUP_BINS }, (_, i) => noMeta[`t${i}`]).reduce((a, b) => Number(a) + Number(b), 0), 0, 'no TTFB, no TTFB bin')
   assert.deepEqual([proj.project, proj.branch, proj.requests, proj.cost_micros, proj.input_tokens, proj.latency_sum], ['switchyard', 'main', 2, 200, 20, 60_120])
   // 120 ms falls in bin 5 ([100, 200)), 60 s in the open last bin; TTFB 30 ms in bin 3, 7 ms in bin 1.
   assert.equal(proj.l5, 1)
   assert.equal(proj[`l${ROLLUP_BINS - 1}`], 1)
   assert.deepEqual([proj.t3, proj.t1, proj.ttfb_count, proj.ttfb_sum], [1, 1, 2, 37])
   assert.deepEqual([next.hour, next.requests, next.l1], [11, 1, 1])
+  // The trigger and the backfill agree: rebuilding from the rows gives the same table.
+  const live = db.prepare('SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7').all()
+  db.exec('DELETE FROM usage_rollup')
+  db.pragma('user_version = 6')
+  db.exec('DROP TRIGGER usage_rollup_on_insert; DROP TABLE usage_rollup')
+  migrate(db, 8)
+  assert.deepEqual(db.prepare('SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7').all(), live)
 })
 
 test('008 usage_rollup: chart and log queries use their indexes', () => {
