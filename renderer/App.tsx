@@ -3,7 +3,7 @@
  * the current screen. Owns navigation (hash routes) and the first loads (status, workspaces).
  * Shows a sign-in notice instead of the app when there is no admin token or the server refuses it.
  */
-import { useCallback, useEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { useStore } from 'zustand'
 import { ErrorNote } from './components/ErrorNote.tsx'
 import { Icon } from './components/Icon.tsx'
@@ -12,11 +12,13 @@ import { useStores } from './lib/useStores.ts'
 import { ConfigsView } from './views/configs/ConfigsView.tsx'
 import { IntegrationsView } from './views/integrations/IntegrationsView.tsx'
 import { KeysView } from './views/keys/KeysView.tsx'
-import { LogsView } from './views/logs/LogsView.tsx'
 import { ModelsView } from './views/models/ModelsView.tsx'
 import { ProvidersView } from './views/providers/ProvidersView.tsx'
 import { StatusView } from './views/status/StatusView.tsx'
-import { UsageView } from './views/usage/UsageView.tsx'
+
+// Usage (charts: uPlot) and Logs load on first visit, keeping them out of the first screen's script.
+const UsageView = lazy(() => import('./views/usage/UsageView.tsx').then((m) => ({ default: m.UsageView })))
+const LogsView = lazy(() => import('./views/logs/LogsView.tsx').then((m) => ({ default: m.LogsView })))
 
 export function App({ hasCredentials }: { hasCredentials: boolean }) {
   const stores = useStores()
@@ -109,7 +111,9 @@ export function App({ hasCredentials }: { hasCredentials: boolean }) {
         </nav>
         <main className="content">
           <ErrorNote error={status.error} />
-          <Screen route={route} navigate={navigate} />
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <Screen route={route} navigate={navigate} />
+          </Suspense>
         </main>
       </div>
     </div>

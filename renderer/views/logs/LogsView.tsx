@@ -12,6 +12,7 @@ import { PageHeader } from '../../components/PageHeader.tsx'
 import { VirtualList } from '../../components/VirtualList.tsx'
 import { format } from '../../lib/format.ts'
 import { useStores } from '../../lib/useStores.ts'
+import { MAX_LOG_ROWS } from '../../stores/logs.ts'
 import { LiveBadge } from '../usage/LiveBadge.tsx'
 import { LogDetail } from './LogDetail.tsx'
 import '../usage/analytics.css'
@@ -114,7 +115,8 @@ export function LogsView() {
             />
             </div>
             <div className="log-foot muted small" aria-live="polite">
-              {state.rows.length.toLocaleString('en-US')} requests{state.hasMore ? ' (more load as you scroll)' : ''}
+              {state.rows.length.toLocaleString('en-US')} requests
+              {state.rows.length >= MAX_LOG_ROWS ? ' (the newest; search or filter to reach older ones)' : state.hasMore ? ' (more load as you scroll)' : ''}
               {state.loadingMore ? ' · loading…' : ''}
             </div>
           </div>
