@@ -10,16 +10,7 @@ import { toErrorInfo, type ControlErrorInfo, type Gateway } from '../lib/gateway
 export const LOG_PAGE = 500
 export const MAX_LOG_ROWS = 100_000
 
-export type LogFilters = {
-  search?: string
-  status?: 'ok' | 'error'
-  workspaceId?: string
-  providerSlug?: string
-  model?: string
-  apiKeyId?: string
-  project?: string
-  branch?: string
-}
+export type LogFilters = Omit<UsageLogQuery, 'since' | 'until' | 'metadata' | 'before' | 'limit'>
 
 export type LogsState = {
   filters: LogFilters

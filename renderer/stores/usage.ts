@@ -5,7 +5,7 @@
  * Money stays in integer micro-USD here; only views format it. The clock is injected for tests.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { UsageAnalytics, UsageAnalyticsQuery, UsageDimension, UsageFacets } from '../../preload/contract.ts'
+import type { UsageAnalytics, UsageAnalyticsQuery, UsageDimension, UsageFacets, UsageFilter } from '../../preload/contract.ts'
 import { toErrorInfo, type ControlErrorInfo, type Gateway } from '../lib/gateway.ts'
 
 export type UsageRange = '1h' | '24h' | '7d' | '30d'
@@ -17,16 +17,8 @@ export const usageRangeMs: Record<UsageRange, number> = {
   '30d': 30 * 24 * 3_600_000,
 }
 
-export type UsageFilters = {
-  workspaceId?: string
-  providerSlug?: string
-  model?: string
-  apiKeyId?: string
-  project?: string
-  branch?: string
-  /** One metadata key and value, matched exactly. */
-  metadata?: { key: string; value: string }
-}
+/** The contract's filters less the time range; one metadata key and value, matched exactly. */
+export type UsageFilters = Omit<Partial<UsageFilter>, 'since' | 'until' | 'metadata'> & { metadata?: { key: string; value: string } }
 
 export type UsageGroupBy = UsageDimension | `metadata:${string}` | null
 
