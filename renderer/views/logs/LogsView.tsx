@@ -3,7 +3,7 @@
  * virtualised (100,000 rows stay smooth) and pages in more as you scroll; a row opens the detail
  * drawer. The live tail can be paused: then new rows are only counted.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { memo, useCallback, useEffect, useMemo, useState } from 'react'
 import { useStore } from 'zustand'
 import type { UsageRow } from '../../../preload/contract.ts'
 import { EmptyState } from '../../components/EmptyState.tsx'
@@ -134,7 +134,8 @@ export function LogsView() {
   )
 }
 
-function LogCells({ row, workspace }: { row: UsageRow; workspace: string | undefined }) {
+/** Memoised: while scrolling, the rows that stay in view are not rendered again. */
+const LogCells = memo(function LogCells({ row, workspace }: { row: UsageRow; workspace: string | undefined }) {
   const failed = row.status >= 400
   return (
     <>
@@ -154,7 +155,7 @@ function LogCells({ row, workspace }: { row: UsageRow; workspace: string | undef
       <span role="cell" className="cell cell-project mono truncate">{row.metadata?.project ?? ''}</span>
     </>
   )
-}
+})
 
 function FacetSelect(props: { label: string; value: string | undefined; options: string[] | undefined; onChange(v: string | undefined): void }) {
   const options = props.options ?? []
