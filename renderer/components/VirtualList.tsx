@@ -57,12 +57,16 @@ export function VirtualList<T>({ items, rowHeight, height, label, activeIndex, o
     }
   }
 
-  const rows: ReactNode[] = []
+  // Rows live in fixed slots (index mod slot count), in slot order: a row that scrolls out hands its
+  // DOM nodes to the one that scrolls in, so a fast scroll updates text and a transform instead of
+  // creating, removing or moving nodes. aria-rowindex gives assistive technology the real order.
+  const slots = visible + 2 * overscan + 1
+  const rows: ReactNode[] = new Array<ReactNode>(slots).fill(null)
   for (let i = first; i < last; i++) {
     const item = items[i] as T
-    rows.push(
+    rows[i % slots] = (
       <div
-        key={i}
+        key={i % slots}
         role="row"
         aria-rowindex={i + 2}
         aria-selected={i === activeIndex}
@@ -71,7 +75,7 @@ export function VirtualList<T>({ items, rowHeight, height, label, activeIndex, o
         onClick={() => (onActivate(i), onOpen(i))}
       >
         {renderRow(item, i, i === activeIndex)}
-      </div>,
+      </div>
     )
   }
 
