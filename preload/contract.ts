@@ -609,13 +609,7 @@ export type UsageAnalyticsQuery = UsageFilter & {
 }
 
 /** One bucket's (or a whole range's) figures. Percentiles are estimated from fixed-bin histograms. */
-export type UsageMetrics = {
-  requests: number
-  errors: number
-  inputTokens: number
-  outputTokens: number
-  cachedTokens: number
-  costMicros: number
+export type UsageMetrics = Omit<UsageSummaryRow, 'key' | 'avgLatencyMs'> & {
   avgLatencyMs: number | null
   latencyP50Ms: number | null
   latencyP95Ms: number | null

@@ -4,7 +4,7 @@
  * case they aggregate the usage rows. Either way latency and TTFB percentiles come from the same
  * fixed-bin histograms, so both paths agree. Reads only.
  */
-import type { UsageAnalytics, UsageAnalyticsQuery, UsageFacets, UsageFilter, UsageLogQuery, UsageMetrics, UsageRow, UsageSeries } from '../../preload/contract.ts'
+import type { UsageAnalytics, UsageAnalyticsQuery, UsageFacets, UsageFilter, UsageLogQuery, UsageMetrics, UsageRow, UsageSeries, UsageSummaryRow } from '../../preload/contract.ts'
 import { ROLLUP_BIN_BOUNDS_MS, ROLLUP_BINS, ROLLUP_HOUR_MS } from './migrations/008_usage_rollup.ts'
 import type { Db } from './openDb.ts'
 import { usageRepo } from './usageRepo.ts'
@@ -16,13 +16,7 @@ const DAY = 24 * HOUR
 const ROWS_SPAN_MS = 6 * HOUR
 
 /** Running sums of one bucket of one series. */
-type Acc = {
-  requests: number
-  errors: number
-  inputTokens: number
-  outputTokens: number
-  cachedTokens: number
-  costMicros: number
+type Acc = Omit<UsageSummaryRow, 'key' | 'avgLatencyMs'> & {
   latencySum: number
   lat: number[]
   ttfb: number[]
