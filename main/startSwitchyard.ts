@@ -109,6 +109,9 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     ...(opts.loginItem ? { loginItem: opts.loginItem } : {}),
   })
   governance.onAlert((alert) => control.emit('budget:thresholdCrossed', alert))
+  // Rows as committed (with their ids), for live logs and charts: the SSE stream and IPC both listen here.
+  store.usageWriter.onWritten((rows) => rows.forEach((row) => control.emit('usage:recorded', row)))
+  const admin = createAdminHttp(control, { token: adminToken, allowedHosts: () => allowedHosts, version })
   let allowedHosts: ReadonlySet<string> | null = null
   const server = createGatewayServer({
     routes,
@@ -128,7 +131,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     cache: createResponseCache(store.db, { now: clock }),
     version,
     uiDir: opts.uiDir === undefined ? null : opts.uiDir,
-    admin: createAdminHttp(control, { token: adminToken, allowedHosts: () => allowedHosts, version }),
+    admin,
   })
   try {
     url = await listen(server, opts.port ?? appSettings.port, host)
@@ -153,6 +156,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
     stop() {
       stopped ??= (async () => {
         await new Promise<void>((done) => {
+          admin.closeStreams()
           server.close(() => done())
           server.closeIdleConnections()
           // Streams in flight get a moment to finish; then they are cut and still recorded.

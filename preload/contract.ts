@@ -345,6 +345,11 @@ export type Commands = {
   /** Sends a client profile's real request shapes through the live gateway to `model`; without `confirm` only says what it would send and cost. */
   'selfTest:run': (a: { profile: SelfTestProfile; model: string; workspaceId?: string; confirm?: boolean }) => SelfTestReport
   'attribution:set': (a: Partial<AttributionSettings>) => AttributionSettings
+  // Usage analytics and logs (charts over time, facets for filters, the searchable log and one row's detail).
+  'usage:analytics': (a: UsageAnalyticsQuery) => UsageAnalytics
+  'usage:facets': (a: { since: number; until?: number }) => UsageFacets
+  'usage:logs': (a: UsageLogQuery) => UsageRow[]
+  'usage:get': (a: { id: number }) => UsageRow
 }
 
 export type CommandName = keyof Commands
@@ -777,5 +782,74 @@ export type DesktopSettings = {
 }
 
 export type LoginItemState = { supported: boolean; enabled: boolean; mechanism: 'login-item' | 'xdg-autostart' | 'none' }
+
+
+//#region Usage analytics and logs
+
+/** What charts can be grouped by; `metadata:<key>` groups by any request metadata key. */
+export type UsageDimension = 'workspace' | 'provider' | 'model' | 'apiKey' | 'project' | 'branch'
+
+/** Filters shared by charts and logs. `project` and `branch` are request metadata keys. */
+export type UsageFilter = {
+  since: number
+  until?: number
+  workspaceId?: string
+  providerSlug?: string
+  model?: string
+  apiKeyId?: string
+  project?: string
+  branch?: string
+  /** Other metadata keys, matched exactly; read from the rows themselves (slower than the rollup). */
+  metadata?: Record<string, string>
+}
+
+export type UsageAnalyticsQuery = UsageFilter & {
+  groupBy?: UsageDimension | `metadata:${string}`
+  /** Minutes east of UTC of the viewer, so day buckets start at local midnight. */
+  utcOffsetMinutes?: number
+  /** Groups beyond this many (by cost, then requests) are summed into "(other)"; default 8. */
+  maxGroups?: number
+}
+
+/** One bucket's (or a whole range's) figures. Percentiles are estimated from fixed-bin histograms. */
+export type UsageMetrics = Omit<UsageSummaryRow, 'key' | 'avgLatencyMs'> & {
+  avgLatencyMs: number | null
+  latencyP50Ms: number | null
+  latencyP95Ms: number | null
+  ttfbP50Ms: number | null
+  ttfbP95Ms: number | null
+}
+
+export type UsageSeries = { key: string; totals: UsageMetrics; points: UsageMetrics[] }
+
+export type UsageAnalytics = {
+  bucketMs: number
+  /** Start of each bucket (epoch ms); `points` of every series line up with it. */
+  buckets: number[]
+  total: UsageSeries
+  groups: UsageSeries[]
+  /** `rollup`: the hourly rollup table; `rows`: the usage rows (short ranges, arbitrary metadata). */
+  source: 'rollup' | 'rows'
+}
+
+/** Values seen in a time range, for the filter menus. */
+export type UsageFacets = {
+  workspaces: string[]
+  providers: string[]
+  models: string[]
+  apiKeys: string[]
+  projects: string[]
+  branches: string[]
+  metadataKeys: string[]
+}
+
+/** The log list: newest first, paged by the last row seen (stable while new rows arrive). */
+export type UsageLogQuery = Partial<UsageFilter> & {
+  status?: 'ok' | 'error'
+  /** Matched (case-insensitively, as a substring) against model, provider, trace id, error and metadata. */
+  search?: string
+  before?: { createdAt: number; id: number }
+  limit?: number
+}
 
 //#endregion

@@ -3,7 +3,7 @@
  * the current screen. Owns navigation (hash routes) and the first loads (status, workspaces).
  * Shows a sign-in notice instead of the app when there is no admin token or the server refuses it.
  */
-import { useCallback, useEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { useStore } from 'zustand'
 import { ErrorNote } from './components/ErrorNote.tsx'
 import { Icon } from './components/Icon.tsx'
@@ -15,7 +15,6 @@ import { KeysView } from './views/keys/KeysView.tsx'
 import { ModelsView } from './views/models/ModelsView.tsx'
 import { ProvidersView } from './views/providers/ProvidersView.tsx'
 import { StatusView } from './views/status/StatusView.tsx'
-import { UsageView } from './views/usage/UsageView.tsx'
 // The window's remaining views (uiviews).
 import { BudgetsView } from './views/budgets/BudgetsView.tsx'
 import { ConnectWizard } from './views/connect/ConnectWizard.tsx'
@@ -24,6 +23,10 @@ import { RoutingView } from './views/routing/RoutingView.tsx'
 import { SettingsView } from './views/settings/SettingsView.tsx'
 import { ToolsView } from './views/tools/ToolsView.tsx'
 import { WorkspacesView } from './views/workspaces/WorkspacesView.tsx'
+
+// Usage (charts: uPlot) and Logs load on first visit, keeping them out of the first screen's script.
+const UsageView = lazy(() => import('./views/usage/UsageView.tsx').then((m) => ({ default: m.UsageView })))
+const LogsView = lazy(() => import('./views/logs/LogsView.tsx').then((m) => ({ default: m.LogsView })))
 
 export function App({ hasCredentials }: { hasCredentials: boolean }) {
   const stores = useStores()
@@ -42,6 +45,9 @@ export function App({ hasCredentials }: { hasCredentials: boolean }) {
     void stores.status.getState().load()
     void stores.workspaces.getState().load()
   }, [stores, hasCredentials])
+
+  // Live updates (logs, charts, gauges) for as long as the window is signed in.
+  useEffect(() => (hasCredentials ? stores.live.getState().start() : undefined), [stores, hasCredentials])
 
   const navigate = useCallback((next: Route) => {
     window.location.hash = `/${next}`
@@ -113,7 +119,9 @@ export function App({ hasCredentials }: { hasCredentials: boolean }) {
         </nav>
         <main className="content">
           <ErrorNote error={status.error} />
-          <Screen route={route} navigate={navigate} />
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <Screen route={route} navigate={navigate} />
+          </Suspense>
         </main>
       </div>
     </div>
@@ -134,6 +142,8 @@ function Screen({ route, navigate }: { route: Route; navigate: (r: Route) => voi
       return <KeysView />
     case 'usage':
       return <UsageView onNavigate={navigate} />
+    case 'logs':
+      return <LogsView />
     case 'status':
       return <StatusView />
     // The window's remaining views (uiviews).

@@ -8,13 +8,14 @@ import { App } from './App.tsx'
 import { captureAdminToken, hasTokenFragment, readAdminToken } from './lib/captureAdminToken.ts'
 import { defaultGateway } from './lib/gateway.ts'
 import { followEvents } from './lib/followEvents.ts'
+import { defaultLiveSource } from './lib/liveEvents.ts'
 import { StoresContext } from './lib/useStores.ts'
 import { createAppStores } from './stores/appStores.ts'
 import './styles.css'
 
 const token = captureAdminToken(window)
 const gateway = defaultGateway(() => readAdminToken(window))
-const stores = createAppStores(gateway)
+const stores = createAppStores(gateway, defaultLiveSource(() => readAdminToken(window)))
 followEvents(gateway, stores)
 // The admin link opened in a tab that already shows the UI only changes the fragment: take the
 // new token and start over with it.

@@ -12,6 +12,7 @@ import type { GatewayRequest } from '../gateway/types.ts'
 import { log } from '../log.ts'
 import { ControlError } from './ControlError.ts'
 import type { ControlService } from './createControlService.ts'
+import { createEventStream } from './createEventStream.ts'
 import { openApiDocument } from './openApiDocument.ts'
 
 export type AdminHttpOptions = {
@@ -22,16 +23,20 @@ export type AdminHttpOptions = {
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest()
+const noToken = () => new ControlError('unauthorized', 'admin token missing or wrong: send "Authorization: Bearer <admin token>"')
 
 export function createAdminHttp(control: ControlService, opts: AdminHttpOptions) {
   const tokenDigest = digest(opts.token)
+  const events = createEventStream(control)
+  const authorized = (req: GatewayRequest) =>
+    timingSafeEqual(digest(String(req.headers.authorization ?? '').match(/^Bearer\s+(.+)$/i)?.[1] ?? ''), tokenDigest)
 
   function fail(res: ServerResponse, e: ControlError): void {
     const body: Result<never> = { ok: false, error: { code: e.code, message: e.message, ...(e.path ? { path: e.path } : {}) } }
     sendJson(res, e.status, body, { 'cache-control': 'no-store' })
   }
 
-  return async function admin(req: GatewayRequest, res: ServerResponse): Promise<void> {
+  async function admin(req: GatewayRequest, res: ServerResponse): Promise<void> {
     const host = String(req.headers.host ?? '')
     const allowed = opts.allowedHosts()
     if (allowed && !allowed.has(host.toLowerCase())) {
@@ -44,13 +49,13 @@ export function createAdminHttp(control: ControlService, opts: AdminHttpOptions)
     if (req.path === '/admin/openapi.json' && req.method === 'GET') {
       return sendJson(res, 200, openApiDocument(opts.version))
     }
+    if (req.path === '/admin/events' && req.method === 'GET') {
+      if (!authorized(req)) return fail(res, noToken())
+      return events.handle(res)
+    }
     const prefix = '/admin/api/'
     if (!req.path.startsWith(prefix)) return fail(res, new ControlError('not_found', `no admin route ${req.path}`))
-    const auth = String(req.headers.authorization ?? '')
-    const given = auth.match(/^Bearer\s+(.+)$/i)?.[1] ?? ''
-    if (!timingSafeEqual(digest(given), tokenDigest)) {
-      return fail(res, new ControlError('unauthorized', 'admin token missing or wrong: send "Authorization: Bearer <admin token>"'))
-    }
+    if (!authorized(req)) return fail(res, noToken())
     const name = decodeURIComponent(req.path.slice(prefix.length))
     if (!control.has(name)) return fail(res, new ControlError('not_found', `no command '${name}'`))
     if (req.method !== 'POST') return fail(res, new ControlError('invalid_input', `use POST ${req.path}`))
@@ -71,4 +76,6 @@ export function createAdminHttp(control: ControlService, opts: AdminHttpOptions)
       fail(res, new ControlError('internal_error', `${name} failed unexpectedly; see the server log`))
     }
   }
+  // closeStreams: the server's stop ends the event streams, which would otherwise hold it open.
+  return Object.assign(admin, { closeStreams: events.close })
 }

@@ -11,6 +11,7 @@ import type { Governance } from '../limits/createGovernance.ts'
 import type { Store } from '../store/Store.ts'
 import type { Vault } from '../vault/openVault.ts'
 import { aliasHandlers } from './aliasHandlers.ts'
+import { analyticsHandlers } from './analyticsHandlers.ts'
 import { configHandlers } from './configHandlers.ts'
 import { desktopHandlers } from './desktopHandlers.ts'
 import type { PauseSwitch } from '../gateway/pauseSwitch.ts'
@@ -60,14 +61,18 @@ export type ControlService = {
   commands(): CommandName[]
   on<E extends keyof Events>(event: E, fn: (payload: Events[E]) => void): () => void
   emit<E extends keyof Events>(event: E, payload: Events[E]): void
+  /** Every event, whatever its name (the SSE stream forwards them all). */
+  onAny(fn: <E extends keyof Events>(event: E, payload: Events[E]) => void): () => void
 }
 
 export function createControlService(deps: ControlDeps): ControlService {
   const { store, vault, routes } = deps
   const listeners = new Map<keyof Events, Set<(p: never) => void>>()
+  const anyListeners = new Set<<E extends keyof Events>(event: E, payload: Events[E]) => void>()
 
   function emit<E extends keyof Events>(event: E, payload: Events[E]): void {
     for (const fn of listeners.get(event) ?? []) (fn as (p: Events[E]) => void)(payload)
+    for (const fn of anyListeners) fn(event, payload)
   }
 
   /** Persisted a change: rebuild the routing table and swap it in. */
@@ -79,7 +84,7 @@ export function createControlService(deps: ControlDeps): ControlService {
 
   const ctx: HandlerContext = { store, vault, routes, deps, changed, invoke }
   const catalog = catalogHandlers(ctx)
-  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog), ...aliasHandlers(ctx), ...networkHandlers(ctx), ...attributionHandlers(ctx), ...selfTestHandlers(ctx), ...guardrailHandlers(ctx), ...configHandlers(ctx), ...workbenchHandlers(ctx), ...desktopHandlers(ctx, emit) }
+  const handlers: Handlers = { ...catalog, ...governanceHandlers(ctx, catalog), ...aliasHandlers(ctx), ...networkHandlers(ctx), ...attributionHandlers(ctx), ...selfTestHandlers(ctx), ...guardrailHandlers(ctx), ...configHandlers(ctx), ...workbenchHandlers(ctx), ...desktopHandlers(ctx, emit), ...analyticsHandlers(ctx) }
 
   async function invoke<N extends CommandName>(name: N, input: unknown): Promise<CommandOutput<N>> {
     const schema = schemas[name]
@@ -104,5 +109,9 @@ export function createControlService(deps: ControlDeps): ControlService {
       return () => void set.delete(fn as (p: never) => void)
     },
     emit,
+    onAny(fn) {
+      anyListeners.add(fn)
+      return () => void anyListeners.delete(fn)
+    },
   }
 }

@@ -11,6 +11,7 @@ import { desktopSchemas } from './desktopSchemas.ts'
 import { httpUrl } from '../providers/httpUrl.ts'
 import { providerSettingsFields } from '../providers/registry.ts'
 import type { NoDrift, SchemaDrift } from './SchemaDrift.ts'
+import { analyticsSchemas } from './analyticsSchemas.ts'
 
 export const slug = z
   .string()
@@ -143,6 +144,7 @@ export const schemas = {
     .object({ profile: z.enum(['claude-code', 'codex', 'openai-sdk']), model: z.string().min(1), workspaceId: id.optional(), confirm: z.boolean().optional() })
     .strict(),
   ...desktopSchemas,
+  ...analyticsSchemas,
   'configs:list': none,
   'configs:get': z.object({ id, version: z.number().int().positive().optional() }).strict(),
   'configs:create': z.object({ slug, name: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()) }).strict(),

@@ -104,6 +104,15 @@ export function usageRepo(db: Db) {
         .all({ ...w.params, limit: q.limit ?? 100, offset: q.offset ?? 0 })
         .map(toUsage)
     },
+    /** Rows matching conditions built by `usageAnalytics` (the log list), newest first. */
+    select(where: string[], params: Record<string, unknown>, limit: number): UsageRow[] {
+      const sql = `SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`
+      return db.prepare<Record<string, unknown>, Row>(sql).all({ ...params, limit }).map(toUsage)
+    },
+    get(id: number): UsageRow | null {
+      const row = db.prepare<[number], Row>('SELECT * FROM usage WHERE id = ?').get(id)
+      return row ? toUsage(row) : null
+    },
     count: (): number => (db.prepare('SELECT count(*) AS n FROM usage').get() as { n: number }).n,
     summary(q: UsageSummaryQuery): UsageSummaryRow[] {
       const w = where(q)

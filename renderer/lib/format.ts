@@ -5,6 +5,8 @@
 
 const DASH = '—'
 const MICROS_PER_USD = 1_000_000
+/** Shared: `toLocaleString` builds a formatter on every call. */
+const integers = new Intl.NumberFormat('en-US')
 
 /** How many decimals a dollar amount needs to stay informative: cents for big sums, more for tiny ones. */
 function usdDecimals(absMicros: number): number {
@@ -26,7 +28,7 @@ function usd(costMicros: number | null | undefined): string {
   const dollars = Math.floor(scaled / unit)
   // Keep cents; drop zeros beyond them ($0.4000 → $0.40, $0.0750 → $0.075).
   const fraction = String(scaled % unit).padStart(decimals, '0').replace(/(\d{2}\d*?)0+$/, '$1')
-  return `${sign}$${dollars.toLocaleString('en-US')}.${fraction}`
+  return `${sign}$${integers.format(dollars)}.${fraction}`
 }
 
 /** Price per million tokens, given in micro-USD per million tokens. */
@@ -36,7 +38,7 @@ function pricePerMTok(micros: number | null): string {
 
 function tokens(count: number | null | undefined): string {
   if (count === null || count === undefined) return DASH
-  return count.toLocaleString('en-US')
+  return integers.format(count)
 }
 
 /** Compact token counts for summary cards: 1234 → "1.2k", 3400000 → "3.4M". */
@@ -56,18 +58,26 @@ function latency(ms: number | null | undefined): string {
   return `${(ms / 1_000).toFixed(2)} s`
 }
 
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one (the log list formats ~40 per frame). */
+const dateTimeFormats = new Map<string | undefined, Intl.DateTimeFormat>()
+
 /** Absolute local time, second precision, e.g. "2026-11-23 14:05:09". */
 function dateTime(epochMs: number, timeZone?: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(epochMs))
+  let dtf = dateTimeFormats.get(timeZone)
+  if (!dtf) {
+    dtf = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+    dateTimeFormats.set(timeZone, dtf)
+  }
+  const parts = dtf.formatToParts(new Date(epochMs))
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? ''
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`
 }

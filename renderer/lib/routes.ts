@@ -17,6 +17,7 @@ export const routes = [
   'guardrails',
   'tools',
   'usage',
+  'logs',
   'status',
   'settings',
 ] as const
@@ -30,6 +31,7 @@ export const routeLabels: Record<Route, string> = {
   configs: 'Configs',
   keys: 'API keys',
   usage: 'Usage',
+  logs: 'Logs',
   status: 'Status',
   // The window's remaining views (uiviews).
   connect: 'Connect provider',

@@ -4,9 +4,12 @@
  */
 import type { StoreApi } from 'zustand/vanilla'
 import type { Gateway } from '../lib/gateway.ts'
+import type { LiveSource } from '../lib/liveEvents.ts'
 import { createConfigsStore, type ConfigsState } from './configs.ts'
 import { createIntegrationsStore, type IntegrationsState } from './integrations.ts'
 import { createKeysStore, type KeysState } from './keys.ts'
+import { createLiveStore, type LiveState } from './live.ts'
+import { createLogsStore, type LogsState } from './logs.ts'
 import { createModelsStore, type ModelsState } from './models.ts'
 import { createProvidersStore, type ProvidersState } from './providers.ts'
 import { createStatusStore, type StatusState } from './status.ts'
@@ -40,10 +43,13 @@ export type AppStores = {
   tools: StoreApi<ToolsState>
   wizard: StoreApi<WizardState>
   workspaceAdmin: StoreApi<WorkspaceAdminState>
+  live: StoreApi<LiveState>
+  logs: StoreApi<LogsState>
 }
 
-export function createAppStores(gateway: Gateway): AppStores {
-  return {
+/** `live`: the events feed; absent (some tests), the window simply does not update by itself. */
+export function createAppStores(gateway: Gateway, live: LiveSource = { connect: () => () => undefined }): AppStores {
+  const stores: AppStores = {
     status: createStatusStore(gateway),
     workspaces: createWorkspacesStore(gateway),
     integrations: createIntegrationsStore(gateway),
@@ -61,5 +67,10 @@ export function createAppStores(gateway: Gateway): AppStores {
     tools: createToolsStore(gateway),
     wizard: createWizardStore(gateway),
     workspaceAdmin: createWorkspaceAdminStore(gateway),
+    live: createLiveStore(live),
+    logs: createLogsStore(gateway),
   }
+  // The log keeps its tail even while another screen is shown.
+  stores.live.getState().onUsage((rows) => stores.logs.getState().receive(rows))
+  return stores
 }

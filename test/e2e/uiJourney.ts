@@ -217,7 +217,7 @@ export function defineUiJourney(env: () => JourneyEnv): void {
     await env().page.screenshot({ path: `/tmp/${env().shots}-status.png`, fullPage: true })
   })
 
-  test('Usage shows summary cards and a table or an empty state', async () => {
+  test('Usage shows summary cards and charts or an empty state', async () => {
     // One request through the gateway so there is a row (it fails upstream here: no route out).
     await fetch(`${env().url}/v1/chat/completions`, {
       method: 'POST',
@@ -229,7 +229,7 @@ export function defineUiJourney(env: () => JourneyEnv): void {
     await env().page.getByRole('heading', { name: 'Usage' }).waitFor()
     await env().page.getByText('Requests', { exact: true }).first().waitFor()
     await env().page
-      .getByRole('table', { name: 'Requests' })
+      .getByRole('img', { name: /^Cost over time/ })
       .or(env().page.getByText('No requests in the'))
       .first()
       .waitFor({ timeout: 10_000 })

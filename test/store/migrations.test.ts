@@ -4,12 +4,13 @@ import { test } from 'node:test'
 import { latestVersion, migrate, migrations, schemaVersion } from '../../main/store/migrate.ts'
 import { openDb } from '../../main/store/openDb.ts'
 
-test('migrations are numbered in increasing order, the last one being the latest', () => {
-  // Branches reserve numbers, so a branch alone may skip some; order and the latest still hold.
+test('migrations are numbered upwards from 1, ending at latestVersion', () => {
+  // Numbers are reserved per branch, so one may land before its predecessor: ascending, not gapless.
   const versions = migrations.map((m) => m.version)
+  assert.equal(versions[0], 1)
   assert.deepEqual(versions, [...versions].sort((a, b) => a - b))
   assert.equal(new Set(versions).size, versions.length)
-  assert.equal(latestVersion, versions.at(-1))
+  assert.equal(versions.at(-1), latestVersion)
 })
 
 test('001 init: creates the catalog, vault and usage tables on an empty database', () => {
