@@ -47,7 +47,8 @@ export default tseslint.config(
       ...restrict(),
     },
   },
-  { files: ['main/electron/**'], rules: { 'no-restricted-imports': 'off' } },
+  // The shell: the Electron main process and the window's preload (contextBridge, ipcRenderer).
+  { files: ['main/electron/**', 'preload/preload.ts'], rules: { 'no-restricted-imports': 'off' } },
   { files: ['renderer/**'], ignores: ['renderer/vite.config.ts'], rules: restrict(renderer) },
   { files: ['main/dialects/**', 'main/providers/**', 'main/network/**'], rules: restrict(belowGateway) },
   { files: ['main/routing/**'], rules: restrict(belowControl) },

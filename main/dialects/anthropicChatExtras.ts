@@ -44,7 +44,10 @@ export function createChatExtrasStream(): ChatExtrasStream {
         }
         last = chunk
         let changed = false
-        if (choice.finish_reason && stopReason) (choice.finish_reason = stopReason), (changed = true)
+        if (choice.finish_reason && stopReason) {
+          choice.finish_reason = stopReason
+          changed = true
+        }
         if (block && isObject(choice.delta) && !choice.delta.tool_calls) {
           choice.delta.content_blocks = [block]
           block = null

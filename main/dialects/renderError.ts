@@ -3,7 +3,7 @@
  * (before the first byte) and as stream events (after it). `server.ts` and `streamBack.ts` both
  * render through this table, so a refusal reads the same on every path.
  */
-import type { GatewayError } from '../gateway/GatewayError.ts'
+import type { GatewayError } from '../errors/GatewayError.ts'
 import { renderAnthropicError, renderAnthropicStreamError } from './anthropic/renderError.ts'
 import type { CallerDialectId } from './canonical.ts'
 import { renderOpenAIError, renderOpenAIStreamError } from './openai/renderError.ts'

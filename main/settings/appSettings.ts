@@ -20,7 +20,7 @@ export const defaultAppSettings: StoredAppSettings = {
 
 export function readAppSettings(db: Db): StoredAppSettings {
   const row = db.prepare("SELECT value FROM meta WHERE key = 'app_settings'").get() as { value: string } | undefined
-  let v: Partial<StoredAppSettings> = {}
+  let v: Partial<StoredAppSettings>
   try {
     v = row ? (JSON.parse(row.value) as Partial<StoredAppSettings>) : {}
   } catch {

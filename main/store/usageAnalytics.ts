@@ -107,8 +107,14 @@ const metaPath = (key: string) => `$."${key.replace(/["\\]/g, '')}"`
 
 function rowWhere(f: Partial<UsageFilter>, params: Record<string, unknown>): string[] {
   const parts: string[] = []
-  if (f.since !== undefined) (parts.push('created_at >= @since'), (params.since = f.since))
-  if (f.until !== undefined) (parts.push('created_at < @until'), (params.until = f.until))
+  if (f.since !== undefined) {
+    parts.push('created_at >= @since')
+    params.since = f.since
+  }
+  if (f.until !== undefined) {
+    parts.push('created_at < @until')
+    params.until = f.until
+  }
   for (const k of filterKeys) {
     const v = f[k]
     if (v === undefined) continue
@@ -153,8 +159,10 @@ export function usageAnalytics(db: Db) {
       const params: Record<string, unknown> = {}
       const where = rowWhere({ ...q, until }, params)
       let key = "''"
-      if (metaGroup !== null) (key = `coalesce(json_extract(metadata, @gk), '')`), (params.gk = metaPath(metaGroup))
-      else if (group) key = rowColumn[group] as string
+      if (metaGroup !== null) {
+        key = `coalesce(json_extract(metadata, @gk), '')`
+        params.gk = metaPath(metaGroup)
+      } else if (group) key = rowColumn[group] as string
       const sql = `SELECT created_at AS t, ${key} AS g, status, input_tokens AS i, output_tokens AS o, cached_tokens AS c,
           cost_micros AS m, latency_ms AS l, ttfb_ms AS f FROM usage WHERE ${where.join(' AND ')}`
       type R = { t: number; g: string | number; status: number; i: number | null; o: number | null; c: number | null; m: number | null; l: number; f: number | null }
@@ -223,7 +231,10 @@ export function usageAnalytics(db: Db) {
     if (group && ranked.length > maxGroups) {
       const rest = ranked.splice(maxGroups - 1)
       const other = { key: '(other)', accs: buckets.map(newAcc), sum: newAcc() }
-      for (const r of rest) (r.accs.forEach((a, i) => addAcc(other.accs[i] as Acc, a)), addAcc(other.sum, r.sum))
+      for (const r of rest) {
+        r.accs.forEach((a, i) => addAcc(other.accs[i] as Acc, a))
+        addAcc(other.sum, r.sum)
+      }
       ranked.push(other)
     }
     const toSeries = (key: string, accs: Acc[]): UsageSeries => {

@@ -95,7 +95,6 @@ export function TimeChart({ title, summary, x, series, format, height = 180 }: P
       plot.current = null
     }
     // data is pushed by the effect below; a rebuild is for shape, size and theme only
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape, width, height, dark])
 
   useEffect(() => {

@@ -16,9 +16,10 @@ export type LiveSource = {
 }
 
 /** Every event name, for transports that subscribe by name. */
-export const liveEventNames = ['usage:recorded', 'catalog:changed', 'budget:thresholdCrossed', 'target:circuitChanged'] as const
-// Compile-time check: the list names every event of the contract.
-export type _AllEventsListed = Exclude<keyof Events, (typeof liveEventNames)[number]> extends never ? true : never
+export const liveEventNames = ['usage:recorded', 'catalog:changed', 'budget:thresholdCrossed', 'target:circuitChanged', 'gateway:stateChanged'] as const
+// Compile-time check that fails the build (not just evaluates to never) when the contract gains an event this list lacks.
+const everyEventListed: Record<Exclude<keyof Events, (typeof liveEventNames)[number]>, never> = {}
+void everyEventListed
 
 /** Splits SSE text into complete messages (event name and data) and the unfinished rest. */
 export function parseSse(text: string): { messages: Array<{ event: string; data: string }>; rest: string } {

@@ -32,9 +32,9 @@ export function createLiveStore(source: LiveSource, options: LiveStoreOptions = 
   let stop: (() => void) | null = null
   let starts = 0
 
-  const store = createStore<LiveState>()((set, get) => ({
+  const store = createStore<LiveState>()((set) => ({
     status: 'offline',
-    revisions: { 'usage:recorded': 0, 'catalog:changed': 0, 'budget:thresholdCrossed': 0, 'target:circuitChanged': 0 },
+    revisions: { 'usage:recorded': 0, 'catalog:changed': 0, 'budget:thresholdCrossed': 0, 'target:circuitChanged': 0, 'gateway:stateChanged': 0 },
     dropped: 0,
     start() {
       starts++

@@ -37,7 +37,10 @@ async function launch(cmd: string, args: string[]): Promise<Started> {
     const check = () => {
       const url = /Gateway:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]
       const adminUrl = /Admin UI:\s+(http:\/\/\S+#token=\S+)/.exec(out)?.[1]
-      if (url && adminUrl) (clearTimeout(timer), resolve({ url, adminUrl }))
+      if (url && adminUrl) {
+        clearTimeout(timer)
+        resolve({ url, adminUrl })
+      }
     }
     child.stdout?.on('data', check)
     child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`${cmd} exited with ${code}:\n${out}`))))

@@ -16,8 +16,16 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const require = createRequire(import.meta.url)
+type BuilderConfig = {
+  npmRebuild?: boolean
+  afterPack: string
+  files: unknown
+  linux: { target: unknown }
+  win: { target: unknown }
+  mac: { target: unknown; hardenedRuntime?: boolean; entitlements: string }
+}
 const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
-  getConfig(dir: string, path: string | null, fromOptions: unknown): Promise<Record<string, any>>
+  getConfig(dir: string, path: string | null, fromOptions: unknown): Promise<BuilderConfig>
   validateConfiguration(config: unknown, logger: unknown): Promise<void>
 }
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown }

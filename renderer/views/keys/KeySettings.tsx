@@ -4,18 +4,18 @@
  */
 import { useState, type FormEvent } from 'react'
 import { useStore } from 'zustand'
-import type { ApiKeyDetails, ApiKeyUpdate } from '../../../preload/contract.ts'
+import type { ApiKeyDetails, ApiKeyScope, ApiKeyUpdate } from '../../../preload/contract.ts'
 import { ErrorNote } from '../../components/ErrorNote.tsx'
 import { useStores } from '../../lib/useStores.ts'
 
-const ENDPOINTS = ['chat', 'messages', 'responses', 'completions', 'embeddings', 'models', 'count_tokens']
+const ENDPOINTS: ApiKeyScope[] = ['chat', 'messages', 'responses', 'completions', 'embeddings', 'models', 'count_tokens']
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean)
 
 export function KeySettings({ apiKey }: { apiKey: ApiKeyDetails }) {
   const stores = useStores()
   const state = useStore(stores.workspaceAdmin)
-  const [scopes, setScopes] = useState<string[] | null>(apiKey.scopes)
+  const [scopes, setScopes] = useState<ApiKeyScope[] | null>(apiKey.scopes as ApiKeyScope[] | null)
   const [providers, setProviders] = useState((apiKey.providerSlugs ?? []).join(', '))
   const [expires, setExpires] = useState(apiKey.expiresAt ? new Date(apiKey.expiresAt).toISOString().slice(0, 10) : '')
   const [metadata, setMetadata] = useState(apiKey.defaultMetadata ? JSON.stringify(apiKey.defaultMetadata) : '')
@@ -28,8 +28,8 @@ export function KeySettings({ apiKey }: { apiKey: ApiKeyDetails }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setSaved(false)
-    let meta: Record<string, string> | null = null
-    let cfg: Record<string, unknown> | null = null
+    let meta: Record<string, string> | null
+    let cfg: Record<string, unknown> | null
     try {
       meta = metadata.trim() ? (JSON.parse(metadata) as Record<string, string>) : null
       cfg = config.trim() ? (JSON.parse(config) as Record<string, unknown>) : null
