@@ -3,13 +3,12 @@
  * (o200k) of the canonical request, answered in Anthropic's shape and labelled as an estimate
  * (`estimated: true` in the body, `x-switchyard-token-count: estimate` header).
  */
-import type { ServerResponse } from 'node:http'
 import { noUsage } from '../dialects/openai/usage.ts'
 import type { Outgoing } from './translate.ts'
-import type { Call, Outcome, Route } from './types.ts'
+import type { Call, GatewayResponse, Outcome, Route } from './types.ts'
 import { responseHeaders } from './pipeline.ts'
 
-export async function countTokensLocally(outgoing: Outgoing, call: Call, route: Route, res: ServerResponse, startedAt: number): Promise<Outcome> {
+export async function countTokensLocally(outgoing: Outgoing, call: Call, route: Route, res: GatewayResponse, startedAt: number): Promise<Outcome> {
   // Loaded on first use: the tokenizer's tables cost ~150 ms and memory at startup otherwise.
   const { countTokens } = await import('../dialects/countTokens.ts')
   const inputTokens = outgoing.canonical ? countTokens(outgoing.canonical) : 0

@@ -9,7 +9,6 @@
  * and fallbacks happen only before the first byte reaches the client. Every request leaves exactly
  * one usage row, success or failure.
  */
-import type { ServerResponse } from 'node:http'
 import type { Endpoint } from '../providers/provider.ts'
 import type { RoutingTableHolder } from '../routing/RoutingTable.ts'
 import type { NewUsage, UsageWriter } from '../store/UsageWriter.ts'
@@ -39,7 +38,7 @@ import { checkContextWindow } from './checkContextWindow.ts'
 import { checkPaused } from './checkPaused.ts'
 import { checkGuardrails, guardResponse, type GuardrailRun } from './checkGuardrails.ts'
 import { countTokensLocally } from './countTokensLocally.ts'
-import type { Abort, Call, Client, GatewayRequest, Route } from './types.ts'
+import type { Abort, Call, Client, GatewayRequest, GatewayResponse, Route } from './types.ts'
 
 export type GatewayDeps = {
   routes: RoutingTableHolder
@@ -73,7 +72,7 @@ type Ctx = {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())
 
-export async function handle(req: GatewayRequest, res: ServerResponse, endpoint: Endpoint, abort: Abort, deps: GatewayDeps): Promise<void> {
+export async function handle(req: GatewayRequest, res: GatewayResponse, endpoint: Endpoint, abort: Abort, deps: GatewayDeps): Promise<void> {
   const ctx: Ctx = { req, call: null, client: null, route: null, endpoint: req.path, lease: null, guardrails: null }
   let retried = 0
   let lastIndex: string | null = null // the config target tried last, for Portkey's headers on errors too
@@ -237,7 +236,7 @@ function headerOf(upstream: UpstreamResponse, name: string): string | null {
 }
 
 /** A cache hit: the stored answer, free of charge; the row says so and what it saved. */
-function serveCached(hit: NonNullable<ReturnType<ResponseCache['get']>>, headers: Record<string, string>, res: ServerResponse, ctx: Ctx, deps: GatewayDeps): void {
+function serveCached(hit: NonNullable<ReturnType<ResponseCache['get']>>, headers: Record<string, string>, res: GatewayResponse, ctx: Ctx, deps: GatewayDeps): void {
   res.writeHead(hit.status, { ...hit.headers, ...headers, 'content-length': String(hit.body.length) }).end(hit.body)
   const route = ctx.route as Route
   const call = ctx.call as Call

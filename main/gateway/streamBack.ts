@@ -8,7 +8,6 @@
  * Streams go out as they arrive (headers flushed at once); a non-streamed answer, one JSON document,
  * goes out in a single write.
  */
-import type { ServerResponse } from 'node:http'
 import type { CallerDialectId, ChatRequest, ChatUsage, DialectId } from '../dialects/canonical.ts'
 import { chatError, chatErrorFromGateway } from '../dialects/chatError.ts'
 import { createOpenAIStreamTap } from '../dialects/openai/streamTap.ts'
@@ -23,7 +22,7 @@ import { announcedInput } from './announcedInput.ts'
 import { createDeliveredCounter, type DeliveredCounter } from './deliveredTokens.ts'
 import { GatewayError } from './GatewayError.ts'
 import { createModelRewriter, rewriteModel, shownModel } from './showModel.ts'
-import type { Call, Outcome, Route, Usage } from './types.ts'
+import type { Call, GatewayResponse, Outcome, Route, Usage } from './types.ts'
 
 const MAX_TAPPED_BODY = 16 * 1024 * 1024
 
@@ -46,7 +45,7 @@ type Finish = (o: Omit<Outcome, 'ttfbMs' | 'latencyMs'>) => void
  */
 type Out = { write(chunk: Buffer | string): void; end(chunk?: Buffer | string): void; delivered: DeliveredCounter }
 
-function clientOut(res: ServerResponse, scrubber: ChunkScrubber): Out {
+function clientOut(res: GatewayResponse, scrubber: ChunkScrubber): Out {
   const delivered = createDeliveredCounter()
   const live = () => !res.writableEnded && !res.destroyed
   return {
@@ -73,7 +72,7 @@ export function streamBack(
   call: Call,
   route: Route,
   canonical: ChatRequest | null,
-  res: ServerResponse,
+  res: GatewayResponse,
   t: Timing,
 ): Promise<Outcome> {
   const status = upstream.status
@@ -118,7 +117,7 @@ function deliveredUsage(reported: Usage, out: Out): Usage {
 }
 
 /** OpenAI chat passthrough: the cheapest path, a byte tap that never re-encodes unless it must hide usage. */
-function relayOpenAIStream(upstream: UpstreamResponse, call: Call, route: Route, res: ServerResponse, out: Out, status: number, firstByte: () => void, finish: Finish): void {
+function relayOpenAIStream(upstream: UpstreamResponse, call: Call, route: Route, res: GatewayResponse, out: Out, status: number, firstByte: () => void, finish: Finish): void {
   const tap = createOpenAIStreamTap({ hideUsage: route.injectStreamUsage })
   const usageNow = () => tap.usage() ?? noUsage
   // The last bytes seen, to tell a finished stream (`data: [DONE]`) from one cut short.
@@ -156,7 +155,7 @@ function relayEventStream(
   call: Call,
   route: Route,
   reply: ReplyOptions,
-  res: ServerResponse,
+  res: GatewayResponse,
   out: Out,
   status: number,
   firstByte: () => void,
@@ -241,7 +240,7 @@ function relayBody(
   call: Call,
   route: Route,
   reply: ReplyOptions,
-  res: ServerResponse,
+  res: GatewayResponse,
   headers: Record<string, string | string[]>,
   status: number,
   firstByte: () => void,
@@ -300,7 +299,7 @@ function relayBody(
  * it is not the dialect's error shape (an HTML page from a proxy, say), which is wrapped. Different
  * dialects: translated through canonical errors.
  */
-function relayError(upstream: UpstreamResponse, status: number, call: Call, route: Route, res: ServerResponse, t: Timing, scrubber: Scrubber): Promise<Outcome> {
+function relayError(upstream: UpstreamResponse, status: number, call: Call, route: Route, res: GatewayResponse, t: Timing, scrubber: Scrubber): Promise<Outcome> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -347,7 +346,7 @@ function isErrorShape(body: unknown): boolean {
 }
 
 /** A failure before any byte went out: rendered by the caller dialect's one error exit. */
-function sendError(res: ServerResponse, call: Call, e: GatewayError, headers: Record<string, string | string[]>, finish: Finish, usage: Usage): void {
+function sendError(res: GatewayResponse, call: Call, e: GatewayError, headers: Record<string, string | string[]>, finish: Finish, usage: Usage): void {
   const { status, body } = renderError[call.dialect as CallerDialectId].body(e)
   finish({ status: e.status, usage, error: e.message })
   if (!res.destroyed && !res.headersSent) res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body))
@@ -368,7 +367,7 @@ function asGatewayError(err: Error, route: Route): GatewayError {
   return new GatewayError('upstream_error', `${route.providerSlug ? '@' + route.providerSlug : route.spec.name} closed the stream early`)
 }
 
-function onClientGone(res: ServerResponse, upstream: UpstreamResponse, then: () => void): void {
+function onClientGone(res: GatewayResponse, upstream: UpstreamResponse, then: () => void): void {
   res.on('close', () => {
     if (res.writableFinished) return
     upstream.body.destroy()

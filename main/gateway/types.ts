@@ -112,3 +112,19 @@ export type Outcome = {
    */
   usageSource?: 'delivered'
 }
+
+/**
+ * What the pipeline writes its answer to: the few members of Node's `ServerResponse` it uses, so a
+ * non-HTTP transport (a WebSocket adapter, an in-memory test response) can stand in for it.
+ */
+export interface GatewayResponse {
+  readonly headersSent: boolean
+  readonly writableEnded: boolean
+  readonly writableFinished: boolean
+  readonly destroyed: boolean
+  writeHead(status: number, headers?: Record<string, string | string[] | number>): this
+  flushHeaders(): void
+  write(chunk: string | Uint8Array): boolean
+  end(chunk?: string | Uint8Array): this
+  on(event: 'close', listener: () => void): this
+}
