@@ -199,6 +199,22 @@ export type UsageRow = {
   guardrails?: GuardrailResult[] | null
   /** Absent or null: the upstream reported the tokens; 'delivered': the client left first, tokens counted from what it was sent. */
   usageSource?: 'delivered' | null
+  /** The targets a routing config tried, in order; null/absent: no config (one target, the row's provider). */
+  attempts?: AttemptRecord[] | null
+}
+
+/** One target of a request's route through a config: what it answered, or why it was skipped. */
+export type AttemptRecord = {
+  /** `@slug/model`, or the custom host's URL. */
+  target: string
+  /** Where the target sits in the config (`config.targets[1]`). */
+  jsonPath?: string
+  /** The target's last HTTP status; null: it was never called. */
+  status: number | null
+  /** Retries spent on this target. */
+  retries: number
+  error?: string
+  skipped?: 'circuit_open'
 }
 
 export type UsageQuery = {

@@ -6,7 +6,7 @@
 import { noUsage } from '../dialects/openai/usage.ts'
 import type { Outgoing } from './translate.ts'
 import type { Call, GatewayResponse, Outcome, Route } from './types.ts'
-import { responseHeaders } from './pipeline.ts'
+import { responseHeaders } from './responseHeaders.ts'
 
 export async function countTokensLocally(outgoing: Outgoing, call: Call, route: Route, res: GatewayResponse, startedAt: number): Promise<Outcome> {
   // Loaded on first use: the tokenizer's tables cost ~150 ms and memory at startup otherwise.

@@ -8,7 +8,7 @@
 import { costMicros } from '../limits/cost.ts'
 import type { Lease } from '../limits/createGovernor.ts'
 import type { NewUsage, UsageWriter } from '../store/UsageWriter.ts'
-import type { GuardrailResult } from '../../preload/contract.ts'
+import type { AttemptRecord, GuardrailResult } from '../../preload/contract.ts'
 import { scrubberFor } from '../scrubber.ts'
 import type { Call, Client, GatewayRequest, Outcome, Route, Usage } from './types.ts'
 
@@ -22,6 +22,7 @@ export function recordUsage(
     endpoint: string
     lease?: Lease | null
     guardrails?: { results: GuardrailResult[] } | null
+    attempts?: AttemptRecord[] | null
   },
   writer: UsageWriter,
 ): NewUsage {
@@ -53,6 +54,7 @@ export function recordUsage(
     admitted: ctx.lease != null,
     guardrails: ctx.guardrails?.results.length ? ctx.guardrails.results : null,
     ...(o.usageSource ? { usageSource: o.usageSource } : {}),
+    ...(ctx.attempts ? { attempts: ctx.attempts } : {}),
   }
   if (ctx.lease) {
     ctx.lease.settle({ costMicros: row.costMicros, tokens: (row.inputTokens ?? 0) + (row.outputTokens ?? 0) }, ctx.req.receivedAt + o.latencyMs)

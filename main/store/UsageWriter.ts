@@ -37,8 +37,8 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
   const insert = db.prepare(
     `INSERT INTO usage (created_at, workspace_id, api_key_id, provider_slug, model, endpoint, status, stream,
        latency_ms, ttfb_ms, input_tokens, output_tokens, cached_tokens, cost_micros, metadata, trace_id, error,
-       cache_write_tokens, reasoning_tokens, integration_id, provider_id, admitted, guardrails, usage_source)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       cache_write_tokens, reasoning_tokens, integration_id, provider_id, admitted, guardrails, usage_source, attempts)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const touchKey = db.prepare<[number, string]>(
     'UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?',
@@ -62,6 +62,7 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
         r.metadata === null ? null : JSON.stringify(r.metadata), r.traceId, r.error,
         r.cacheWriteTokens ?? null, r.reasoningTokens ?? null, r.integrationId ?? null, r.providerId ?? null, r.admitted ? 1 : 0,
         r.guardrails?.length ? JSON.stringify(r.guardrails) : null, r.usageSource ?? null,
+        r.attempts?.length ? JSON.stringify(r.attempts) : null,
       )
       if (listeners.length) stored.push({ ...r, id: Number(info.lastInsertRowid) })
       if (r.apiKeyId) lastUse.set(r.apiKeyId, Math.max(lastUse.get(r.apiKeyId) ?? 0, r.createdAt))

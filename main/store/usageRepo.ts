@@ -2,7 +2,7 @@
  * Reads of the `usage` table: rows for the log view, aggregates for dashboards.
  * Writes go through `UsageWriter` (batched, off the response path).
  */
-import type { GuardrailResult, UsageQuery, UsageRow, UsageSummaryQuery, UsageSummaryRow } from '../../preload/contract.ts'
+import type { AttemptRecord, GuardrailResult, UsageQuery, UsageRow, UsageSummaryQuery, UsageSummaryRow } from '../../preload/contract.ts'
 import type { Db } from './openDb.ts'
 
 type Row = {
@@ -31,6 +31,7 @@ type Row = {
   admitted: number
   guardrails: string | null
   usage_source: 'delivered' | null
+  attempts: string | null
 }
 
 const toUsage = (r: Row): UsageRow => ({
@@ -59,6 +60,7 @@ const toUsage = (r: Row): UsageRow => ({
   admitted: r.admitted === 1,
   guardrails: r.guardrails === null ? null : (JSON.parse(r.guardrails) as GuardrailResult[]),
   usageSource: r.usage_source ?? null,
+  attempts: r.attempts === null ? null : (JSON.parse(r.attempts) as AttemptRecord[]),
 })
 
 function where(q: Omit<UsageQuery, 'limit' | 'offset'>): { sql: string; params: Record<string, unknown> } {

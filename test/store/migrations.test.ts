@@ -3,6 +3,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { latestVersion, migrate, migrations, schemaVersion } from '../../main/store/migrate.ts'
 import { openDb } from '../../main/store/openDb.ts'
+import { createUsageWriter } from '../../main/store/UsageWriter.ts'
+import { usageRepo } from '../../main/store/usageRepo.ts'
 
 test('migrations are numbered upwards from 1, ending at latestVersion', () => {
   // Numbers are reserved per branch, so one may land before its predecessor: ascending, not gapless.
@@ -150,4 +152,29 @@ test('007 crash-safe usage: rows gain usage_source (NULL for earlier rows, only 
   assert.throws(() => db.prepare("INSERT INTO usage (created_at, endpoint, status, stream, latency_ms, trace_id, usage_source) VALUES (3, '/x', 200, 0, 5, 'v', 'guess')").run(), /CHECK/)
   db.prepare("INSERT INTO usage_journal (row) VALUES ('{}')").run()
   assert.equal((db.prepare('SELECT count(*) AS n FROM usage_journal').get() as { n: number }).n, 1)
+})
+
+test('010 usage attempts: rows gain a JSON attempts column (NULL for earlier rows), written and read back whole', () => {
+  const db = openDb(':memory:')
+  migrate(db, 9)
+  db.prepare("INSERT INTO usage (created_at, endpoint, status, stream, latency_ms, trace_id) VALUES (1, '/v1/chat/completions', 200, 0, 5, 't')").run()
+  migrate(db, 10)
+  assert.equal(schemaVersion(db), 10)
+  assert.equal((db.prepare('SELECT attempts FROM usage').get() as { attempts: string | null }).attempts, null)
+  assert.throws(() => db.prepare("INSERT INTO usage (created_at, endpoint, status, stream, latency_ms, trace_id, attempts) VALUES (2, '/x', 200, 0, 5, 'u', 'not json')").run(), /CHECK/)
+  const attempts = [
+    { target: '@a/gpt-4o', jsonPath: 'config.targets[0]', status: 503, retries: 2, error: 'config.targets[0] answered HTTP 503' },
+    { target: '@b/gpt-4o', jsonPath: 'config.targets[1]', status: null, retries: 0, skipped: 'circuit_open' as const },
+    { target: '@c/gpt-4o', jsonPath: 'config.targets[2]', status: 200, retries: 0 },
+  ]
+  const writer = createUsageWriter(db, { mode: 'commit' })
+  const row = { createdAt: 3, workspaceId: null, apiKeyId: null, providerSlug: 'c', model: 'gpt-4o', endpoint: '/v1/chat/completions', status: 200, stream: false, latencyMs: 5, ttfbMs: 1, inputTokens: 1, outputTokens: 1, cachedTokens: null, costMicros: 0, metadata: null, traceId: 'v', error: null }
+  writer.enqueue({ ...row, attempts })
+  writer.enqueue({ ...row, traceId: 'w' })
+  writer.flush()
+  const repo = usageRepo(db)
+  const stored = repo.query({ limit: 10 })
+  assert.deepEqual(stored.find((r) => r.traceId === 'v')?.attempts, attempts)
+  assert.equal(stored.find((r) => r.traceId === 'w')?.attempts, null)
+  assert.equal(stored.find((r) => r.traceId === 't')?.attempts, null)
 })

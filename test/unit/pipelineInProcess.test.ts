@@ -91,6 +91,42 @@ test('a config falls back from a target that answers 500 to the next, and says w
   assert.equal((JSON.parse(res.text()) as { object: string }).object, 'chat.completion')
   assert.equal(rows.length, 1)
   assert.equal(rows[0]?.status, 200)
+  assert.deepEqual(rows[0]?.attempts, [
+    { target: '@oa/error-500', jsonPath: 'config.targets[0]', status: 500, retries: 0 },
+    { target: '@oa/gpt-4o', jsonPath: 'config.targets[1]', status: 200, retries: 0 },
+  ])
+})
+
+test('a target retried before falling back: its retries and every status are on the row; a breaker skips an open circuit', async () => {
+  const open = new Set(['oa|error-500'])
+  const config = {
+    strategy: { mode: 'fallback' },
+    targets: [{ provider: '@oa', override_params: { model: 'error-500' } }, { provider: '@other', override_params: { model: 'error-500' }, retry: { attempts: 2, on_status_codes: [500] } }, { provider: '@other' }],
+  }
+  const breaker = { allow: (k: string) => !open.has(k), failure() {}, success() {} }
+  const saved = deps
+  deps = { ...deps, breaker: breaker as unknown as NonNullable<GatewayDeps['breaker']>, sleep: async () => {} }
+  try {
+    const { res, error } = await run(
+      request('/v1/chat/completions', { authorization: `Bearer ${KEY}`, 'x-portkey-config': JSON.stringify(config) }, { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
+      'chat',
+    )
+    assert.equal(error, null)
+    assert.equal(res.headers['x-portkey-retry-attempt-count'], '2')
+    assert.deepEqual(rows[0]?.attempts, [
+      { target: '@oa/error-500', jsonPath: 'config.targets[0]', status: null, retries: 0, skipped: 'circuit_open' },
+      { target: '@other/error-500', jsonPath: 'config.targets[1]', status: 500, retries: 2 },
+      { target: '@other/gpt-4o', jsonPath: 'config.targets[2]', status: 200, retries: 0 },
+    ])
+  } finally {
+    deps = saved
+  }
+})
+
+test('a request without a config leaves no attempt path on its row', async () => {
+  await run(request('/v1/chat/completions', { authorization: `Bearer ${KEY}`, 'x-portkey-provider': '@oa' }, { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }), 'chat')
+  assert.equal(rows[0]?.status, 200)
+  assert.equal(rows[0]?.attempts, undefined)
 })
 
 test('a key limited to other providers is refused before any upstream call, and the refusal leaves a row', async () => {
