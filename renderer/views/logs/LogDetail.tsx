@@ -1,6 +1,6 @@
 /**
- * One request in full, in a side drawer: route, timing, tokens, cost, status and error, guardrail
- * results and metadata. Escape or the close button dismisses it.
+ * One request in full, in a side drawer: route (and the targets a routing config tried), timing,
+ * tokens, cost, status and error, guardrail results and metadata. Escape or the close button dismisses it.
  */
 import { useEffect, useRef, type ReactNode } from 'react'
 import type { UsageRow } from '../../../preload/contract.ts'
@@ -38,6 +38,22 @@ export function LogDetail({ row, workspace, apiKey, onClose }: Props) {
         <Item k="API key" v={apiKey ?? row.apiKeyId ?? '—'} />
         <Item k="Limits" v={row.admitted ? 'admitted (reservation settled)' : 'not admitted'} />
       </Section>
+      {row.attempts?.length ? (
+        <Section title="Route taken" list={false}>
+          <ol className="small" aria-label="Targets tried">
+            {row.attempts.map((a, i) => (
+              <li key={i}>
+                <code>{a.target}</code>
+                {a.jsonPath ? <span className="muted"> ({a.jsonPath})</span> : null}
+                {' — '}
+                {a.skipped === 'circuit_open' ? 'skipped: circuit open' : a.status === null ? 'not called' : `HTTP ${a.status}`}
+                {a.retries ? `, ${a.retries} ${a.retries === 1 ? 'retry' : 'retries'}` : ''}
+                {a.error ? <span className="muted"> · {a.error}</span> : null}
+              </li>
+            ))}
+          </ol>
+        </Section>
+      ) : null}
       <Section title="Timing">
         <Item k="Received" v={format.dateTime(row.createdAt)} />
         <Item k="Latency" v={format.latency(row.latencyMs)} />
