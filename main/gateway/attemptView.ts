@@ -1,31 +1,19 @@
 /**
  * What one config target turns a request into: the target's provider, key, custom host and forwarded
- * headers stand in for the caller's `x-portkey-*` headers, and its `override_params` are merged onto
- * the body (Portkey's rule: last write wins, plain objects merged deeply). A target that names no
- * provider (a config holding only `retry`, `cache`, `request_timeout`…) keeps the provider, custom
- * host and key the request's headers give, as Portkey combines them. Pure.
+ * headers stand in for the caller's `x-portkey-*` headers (as typed `RouteHeaders`, the request itself
+ * untouched), and its `override_params` are merged onto the body (Portkey's rule: last write wins,
+ * plain objects merged deeply). A target that names no provider (a config holding only `retry`,
+ * `cache`, `request_timeout`…) keeps the provider, custom host and key the request's headers give, as
+ * Portkey combines them. Pure.
  */
-import type { IncomingHttpHeaders } from 'node:http'
 import type { Attempt } from '../routing/config/planAttempts.ts'
-import type { Call, Client, GatewayRequest } from './types.ts'
+import { header } from './parse.ts'
+import type { Call, Client, GatewayRequest, RouteHeaders } from './types.ts'
 
-const targetHeaders = ['x-portkey-provider', 'x-portkey-virtual-key', 'x-portkey-custom-host', 'x-portkey-forward-headers']
-
-export function attemptView(
-  call: Call,
-  client: Client,
-  req: GatewayRequest,
-  attempt: Attempt | null,
-): { call: Call; client: Client; req: GatewayRequest } {
-  if (!attempt) return { call, client, req }
-  const headers: IncomingHttpHeaders = { ...req.headers }
+/** The call and client a target turns the request into; its routing headers come from `routeHeaders`. */
+export function attemptView(call: Call, client: Client, attempt: Attempt | null): { call: Call; client: Client } {
+  if (!attempt) return { call, client }
   const t = attempt.target
-  if (t.provider || t.virtual_key) for (const h of targetHeaders) delete headers[h]
-  if (t.provider) headers['x-portkey-provider'] = t.provider
-  if (t.virtual_key) headers['x-portkey-virtual-key'] = t.virtual_key
-  if (t.custom_host) headers['x-portkey-custom-host'] = t.custom_host
-  if (t.forward_headers?.length) headers['x-portkey-forward-headers'] = t.forward_headers.join(',')
-  if (attempt.strictOpenAiCompliance !== null) headers['x-portkey-strict-open-ai-compliance'] = String(attempt.strictOpenAiCompliance)
   const body = mergeParams(call.body, attempt.overrideParams)
   // The target names the provider: a `@slug/` the caller put on the model no longer applies.
   let model = typeof body.model === 'string' ? body.model : undefined
@@ -34,7 +22,22 @@ export function attemptView(
   return {
     call: { ...call, body, model: model || undefined, stream: body.stream === true },
     client: t.api_key ? { ...client, upstreamKey: t.api_key, upstreamAuthorization: `Bearer ${t.api_key}` } : client,
-    req: { ...req, headers },
+  }
+}
+
+/**
+ * The routing headers for one attempt: the request's, with a target that names a provider (or a
+ * virtual key) replacing all four of provider, virtual key, custom host and forwarded headers.
+ */
+export function routeHeaders(req: Pick<GatewayRequest, 'headers'>, attempt: Attempt | null): RouteHeaders {
+  const t = attempt?.target
+  const own = !(t && (t.provider || t.virtual_key)) // the request's headers still apply
+  return {
+    provider: t?.provider || (own ? header(req, 'x-portkey-provider') : undefined),
+    virtualKey: t?.virtual_key || (own ? header(req, 'x-portkey-virtual-key') : undefined),
+    customHost: t?.custom_host || (own ? header(req, 'x-portkey-custom-host') : undefined),
+    forwardHeaders: t?.forward_headers?.length ? t.forward_headers.join(',') : own ? header(req, 'x-portkey-forward-headers') : undefined,
+    strictOpenAiCompliance: attempt && attempt.strictOpenAiCompliance !== null ? String(attempt.strictOpenAiCompliance) : header(req, 'x-portkey-strict-open-ai-compliance'),
   }
 }
 

@@ -20,7 +20,8 @@ import type { RouteProvider, RoutingTable } from '../routing/RoutingTable.ts'
 import { defaultUpstreamPolicy } from '../network/upstreamHost.ts'
 import { GatewayError } from './GatewayError.ts'
 import { header } from './parse.ts'
-import type { Call, Client, GatewayRequest, Route } from './types.ts'
+import type { Call, Client, GatewayRequest, Route, RouteHeaders } from './types.ts'
+import { routeHeaders } from './attemptView.ts'
 
 /**
  * Headers never forwarded even when listed in `x-portkey-forward-headers`; nor is the one that
@@ -29,8 +30,9 @@ import type { Call, Client, GatewayRequest, Route } from './types.ts'
  */
 const neverForward = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'x-portkey-api-key', 'cookie'])
 
-export function resolveRoute(call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>, table: RoutingTable): Route {
-  const named = header(req, 'x-portkey-provider') ?? header(req, 'x-portkey-virtual-key')
+/** `routing`: the request's routing headers, or a config target's in their place (attemptView.ts). */
+export function resolveRoute(call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>, table: RoutingTable, routing: RouteHeaders = routeHeaders(req, null)): Route {
+  const named = routing.provider ?? routing.virtualKey
   let model = call.model
   // Aliases (the key's, then its workspace's) turn a client's model name into an @slug/model.
   if (model && !model.startsWith('@') && !named) {
@@ -43,10 +45,10 @@ export function resolveRoute(call: Call, client: Client, req: Pick<GatewayReques
     if (slash < 0) throw new GatewayError('invalid_request', `model '${model}' must look like @provider-slug/model-name`, { param: 'model' })
     slug = model.slice(1, slash)
     model = model.slice(slash + 1) || undefined
-  } else if (named?.startsWith('@') || (named && header(req, 'x-portkey-virtual-key') === named)) {
+  } else if (named?.startsWith('@') || (named && routing.virtualKey === named)) {
     slug = named.replace(/^@/, '')
   } else if (named) {
-    return adHocRoute(named, call, client, req, table)
+    return adHocRoute(named, call, client, req, table, routing)
   }
 
   const provider = slug !== undefined ? providerBySlug(slug, table) : providerForBareModel(model, client, table)
@@ -54,7 +56,7 @@ export function resolveRoute(call: Call, client: Client, req: Pick<GatewayReques
     const ws = table.workspaces.get(client.workspaceId)?.slug ?? client.workspaceId
     throw new GatewayError('provider_not_allowed', `provider @${provider.slug} is not available in workspace '${ws}'`)
   }
-  return catalogRoute(provider, model, call, client, req)
+  return catalogRoute(provider, model, call, client, req, routing)
 }
 
 function providerBySlug(slug: string, table: RoutingTable): RouteProvider {
@@ -148,9 +150,9 @@ function callerAuth(spec: ProviderSpec, client: Client): Record<string, string> 
   return client.upstreamAuthorization ? { authorization: client.upstreamAuthorization } : {}
 }
 
-/** Portkey's `x-portkey-strict-open-ai-compliance: false` (a config's `strict_open_ai_compliance` arrives as this header too). */
-function complianceOf(req: Pick<GatewayRequest, 'headers'>): { strictOpenAiCompliance?: false } {
-  return header(req, 'x-portkey-strict-open-ai-compliance')?.trim().toLowerCase() === 'false' ? { strictOpenAiCompliance: false } : {}
+/** Portkey's `x-portkey-strict-open-ai-compliance: false`, or a config's `strict_open_ai_compliance`. */
+function complianceOf(routing: RouteHeaders): { strictOpenAiCompliance?: false } {
+  return routing.strictOpenAiCompliance?.trim().toLowerCase() === 'false' ? { strictOpenAiCompliance: false } : {}
 }
 
 
@@ -158,7 +160,7 @@ function injectUsage(spec: ProviderSpec, wire: { dialect: DialectId }, call: Cal
   return call.stream && wire.dialect === 'openai' && !call.clientWantsStreamUsage && spec.streamUsage === 'stream_options'
 }
 
-function catalogRoute(p: RouteProvider, model: string | undefined, call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>): Route {
+function catalogRoute(p: RouteProvider, model: string | undefined, call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>, routing: RouteHeaders): Route {
   const wire = wireFor(p.spec, call, `@${p.slug}`, model, p.settings)
   const ctx = { baseUrl: p.baseUrl, settings: p.settings }
   const target = p.spec.target
@@ -191,7 +193,7 @@ function catalogRoute(p: RouteProvider, model: string | undefined, call: Call, c
     free: p.spec.category === 'self-hosted',
     timeoutMs: p.timeoutMs,
     injectStreamUsage: injectUsage(p.spec, wire, call),
-    ...complianceOf(req),
+    ...complianceOf(routing),
     contextWindow: p.settings.contextWindows?.[target.model] ?? p.settings.contextWindow ?? p.spec.defaultContextWindow ?? null,
     contextPolicy: p.settings.contextPolicy ?? 'refuse',
     ...(p.spec.transport ? { transport: { ...ctx, secret: p.apiKey } } : {}),
@@ -204,7 +206,7 @@ function requireModel(model: string | undefined): string {
 }
 
 /** Route 3: a provider kind plus a custom host (or the kind's own URL with the client's key). */
-function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>, table: RoutingTable): Route {
+function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>, table: RoutingTable, routing: RouteHeaders): Route {
   const spec = providerKind(kind)
   const azure = spec?.id === azureOpenai.id
   if (!spec || (spec.target && !azure) || spec.transport) {
@@ -213,7 +215,7 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
       `x-portkey-provider '${kind}' is neither an @slug nor a provider kind usable with a custom host`,
     )
   }
-  let customHost = header(req, 'x-portkey-custom-host')
+  let customHost = routing.customHost
   const wire = wireFor(spec, call, kind)
   let target: UpstreamTarget | null = null
   if (azure && spec.target) {
@@ -242,7 +244,7 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
   const adToken = azure ? header(req, 'x-portkey-azure-ad-token') : undefined
   const auth = adToken ? { authorization: `Bearer ${adToken.replace(/^Bearer\s+/i, '')}` } : callerAuth(spec, client)
   const headers: Record<string, string> = { ...auth, ...anthropicHeaders(wire, req), ...openaiHeaders(spec, req) }
-  for (const name of (header(req, 'x-portkey-forward-headers') ?? '').split(',')) {
+  for (const name of (routing.forwardHeaders ?? '').split(',')) {
     const h = name.trim().toLowerCase()
     const v = h && !neverForward.has(h) && h !== client.keyHeader ? header(req, h) : undefined
     if (v !== undefined) headers[h] = v
@@ -263,7 +265,7 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
     free: spec.category === 'self-hosted',
     timeoutMs: 10 * 60 * 1000,
     injectStreamUsage: injectUsage(spec, wire, call),
-    ...complianceOf(req),
+    ...complianceOf(routing),
     // Checked after DNS in callProvider (network/upstreamHost.ts); the kind's own URL is built in and trusted.
     ...(customHost ? { customHost: { url: customHost, policy: table.network ?? defaultUpstreamPolicy } } : {}),
   }

@@ -18,7 +18,7 @@ import type { NewUsage } from '../store/UsageWriter.ts'
 import { scrubberFor } from '../scrubber.ts'
 import { log } from '../log.ts'
 import { asRequestError } from './asRequestError.ts'
-import { attemptView } from './attemptView.ts'
+import { attemptView, routeHeaders } from './attemptView.ts'
 import { callProvider, type UpstreamResponse } from './callProvider.ts'
 import { checkContextWindow } from './checkContextWindow.ts'
 import { guardResponse, type GuardrailRun } from './checkGuardrails.ts'
@@ -73,9 +73,9 @@ export async function runAttempts(
       const attempt = attempts[i] ?? null
       const here = i
       const last = !attempt || nextAttemptIndex(attempts as Attempt[], here, 500) < 0
-      const view = attemptView(call, client, req, attempt)
+      const view = attemptView(call, client, attempt)
       if (attempt) lastIndex = attempt.jsonPath
-      const route = passQuery(resolveRoute(view.call, view.client, view.req, table), req)
+      const route = passQuery(resolveRoute(view.call, view.client, req, table, routeHeaders(req, attempt)), req)
       const step: AttemptRecord | null = attempt ? { target: targetName(route), jsonPath: attempt.jsonPath, status: null, retries: 0 } : null
       if (step) path?.push(step)
       // Breakers guard the targets of configs; a request without one has nowhere else to go.
@@ -91,7 +91,7 @@ export async function runAttempts(
       state.route = route
       // A target that failed before answering cost nothing: its reservation is settled at zero.
       state.lease?.settle({ costMicros: 0, tokens: 0 }, (deps.now ?? Date.now)())
-      state.lease = enforceLimits(route, view.call, view.client, view.req, table, deps.limits)
+      state.lease = enforceLimits(route, view.call, view.client, req, table, deps.limits)
       const outgoing = translate(route, view.call) // identity when the dialects match
       const contextWarning = await checkContextWindow(route, view.call, outgoing)
       if (route.endpoint === 'count_tokens' && route.translate) {

@@ -38,6 +38,19 @@ export type Call = {
   hops?: number
 }
 
+/**
+ * The routing headers `resolveRoute` reads (`x-portkey-provider`, `-virtual-key`, `-custom-host`,
+ * `-forward-headers`, `-strict-open-ai-compliance`), typed: read from the request once, or given by
+ * a config target (attemptView.ts `routeHeaders`), which replaces them without rewriting the request.
+ */
+export type RouteHeaders = {
+  provider?: string | undefined
+  virtualKey?: string | undefined
+  customHost?: string | undefined
+  forwardHeaders?: string | undefined
+  strictOpenAiCompliance?: string | undefined
+}
+
 /** Who is calling: the API key's id and workspace. */
 export type Client = {
   keyId: string
