@@ -154,4 +154,18 @@ describe('usage analytics and logs against `serve`', { timeout: 240_000 }, () =>
     await page.waitForFunction(() => document.querySelector('.stat-value')?.textContent === '2')
     assert.deepEqual(pageErrors, [])
   })
+
+  test('the drawer lists the route a config took: the target that failed, then the one that answered', async () => {
+    const config = { strategy: { mode: 'fallback' }, targets: [{ provider: '@openai-e2e', override_params: { model: 'error-500' } }, { provider: '@openai-e2e' }] }
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'fall back' }] }, { headers: { 'x-portkey-config': JSON.stringify(config) } })
+    await page.getByRole('link', { name: 'Logs' }).click()
+    await page.getByRole('row').filter({ hasText: 'gpt-4o-mini' }).first().click()
+    const route = page.getByRole('dialog').getByRole('list', { name: 'Targets tried' })
+    await route.waitFor()
+    const items = await route.getByRole('listitem').allInnerTexts()
+    assert.equal(items.length, 2)
+    assert.match(items[0] ?? '', /@openai-e2e\/error-500 \(config\.targets\[0\]\) — HTTP 500/)
+    assert.match(items[1] ?? '', /@openai-e2e\/gpt-4o-mini \(config\.targets\[1\]\) — HTTP 200/)
+    assert.deepEqual(pageErrors, [])
+  })
 })
