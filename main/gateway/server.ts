@@ -15,7 +15,7 @@ import { authenticate } from './authenticate.ts'
 import { GatewayError } from './GatewayError.ts'
 import { anthropicModelList, listModels } from './listModels.ts'
 import { handle, type GatewayDeps } from './pipeline.ts'
-import { refuseUpgrade } from './responsesWebSocket.ts'
+import { createResponsesWebSocket } from './responsesWebSocket.ts'
 import { serveStatic } from './serveStatic.ts'
 import type { Abort, GatewayRequest } from './types.ts'
 
@@ -45,8 +45,8 @@ export function createGatewayServer(deps: ServerDeps): http.Server {
   const server = http.createServer((req, res) => {
     void route(req, res, deps)
   })
-  // WebSocket upgrades (Codex's Responses WebSocket mode) are refused at once so clients fall back to HTTP.
-  server.on('upgrade', refuseUpgrade)
+  // The Responses API over WebSocket (Codex's built-in provider asks for it first).
+  server.on('upgrade', createResponsesWebSocket(deps, MAX_BODY_BYTES))
   server.keepAliveTimeout = 65_000
   server.headersTimeout = 66_000
   // Streams of long agent turns may last many minutes.
