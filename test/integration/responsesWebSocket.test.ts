@@ -63,7 +63,8 @@ async function connect(headers: Record<string, string>): Promise<{ ws: WebSocket
       for (;;) {
         const e = await next()
         events.push(e)
-        if (e.type === 'response.completed' || e.type === 'response.failed' || e.type === 'error') return events
+        // An `error` with a status refuses the request; one without it is in-band, and `response.failed` follows.
+        if (e.type === 'response.completed' || e.type === 'response.failed' || e.type === 'response.incomplete' || (e.type === 'error' && e.status)) return events
       }
     },
   }
@@ -187,4 +188,40 @@ test('bad messages get an error event and the socket keeps working', async () =>
   } finally {
     s.ws.close()
   }
+})
+
+test('upstream failures: a 429 before the stream is an error event with its status; a dropped stream ends in-band', async () => {
+  const traceId = randomUUID()
+  const s = await connect({ authorization: `Bearer ${key}`, 'x-portkey-trace-id': traceId })
+  try {
+    send(s.ws, { type: 'response.create', model: '@openai/gpt-5-error-429', input: 'hi' })
+    const limited = await s.next()
+    assert.equal(limited.type, 'error')
+    assert.equal(limited.status, 429, JSON.stringify(limited))
+    assert.equal(typeof (limited.error as { message?: unknown }).message, 'string')
+
+    send(s.ws, { type: 'response.create', model: '@openai/gpt-5-stream-drop', input: 'hi' })
+    const dropped = await s.untilDone()
+    assert.equal(dropped[0]?.type, 'response.created')
+    // As on the HTTP stream: an `error` event, then `response.failed` naming the cause.
+    assert.deepEqual(dropped.slice(-2).map((e) => e.type), ['error', 'response.failed'])
+    assert.match(JSON.stringify(dropped.at(-1)), /closed the connection/)
+
+    const rows = await rowsFor(gw, traceId, 2)
+    assert.deepEqual(rows.map((r) => r.status >= 400), [true, true])
+    send(s.ws, { type: 'response.create', model: '@openai/gpt-5', input: 'after the failures' })
+    assert.equal((await s.untilDone()).at(-1)?.type, 'response.completed')
+  } finally {
+    s.ws.close()
+  }
+})
+
+test('closing the socket mid-response cancels the upstream call and still leaves its usage row', async () => {
+  const traceId = randomUUID()
+  const s = await connect({ authorization: `Bearer ${key}`, 'x-portkey-trace-id': traceId })
+  send(s.ws, { type: 'response.create', model: '@openai/gpt-5-slow-first-byte', input: 'hi' })
+  await new Promise((r) => setTimeout(r, 50))
+  s.ws.terminate()
+  const [row] = await rowsFor(gw, traceId)
+  assert.ok((row?.status ?? 0) >= 400, JSON.stringify(row))
 })
