@@ -10,7 +10,7 @@
  * warm-up) answers with an empty response at once, without calling an upstream. Errors are
  * `{"type":"error","status":…,"error":{…}}` messages; the socket stays open. Other paths get 404.
  */
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { randomUUID } from 'node:crypto'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
@@ -26,9 +26,10 @@ import type { Abort } from './types.ts'
 /** Per connection: the last responses remembered for `previous_response_id`, and their size. */
 export const SOCKET_HISTORY_LIMITS = { maxResponses: 64, maxBytes: 32 * 1024 * 1024 }
 
-export function createResponsesWebSocket(deps: GatewayDeps, maxMessageBytes: number): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+export function attachResponsesWebSocket(server: Server, deps: GatewayDeps, maxMessageBytes: number): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false })
-  return (req, socket, head) => {
+  const shutdowns = new Set<() => void>()
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
     const path = (req.url ?? '/').split('?')[0]
     if (path !== '/v1/responses' && path !== '/responses') return refuse(socket, new GatewayError('not_found', `no WebSocket endpoint at ${path}`))
@@ -39,7 +40,23 @@ export function createResponsesWebSocket(deps: GatewayDeps, maxMessageBytes: num
     } catch (err) {
       return refuse(socket, err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err }))
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, deps))
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const shutdown = serve(ws, req, deps)
+      shutdowns.add(shutdown)
+      ws.once('close', () => shutdowns.delete(shutdown))
+    })
+  })
+  // An upgraded socket no longer belongs to the HTTP server, whose close() would wait for it forever:
+  // on close each socket ends (1001) once its response in flight is done; closeAllConnections cuts them.
+  const close = server.close.bind(server)
+  server.close = ((done?: (err?: Error) => void) => {
+    for (const shutdown of shutdowns) shutdown()
+    return close(done)
+  }) as typeof server.close
+  const closeAll = server.closeAllConnections.bind(server)
+  server.closeAllConnections = () => {
+    for (const ws of wss.clients) ws.terminate()
+    closeAll()
   }
 }
 
@@ -50,16 +67,21 @@ function refuse(socket: Duplex, e: GatewayError): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`)
 }
 
-function serve(ws: WebSocket, upgrade: IncomingMessage, deps: GatewayDeps): void {
+/** Serves one socket; returns what ends it when the gateway stops. */
+function serve(ws: WebSocket, upgrade: IncomingMessage, deps: GatewayDeps): () => void {
   const history = createSocketHistory(SOCKET_HISTORY_LIMITS)
   let queue: Promise<void> = Promise.resolve()
+  let pending = 0
+  let stopping = false
   let current: Abort | null = null
   const send = (event: SocketEvent) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event))
   }
+  const goAway = () => ws.close(1001, 'Switchyard is stopping')
   ws.on('message', (data: RawData, isBinary: boolean) => {
     const receivedAt = Date.now()
     const startedAt = performance.now()
+    pending++
     queue = queue.then(async () => {
       if (ws.readyState !== ws.OPEN) return
       try {
@@ -71,6 +93,7 @@ function serve(ws: WebSocket, upgrade: IncomingMessage, deps: GatewayDeps): void
         send(errorEvent(err))
       } finally {
         current = null
+        if (--pending === 0 && stopping) goAway()
       }
     })
   })
@@ -82,6 +105,10 @@ function serve(ws: WebSocket, upgrade: IncomingMessage, deps: GatewayDeps): void
     }
   })
   ws.on('error', (err) => log.info('responses websocket error', { error: err.message }))
+  return () => {
+    stopping = true
+    if (pending === 0) goAway()
+  }
 }
 
 type Turn = {

@@ -15,7 +15,7 @@ import { authenticate } from './authenticate.ts'
 import { GatewayError } from './GatewayError.ts'
 import { anthropicModelList, listModels } from './listModels.ts'
 import { handle, type GatewayDeps } from './pipeline.ts'
-import { createResponsesWebSocket } from './responsesWebSocket.ts'
+import { attachResponsesWebSocket } from './responsesWebSocket.ts'
 import { serveStatic } from './serveStatic.ts'
 import type { Abort, GatewayRequest } from './types.ts'
 
@@ -46,7 +46,7 @@ export function createGatewayServer(deps: ServerDeps): http.Server {
     void route(req, res, deps)
   })
   // The Responses API over WebSocket (Codex's built-in provider asks for it first).
-  server.on('upgrade', createResponsesWebSocket(deps, MAX_BODY_BYTES))
+  attachResponsesWebSocket(server, deps, MAX_BODY_BYTES)
   server.keepAliveTimeout = 65_000
   server.headersTimeout = 66_000
   // Streams of long agent turns may last many minutes.

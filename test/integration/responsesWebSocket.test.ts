@@ -225,3 +225,12 @@ test('closing the socket mid-response cancels the upstream call and still leaves
   const [row] = await rowsFor(gw, traceId)
   assert.ok((row?.status ?? 0) >= 400, JSON.stringify(row))
 })
+
+test('stopping the gateway closes idle sockets with 1001 instead of waiting for the clients (last: it stops the gateway)', async () => {
+  const s = await connect({ authorization: `Bearer ${key}` })
+  const closed = new Promise<number>((resolve) => s.ws.once('close', (code) => resolve(code)))
+  const started = Date.now()
+  await gw.stop()
+  assert.equal(await closed, 1001)
+  assert.ok(Date.now() - started < 1500, `stop took ${Date.now() - started} ms`)
+})
