@@ -10,7 +10,7 @@
  * warm-up) answers with an empty response at once, without calling an upstream. Errors are
  * `{"type":"error","status":…,"error":{…}}` messages; the socket stays open. Other paths get 404.
  */
-import type { IncomingMessage, Server } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { randomUUID } from 'node:crypto'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
@@ -25,6 +25,9 @@ import type { Abort } from './types.ts'
 
 /** Per connection: the last responses remembered for `previous_response_id`, and their size. */
 export const SOCKET_HISTORY_LIMITS = { maxResponses: 64, maxBytes: 32 * 1024 * 1024 }
+
+/** Requests one socket may have waiting behind the one running. */
+const MAX_QUEUED = 16
 
 export function attachResponsesWebSocket(server: Server, deps: GatewayDeps, maxMessageBytes: number): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false })
@@ -81,6 +84,8 @@ function serve(ws: WebSocket, upgrade: IncomingMessage, deps: GatewayDeps): () =
   ws.on('message', (data: RawData, isBinary: boolean) => {
     const receivedAt = Date.now()
     const startedAt = performance.now()
+    // Requests run one at a time; a client that floods the socket is told so instead of buffered without end.
+    if (pending >= MAX_QUEUED) return send(errorEvent(new GatewayError('rate_limited', `more than ${MAX_QUEUED} requests waiting on this socket: wait for the responses`)))
     pending++
     queue = queue.then(async () => {
       if (ws.readyState !== ws.OPEN) return
@@ -142,7 +147,7 @@ async function respond(text: string, t: Turn): Promise<void> {
   })
   const closed = new Promise<void>((resolve) => res.once('close', resolve))
   const body = Buffer.from(JSON.stringify({ ...expanded, stream: true }))
-  const headers = { ...t.upgrade.headers, 'content-type': 'application/json', 'content-length': String(body.length) }
+  const headers = { ...requestHeaders(t.upgrade), 'content-type': 'application/json', 'content-length': String(body.length) }
   try {
     await handle({ method: 'POST', path: '/v1/responses', headers, body, receivedAt: t.receivedAt, startedAt: t.startedAt }, res, 'responses', t.abort, t.deps)
   } catch (err) {
@@ -172,6 +177,16 @@ function warmUp(request: Record<string, unknown>, input: unknown[], t: Turn): vo
   t.send({ type: 'response.created', sequence_number: 0, response: { ...response, status: 'in_progress' } })
   t.send({ type: 'response.completed', sequence_number: 1, response })
   t.history.remember(id, input, [])
+}
+
+/** The handshake's headers minus those of the upgrade itself, as each request's own headers. */
+function requestHeaders(upgrade: IncomingMessage): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {}
+  for (const [k, v] of Object.entries(upgrade.headers)) {
+    if (k === 'connection' || k === 'upgrade' || k === 'openai-beta' || k.startsWith('sec-websocket-')) continue
+    out[k] = v
+  }
+  return out
 }
 
 function parseMessage(text: string): Record<string, unknown> {

@@ -226,6 +226,26 @@ test('closing the socket mid-response cancels the upstream call and still leaves
   assert.ok((row?.status ?? 0) >= 400, JSON.stringify(row))
 })
 
+test('a flood of requests: those past the queue bound get a 429 error event, the rest are answered in order', async () => {
+  const s = await connect({ authorization: `Bearer ${key}` })
+  try {
+    for (let i = 0; i < 20; i++) send(s.ws, { type: 'response.create', model: '@openai/gpt-5', input: `n${i}` })
+    const answered: string[] = []
+    let refused = 0
+    while (answered.length + refused < 20) {
+      const e = await s.next()
+      if (e.type === 'error') {
+        assert.equal(e.status, 429)
+        refused++
+      } else if (e.type === 'response.completed') answered.push(/n\d+/.exec(JSON.stringify(e.response))?.[0] ?? '?')
+    }
+    assert.ok(refused >= 1 && answered.length >= 16, `${answered.length} answered, ${refused} refused`)
+    assert.deepEqual(answered, [...answered].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))))
+  } finally {
+    s.ws.close()
+  }
+})
+
 test('stopping the gateway closes idle sockets with 1001 instead of waiting for the clients (last: it stops the gateway)', async () => {
   const s = await connect({ authorization: `Bearer ${key}` })
   const closed = new Promise<number>((resolve) => s.ws.once('close', (code) => resolve(code)))
