@@ -19,7 +19,7 @@ import { log } from '../log.ts'
 import { authenticate } from './authenticate.ts'
 import { GatewayError } from './GatewayError.ts'
 import { handle, type GatewayDeps } from './pipeline.ts'
-import { createSocketHistory, inputItems } from './socketHistory.ts'
+import { createSocketHistory, inputItems, PreviousResponseNotFound } from './socketHistory.ts'
 import { socketResponse, type SocketEvent } from './socketResponse.ts'
 import type { Abort } from './types.ts'
 
@@ -210,5 +210,6 @@ function errorEvent(err: unknown): SocketEvent {
   const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err })
   if (e.code === 'internal_error') log.error('unhandled error', { error: e.cause ?? e })
   const { status, body } = renderResponsesError(e)
-  return { type: 'error', status, error: (body as { error: unknown }).error }
+  const error = (body as { error: Record<string, unknown> }).error
+  return { type: 'error', status, error: e instanceof PreviousResponseNotFound ? { ...error, code: e.wireCode } : error }
 }

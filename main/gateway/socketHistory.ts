@@ -7,6 +7,14 @@
  */
 import { GatewayError } from './GatewayError.ts'
 
+/** OpenAI's WebSocket mode names this case `previous_response_not_found`; the client may resend the whole input. */
+export class PreviousResponseNotFound extends GatewayError {
+  readonly wireCode = 'previous_response_not_found'
+  constructor(message: string) {
+    super('invalid_request', message, { param: 'previous_response_id' })
+  }
+}
+
 export type SocketHistoryLimits = { maxResponses: number; maxBytes: number }
 
 type Entry = { items: unknown[]; bytes: number }
@@ -40,10 +48,8 @@ export function createSocketHistory(limits: SocketHistoryLimits): SocketHistory 
       if (typeof prev !== 'string') throw new GatewayError('invalid_request', 'previous_response_id must be a string', { param: 'previous_response_id' })
       const entry = entries.get(prev)
       if (!entry) {
-        throw new GatewayError(
-          'invalid_request',
+        throw new PreviousResponseNotFound(
           `Previous response with id '${prev}' not found on this connection: responses are remembered only on the WebSocket that produced them, and only the last ${limits.maxResponses}.`,
-          { param: 'previous_response_id' },
         )
       }
       return { ...rest, input: [...entry.items, ...withoutEcho(entry.items, inputItems(body.input))] }

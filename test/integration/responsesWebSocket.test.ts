@@ -146,6 +146,7 @@ test('previous_response_id is expanded into the whole conversation for a transla
     assert.equal(missing.type, 'error')
     assert.equal(missing.status, 400)
     assert.match(JSON.stringify(missing.error), /resp_unknown/)
+    assert.equal((missing.error as { code: string }).code, 'previous_response_not_found')
   } finally {
     s.ws.close()
   }
