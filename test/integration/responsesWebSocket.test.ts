@@ -227,6 +227,31 @@ test('closing the socket mid-response cancels the upstream call and still leaves
   assert.ok((row?.status ?? 0) >= 400, JSON.stringify(row))
 })
 
+test('governance applies per response: the key rate limit refuses the third request with 429; a key revoked mid-socket gets 401', async () => {
+  const limited = await gw.admin('keys:create', { name: 'ws-limited' })
+  await gw.admin('limits:set', { scope: 'apiKey', id: limited.id, policy: { rateLimits: [{ unit: 'requests', limit: 2, per: 'hour' }] } })
+  const s = await connect({ authorization: `Bearer ${limited.key}` })
+  try {
+    for (const n of ['one', 'two']) {
+      send(s.ws, { type: 'response.create', model: '@openai/gpt-5', input: n })
+      assert.equal((await s.untilDone()).at(-1)?.type, 'response.completed')
+    }
+    const before = openai.requests.length
+    send(s.ws, { type: 'response.create', model: '@openai/gpt-5', input: 'three' })
+    const refused = await s.next()
+    assert.equal(refused.type, 'error')
+    assert.equal(refused.status, 429, JSON.stringify(refused))
+    assert.equal(openai.requests.length, before, 'refused before the upstream')
+
+    await gw.admin('keys:revoke', { id: limited.id })
+    send(s.ws, { type: 'response.create', model: '@openai/gpt-5', input: 'four' })
+    const revoked = await s.next()
+    assert.equal(revoked.status, 401, JSON.stringify(revoked))
+  } finally {
+    s.ws.close()
+  }
+})
+
 test('a flood of requests: those past the queue bound get a 429 error event, the rest are answered in order', async () => {
   const s = await connect({ authorization: `Bearer ${key}` })
   try {
