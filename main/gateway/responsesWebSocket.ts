@@ -26,7 +26,7 @@ import type { Abort } from './types.ts'
 /** Per connection: the last responses remembered for `previous_response_id`, and their size. */
 export const SOCKET_HISTORY_LIMITS = { maxResponses: 64, maxBytes: 32 * 1024 * 1024 }
 
-/** Requests one socket may have waiting behind the one running. */
+/** Requests one socket may have waiting (Codex sends one at a time). */
 const MAX_QUEUED = 16
 
 export function attachResponsesWebSocket(server: Server, deps: GatewayDeps, maxMessageBytes: number): void {
@@ -84,8 +84,9 @@ function serve(ws: WebSocket, upgrade: IncomingMessage, deps: GatewayDeps): () =
   ws.on('message', (data: RawData, isBinary: boolean) => {
     const receivedAt = Date.now()
     const startedAt = performance.now()
-    // Requests run one at a time; a client that floods the socket is told so instead of buffered without end.
-    if (pending >= MAX_QUEUED) return send(errorEvent(new GatewayError('rate_limited', `more than ${MAX_QUEUED} requests waiting on this socket: wait for the responses`)))
+    // Requests run one at a time. A client that floods the socket is cut off (1008) rather than buffered
+    // without end; an error event here would land in the middle of the response being streamed.
+    if (pending >= MAX_QUEUED) return ws.close(1008, `more than ${MAX_QUEUED} requests waiting`)
     pending++
     queue = queue.then(async () => {
       if (ws.readyState !== ws.OPEN) return
