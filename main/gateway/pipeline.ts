@@ -13,6 +13,7 @@ import type { ServerResponse } from 'node:http'
 import type { Endpoint } from '../providers/provider.ts'
 import type { RoutingTableHolder } from '../routing/RoutingTable.ts'
 import type { NewUsage, UsageWriter } from '../store/UsageWriter.ts'
+import type { BodiesRepo } from '../store/bodiesRepo.ts'
 import type { Lease } from '../limits/createGovernor.ts'
 import type { HostResolver } from '../network/upstreamHost.ts'
 import { planAttempts, type Attempt } from '../routing/config/planAttempts.ts'
@@ -23,6 +24,7 @@ import { isRetriableStatus, retryDelayMs } from '../reliability/retryDelay.ts'
 import { noUsage } from '../dialects/openai/usage.ts'
 import { log } from '../log.ts'
 import { attemptView } from './attemptView.ts'
+import { captureBodies } from './captureBodies.ts'
 import { attributeCall } from './attributeCall.ts'
 import { authenticate } from './authenticate.ts'
 import { callProvider, type UpstreamResponse } from './callProvider.ts'
@@ -44,6 +46,8 @@ import type { Abort, Call, Client, GatewayRequest, Route } from './types.ts'
 export type GatewayDeps = {
   routes: RoutingTableHolder
   usage: UsageWriter
+  /** Where captured bodies go when Settings → body capture is on (read live from the routing snapshot). */
+  bodies?: BodiesRepo
   userAgent: string
   /** Budgets, rate limits, model access; absent: no governance (some benches and tests). */
   limits?: GovernanceDeps
@@ -189,6 +193,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
         let sent: Buffer | null = null
         const guard = ctx.guardrails ? guardResponse(ctx.guardrails, view.call) : undefined
         const recorded: { row: NewUsage | null } = { row: null }
+        const capture = table.bodyCapture && deps.bodies ? captureBodies(res, outgoing.body, route.headers, deps.bodies) : null
         const outcome = await streamBack(upstream, view.call, route, outgoing.canonical, res, {
           startedAt: req.startedAt,
           extraHeaders: headers,
@@ -197,6 +202,7 @@ export async function handle(req: GatewayRequest, res: ServerResponse, endpoint:
           ...(guard || cacheKey ? { inspectBody: (body: Buffer) => (sent = guard ? guard(body) : body) } : {}),
         })
         const row = recorded.row ?? recordUsage(outcome, ctx, deps.usage)
+        capture?.keep(row)
         if (cacheKey && deps.cache && sent && outcome.status < 400) {
           // What a later hit saves is what this answer cost.
           deps.cache.put(cacheKey, {
