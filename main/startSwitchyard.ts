@@ -116,6 +116,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
   const server = createGatewayServer({
     routes,
     usage: store.usageWriter,
+    bodies: store.bodies,
     userAgent: `Switchyard/${version}`,
     limits: governance,
     paused: pause.paused,

@@ -366,6 +366,8 @@ export type Commands = {
   'usage:facets': (a: { since: number; until?: number }) => UsageFacets
   'usage:logs': (a: UsageLogQuery) => UsageRow[]
   'usage:get': (a: { id: number }) => UsageRow
+  /** The request and response captured for a usage row, when body capture was on for it. */
+  'usage:body': (a: { id: number }) => UsageBodies
 }
 
 export type CommandName = keyof Commands
@@ -719,6 +721,11 @@ export type GuardrailTestResult = {
   /** The text as it would be sent on (placeholders in place of redacted spans). */
   text: string
 }
+
+/** A call's captured bodies (Settings → body capture; secrets redacted), or that none were kept. */
+export type UsageBodies =
+  | { captured: false }
+  | { captured: true; request: string | null; response: string | null; requestTruncated: boolean; responseTruncated: boolean }
 
 export type AppSettings = {
   /** The gateway's port and bind address at the next start (command-line flags and env vars win). */

@@ -17,5 +17,6 @@ export function analyticsHandlers(ctx: HandlerContext) {
       if (!row) throw new ControlError('not_found', `no usage row ${a.id}`)
       return row
     },
+    'usage:body': (a) => (store.usageWriter.flush(), store.bodies.forUsage(a.id)),
   } satisfies Partial<Handlers>
 }

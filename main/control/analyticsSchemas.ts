@@ -37,4 +37,5 @@ export const analyticsSchemas = {
     })
     .strict(),
   'usage:get': z.object({ id: z.number().int().positive() }).strict(),
+  'usage:body': z.object({ id: z.number().int().positive() }).strict(),
 } as const

@@ -15,6 +15,7 @@ const descriptions: Record<string, string> = {
   'usage:analytics': 'Usage over time in buckets sized to the range (5 min to 1 day): requests, errors, tokens, cost (micro-USD), latency and TTFB p50/p95 (from histogram bins), filtered by workspace, provider, model, API key, project, branch or metadata, optionally grouped (top maxGroups, the rest as "(other)"). Live updates: GET /admin/events (server-sent events).',
   'usage:facets': 'The workspaces, providers, models, API keys, projects, branches and metadata keys seen in a time range, for filter menus.',
   'usage:logs': 'Usage rows newest first, filtered and searched; page with `before` (the last row seen).',
+  'usage:body': 'The request (as sent upstream) and response (as the client received it) kept for a usage row when body capture was on: secrets redacted, each side cut at 256 KB (`requestTruncated` / `responseTruncated`); `{ captured: false }` otherwise.',
   'limits:set': 'Sets (or, with policy null, removes) the budgets, rate limits and concurrency limit of one scope: integration, provisioning (<integration>/<workspace>), provider, workspace or apiKey. USD amounts are integer micro-USD. Live for the next request; counters are rebuilt from the usage table.',
   'limits:status': 'Live counters: what each limit allows, what is used and reserved by calls in flight, and when budgets reset.',
   'provisioning:set': 'Turns an integration on or off for one workspace and sets its limits there.',

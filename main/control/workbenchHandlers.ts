@@ -14,7 +14,7 @@ import { ControlError } from './ControlError.ts'
 import type { HandlerContext, Handlers } from './createControlService.ts'
 
 export function workbenchHandlers(ctx: HandlerContext) {
-  const { store, vault, deps } = ctx
+  const { store, vault, deps, changed } = ctx
   const home = () => deps.env?.HOME ?? homedir()
   const target = (a: { apiKey?: string; model?: string }): ToolTarget => ({
     gatewayUrl: deps.status.gatewayUrl(),
@@ -59,6 +59,8 @@ export function workbenchHandlers(ctx: HandlerContext) {
       if (a.notifyThresholds) next.notifyThresholds = [...new Set(a.notifyThresholds)].sort((x, y) => x - y)
       writeAppSettings(store.db, next)
       if (a.logRetentionDays !== undefined) pruneUsage(store.db, next.logRetentionDays, deps.governance?.clock() ?? Date.now())
+      // The gateway reads capture from the routing snapshot: a new one applies it to the next call.
+      if (a.bodyCapture !== undefined && a.bodyCapture !== current.bodyCapture) changed('body capture ' + (a.bodyCapture ? 'on' : 'off'))
       return settings()
     },
     'tools:list': () => listTools(home(), target({})),

@@ -12,6 +12,7 @@
 import type { Endpoint } from '../providers/provider.ts'
 import type { RoutingTableHolder } from '../routing/RoutingTable.ts'
 import type { UsageWriter } from '../store/UsageWriter.ts'
+import type { BodiesRepo } from '../store/bodiesRepo.ts'
 import type { HostResolver } from '../network/upstreamHost.ts'
 import type { CircuitBreaker } from '../reliability/createCircuitBreaker.ts'
 import type { ResponseCache } from '../reliability/responseCache.ts'
@@ -31,6 +32,8 @@ import type { Abort, GatewayRequest, GatewayResponse } from './types.ts'
 export type GatewayDeps = {
   routes: RoutingTableHolder
   usage: UsageWriter
+  /** Where captured bodies go when Settings → body capture is on (read live from the routing snapshot). */
+  bodies?: BodiesRepo
   userAgent: string
   /** Budgets, rate limits, model access; absent: no governance (some benches and tests). */
   limits?: GovernanceDeps

@@ -20,6 +20,7 @@ import { log } from '../log.ts'
 import { asRequestError } from './asRequestError.ts'
 import { attemptView, routeHeaders } from './attemptView.ts'
 import { callProvider, type UpstreamResponse } from './callProvider.ts'
+import { captureBodies, type BodyCaptureRun } from './captureBodies.ts'
 import { checkContextWindow } from './checkContextWindow.ts'
 import { guardResponse, type GuardrailRun } from './checkGuardrails.ts'
 import { countTokensLocally } from './countTokensLocally.ts'
@@ -175,7 +176,8 @@ export async function runAttempts(
         } else breaker?.success(breakerKey)
         // With a config, always (0 included), as Portkey sends it.
         if (retried || attempt) headers['x-portkey-retry-attempt-count'] = String(retried)
-        return await answer(upstream, view.call, route, outgoing, contextWarning, headers, cacheKey, state, res, deps)
+        const capture = table.bodyCapture && deps.bodies ? captureBodies(res, outgoing.body, route.headers, deps.bodies) : null
+        return await answer(upstream, view.call, route, outgoing, contextWarning, headers, cacheKey, capture, state, res, deps)
       }
       log.info('falling back', { traceId: view.call.traceId, from: (attempt as Attempt).jsonPath, to: attempts[i]?.jsonPath, reason: lastFailure?.message })
     }
@@ -197,6 +199,7 @@ async function answer(
   contextWarning: string | null,
   headers: Record<string, string>,
   cacheKey: string | null,
+  capture: BodyCaptureRun | null,
   state: RequestState,
   res: GatewayResponse,
   deps: GatewayDeps,
@@ -212,6 +215,7 @@ async function answer(
     ...(guard || cacheKey ? { inspectBody: (body: Buffer) => (sent = guard ? guard(body) : body) } : {}),
   })
   const row = recorded.row ?? recordUsage(outcome, state, deps.usage)
+  capture?.keep(row)
   if (cacheKey && deps.cache && sent && outcome.status < 400) {
     // What a later hit saves is what this answer cost.
     deps.cache.put(cacheKey, {

@@ -18,7 +18,7 @@ import { addListeningAddress, hopsOf, MAX_HOPS, removeListeningAddress } from '.
 import { anthropicModelList, listModels } from './listModels.ts'
 import { listUpstreamModels, namesProviderKind } from './listUpstreamModels.ts'
 import { handle, type GatewayDeps } from './pipeline.ts'
-import { refuseUpgrade } from './responsesWebSocket.ts'
+import { attachResponsesWebSocket } from './responsesWebSocket.ts'
 import { serveStatic } from './serveStatic.ts'
 import type { Abort, GatewayRequest } from './types.ts'
 
@@ -62,8 +62,8 @@ export function createGatewayServer(deps: ServerDeps): http.Server {
   const server = http.createServer((req, res) => {
     void route(req, res, deps, reader)
   })
-  // WebSocket upgrades (Codex's Responses WebSocket mode) are refused at once so clients fall back to HTTP.
-  server.on('upgrade', refuseUpgrade)
+  // The Responses API over WebSocket (Codex's built-in provider asks for it first).
+  attachResponsesWebSocket(server, deps, MAX_BODY_BYTES)
   server.keepAliveTimeout = 65_000
   server.headersTimeout = 66_000
   // Streams of long agent turns may last many minutes.

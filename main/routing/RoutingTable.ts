@@ -66,6 +66,8 @@ export type RoutingTable = {
   readonly network?: UpstreamPolicy
   /** Project/branch attribution from agents' prompts; absent: on. */
   readonly attribution?: boolean
+  /** Settings → body capture: keep each call's request and response for the Logs drawer; absent: off. */
+  readonly bodyCapture?: boolean
 }
 
 export type RoutingTableHolder = {

@@ -18,6 +18,7 @@ import { compileGuardrails, type CompiledGuardrails } from '../guardrails/guardr
 import { compileUpstreamPolicy } from '../network/upstreamHost.ts'
 import { readNetworkSettings } from '../network/networkSettings.ts'
 import { readAttributionSettings } from '../attribution/attributionSettings.ts'
+import { readAppSettings } from '../settings/appSettings.ts'
 
 export const defaultTimeoutMs = 10 * 60 * 1000
 
@@ -112,7 +113,8 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
     if (plan) configs.set(c.id, plan).set(c.slug, plan)
   }
   const attribution = readAttributionSettings(store.db).enabled
-  return { version: ++version, providers, keysByHash, workspaces, aliases, network, guardrails, configs, attribution }
+  const bodyCapture = readAppSettings(store.db).bodyCapture
+  return { version: ++version, providers, keysByHash, workspaces, aliases, network, guardrails, configs, attribution, bodyCapture }
 }
 
 /** Secrets the gateway will use are registered with the logger, so none can reach a log line. */

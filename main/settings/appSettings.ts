@@ -42,8 +42,10 @@ export function writeAppSettings(db: Db, settings: StoredAppSettings): void {
   db.prepare("INSERT INTO meta (key, value) VALUES ('app_settings', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify(settings))
 }
 
-/** Deletes usage rows older than the retention; returns how many went. */
+/** Deletes usage rows (and their captured bodies) older than the retention; returns how many rows went. */
 export function pruneUsage(db: Db, retentionDays: number | null, now: number): number {
   if (retentionDays === null) return 0
-  return db.prepare('DELETE FROM usage WHERE created_at < ?').run(now - retentionDays * 86_400_000).changes
+  const before = now - retentionDays * 86_400_000
+  db.prepare('DELETE FROM usage_bodies WHERE created_at < ?').run(before)
+  return db.prepare('DELETE FROM usage WHERE created_at < ?').run(before).changes
 }

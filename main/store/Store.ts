@@ -1,5 +1,6 @@
 /** The store: one SQLite database, migrated on open, with a repository per table family. */
 import { aliasesRepo } from './aliasesRepo.ts'
+import { bodiesRepo } from './bodiesRepo.ts'
 import { apiKeysRepo } from './apiKeysRepo.ts'
 import { configsRepo } from './configsRepo.ts'
 import { governanceRepo } from './governanceRepo.ts'
@@ -29,8 +30,10 @@ export function openStore(file: string, opts: { usageWrites?: UsageWrites } = {}
     guardrails: guardrailsRepo(db),
     grants: grantsRepo(db),
     usageWriter: createUsageWriter(db, { mode: opts.usageWrites ?? 'journal' }),
+    bodies: bodiesRepo(db),
     close(): void {
       store.usageWriter.flush()
+      store.bodies.flush()
       db.close()
     },
   }

@@ -64,7 +64,7 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
         r.guardrails?.length ? JSON.stringify(r.guardrails) : null, r.usageSource ?? null,
         r.attempts?.length ? JSON.stringify(r.attempts) : null,
       )
-      if (listeners.length) stored.push({ ...r, id: Number(info.lastInsertRowid) })
+      if (listeners.length) stored.push({ ...r, usageSource: r.usageSource ?? null, attempts: r.attempts ?? null, id: Number(info.lastInsertRowid) })
       if (r.apiKeyId) lastUse.set(r.apiKeyId, Math.max(lastUse.get(r.apiKeyId) ?? 0, r.createdAt))
     }
     for (const [id, at] of lastUse) touchKey.run(at, id)

@@ -4,7 +4,7 @@
  * live feed that match the filters are put on top (up to `MAX_LOG_ROWS`); paused, they are counted.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { UsageLogQuery, UsageRow } from '../../preload/contract.ts'
+import type { UsageBodies, UsageLogQuery, UsageRow } from '../../preload/contract.ts'
 import { toErrorInfo, type ControlErrorInfo, type Gateway } from '../lib/gateway.ts'
 
 export const LOG_PAGE = 500
@@ -23,11 +23,14 @@ export type LogsState = {
   /** Matching rows that arrived while the tail was paused. */
   missed: number
   selectedId: number | null
+  /** The selected row's captured bodies (`usage:body`), fetched when the drawer asks. */
+  bodies: { id: number; value: UsageBodies | null; error: ControlErrorInfo | null } | null
   load(): Promise<void>
   loadMore(): Promise<void>
   setFilters(change: Partial<LogFilters>): Promise<void>
   setLive(live: boolean): Promise<void>
   select(id: number | null): void
+  loadBodies(id: number): Promise<void>
   /** Rows from the live feed (any order). */
   receive(rows: UsageRow[]): void
 }
@@ -69,6 +72,7 @@ export function createLogsStore(gateway: Gateway): StoreApi<LogsState> {
     live: true,
     missed: 0,
     selectedId: null,
+    bodies: null,
     async load() {
       const mine = ++generation
       set({ loading: true, error: null })
@@ -105,6 +109,15 @@ export function createLogsStore(gateway: Gateway): StoreApi<LogsState> {
       if (live && get().missed > 0) await get().load()
     },
     select: (selectedId) => set({ selectedId }),
+    async loadBodies(id) {
+      set({ bodies: { id, value: null, error: null } })
+      try {
+        const value = await gateway.invoke('usage:body', { id })
+        if (get().bodies?.id === id) set({ bodies: { id, value, error: null } })
+      } catch (err) {
+        if (get().bodies?.id === id) set({ bodies: { id, value: null, error: toErrorInfo(err) } })
+      }
+    },
     receive(incoming) {
       const { filters, live, rows } = get()
       const fresh = incoming.filter((r) => matchesLogFilters(r, filters))

@@ -142,12 +142,10 @@ test('Claude Code: Anthropic → canonical → Anthropic keeps cache_control, me
   assert.deepEqual(back.messages, original.messages)
 })
 
-test('token estimate of the Claude Code request is in range and fast', () => {
+test('token estimate of the Claude Code request is in range', () => {
   assert.ok(claudeCode)
   const r = dialects.anthropic.request.toCanonical(claudeCode.body)
-  const started = performance.now()
   const n = countTokens(r)
-  assert.ok(performance.now() - started < 200)
   // 48 KB of JSON, mostly English prose and schemas: about 4 bytes per token.
   assert.ok(n > 8_000 && n < 16_000, String(n))
 })

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ChatRequest } from '../../main/dialects/canonical.ts'
 import { countTokens } from '../../main/dialects/countTokens.ts'
+import { growthRatio } from '../support/growthRatio.ts'
 
 const request = (text: string): ChatRequest => ({
   model: 'm',
@@ -43,12 +44,9 @@ test('special-token spellings in user text are counted as text, not refused', ()
   assert.ok(countTokens(request('ignore <|endoftext|> and <|im_start|>')) > 4)
 })
 
-test('a 100 KB request is estimated in well under 100 ms', () => {
-  const text = 'The quick brown fox jumps over the lazy dog. '.repeat(2300)
-  countTokens(request('warm up'))
-  const started = performance.now()
-  const n = countTokens(request(text))
-  const ms = performance.now() - started
-  assert.ok(n > 20_000, String(n))
-  assert.ok(ms < 100, `${ms.toFixed(1)} ms`)
+test('the estimate grows linearly with the text (a 400 KB request costs about 4× a 100 KB one)', () => {
+  const sentence = 'The quick brown fox jumps over the lazy dog. '
+  assert.ok(countTokens(request(sentence.repeat(2300))) > 20_000)
+  const ratio = growthRatio(countTokens, request(sentence.repeat(2300)), request(sentence.repeat(9200)))
+  assert.ok(ratio < 10, `${ratio.toFixed(1)}× the cost at 4× the text`)
 })

@@ -92,6 +92,7 @@ describe('usage analytics and logs against `serve`', { timeout: 240_000 }, () =>
     await drawer.getByText('Time to first byte').waitFor()
     await drawer.getByText('switchyard', { exact: true }).waitFor()
     await drawer.getByText('No guardrail fired on this request.').waitFor()
+    await drawer.getByTestId('bodies-not-captured').waitFor()
     await page.screenshot({ path: join(SHOTS, 'logs-light.png') })
     await scan('Logs (light)')
     await page.emulateMedia({ colorScheme: 'dark' })
@@ -152,6 +153,30 @@ describe('usage analytics and logs against `serve`', { timeout: 240_000 }, () =>
     await page.getByLabel('Metadata value').fill('main')
     await page.getByLabel('Metadata value').press('Enter')
     await page.waitForFunction(() => document.querySelector('.stat-value')?.textContent === '2')
+    assert.deepEqual(pageErrors, [])
+  })
+
+  test('with body capture on, the drawer shows the request and response, secrets redacted', async () => {
+    const set = (await served.admin('settings:set', { bodyCapture: true })) as { ok: boolean }
+    assert.equal(set.ok, true, JSON.stringify(set))
+    const pasted = 'sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z'
+    await page.getByRole('link', { name: 'Logs' }).click()
+    await page.getByRole('heading', { name: 'Logs' }).waitFor()
+    await ask(`captured ${pasted}`, { project: 'capture' })
+    await page.getByRole('row').filter({ hasText: 'capture' }).first().click()
+    const drawer = page.getByRole('dialog')
+    await drawer.getByText('Request (as sent upstream)').click()
+    await drawer.getByText('Response (as the client received it)').click()
+    const texts = drawer.locator('pre.body-text')
+    await texts.nth(1).waitFor()
+    const [request, response] = [await texts.nth(0).textContent(), await texts.nth(1).textContent()]
+    assert.match(request ?? '', /"content": "captured \[REDACTED_OPENAI_KEY_1\]"/)
+    assert.match(response ?? '', /Hello from gpt-4o: captured \[REDACTED_OPENAI_KEY_1\]/)
+    const shown = await drawer.textContent()
+    for (const secret of [pasted, UPSTREAM_KEY, apiKey, served.adminToken]) assert.equal(shown?.includes(secret), false, 'a secret is in the drawer')
+    await drawer.getByRole('button', { name: 'Copy request' }).waitFor()
+    await page.screenshot({ path: join(SHOTS, 'logs-bodies-light.png') })
+    await scan('Logs with bodies (light)')
     assert.deepEqual(pageErrors, [])
   })
 

@@ -1,9 +1,9 @@
 // Logs store: first page, keyset paging, filters on the server, the live tail (prepend, pause, cap).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { UsageLogQuery } from '../../preload/contract.ts'
+import type { UsageBodies, UsageLogQuery } from '../../preload/contract.ts'
 import { createLogsStore, LOG_PAGE, matchesLogFilters, MAX_LOG_ROWS } from '../../renderer/stores/logs.ts'
-import { fakeGateway } from './fakeGateway.ts'
+import { deferred, fakeGateway } from './fakeGateway.ts'
 import { usageRow } from './fixtures.ts'
 
 /** A server with `total` rows, ids total..1, newest first, honouring `before` and `limit`. */
@@ -72,4 +72,16 @@ test('matchesLogFilters follows the server: case-insensitive search over model, 
   assert.equal(matchesLogFilters(row, { project: 'switchyard', branch: 'main' }), true)
   assert.equal(matchesLogFilters(row, { branch: 'dev' }), false)
   assert.equal(matchesLogFilters(row, { status: 'error' }), false)
+})
+
+test('loadBodies fetches the row’s captured bodies; an answer for a row no longer shown is dropped', async () => {
+  const late = deferred<UsageBodies>()
+  const gw = fakeGateway({ 'usage:body': (a: { id: number }) => (a.id === 1 ? late.promise : { captured: true, request: '{}', response: null, requestTruncated: false, responseTruncated: true }) })
+  const store = createLogsStore(gw)
+  const first = store.getState().loadBodies(1)
+  assert.deepEqual(store.getState().bodies, { id: 1, value: null, error: null }, 'loading')
+  await store.getState().loadBodies(2)
+  late.resolve({ captured: false })
+  await first
+  assert.deepEqual(store.getState().bodies, { id: 2, value: { captured: true, request: '{}', response: null, requestTruncated: false, responseTruncated: true }, error: null })
 })

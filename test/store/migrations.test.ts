@@ -178,3 +178,18 @@ test('010 usage attempts: rows gain a JSON attempts column (NULL for earlier row
   assert.equal(stored.find((r) => r.traceId === 'w')?.attempts, null)
   assert.equal(stored.find((r) => r.traceId === 't')?.attempts, null)
 })
+
+test('011 usage bodies: captured bodies by trace and time, flags only 0/1, earlier data untouched', () => {
+  const db = openDb(':memory:')
+  migrate(db, 9)
+  db.prepare("INSERT INTO usage (created_at, endpoint, status, stream, latency_ms, trace_id) VALUES (1, '/v1/chat/completions', 200, 0, 5, 't')").run()
+  migrate(db, 11)
+  assert.equal(schemaVersion(db), 11)
+  assert.equal((db.prepare('SELECT count(*) AS n FROM usage').get() as { n: number }).n, 1)
+  db.prepare("INSERT INTO usage_bodies (trace_id, created_at, request, response, response_truncated, bytes) VALUES ('t', 1, '{}', '{\"ok\":1}', 1, 10)").run()
+  const row = db.prepare('SELECT request_truncated, response_truncated FROM usage_bodies').get() as { request_truncated: number; response_truncated: number }
+  assert.deepEqual({ ...row }, { request_truncated: 0, response_truncated: 1 })
+  assert.throws(() => db.prepare("INSERT INTO usage_bodies (trace_id, created_at, request_truncated, bytes) VALUES ('u', 2, 2, 0)").run(), /CHECK/)
+  const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM usage_bodies WHERE trace_id = 't' AND created_at = 1").all() as Array<{ detail: string }>
+  assert.match(plan.map((p) => p.detail).join(' '), /usage_bodies_by_trace/)
+})

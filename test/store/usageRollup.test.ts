@@ -32,7 +32,7 @@ test('008 usage_rollup: backfills existing rows, then the trigger keeps it curre
   // The trigger and the backfill agree: rebuilding from the rows gives the same table.
   const live = db.prepare('SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7').all()
   db.exec('DELETE FROM usage_rollup')
-  db.pragma('user_version = 6')
+  db.pragma('user_version = 7')
   db.exec('DROP TRIGGER usage_rollup_on_insert; DROP TABLE usage_rollup')
   migrate(db, 8)
   assert.deepEqual(db.prepare('SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7').all(), live)

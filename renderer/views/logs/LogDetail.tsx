@@ -1,11 +1,13 @@
 /**
  * One request in full, in a side drawer: route (and the targets a routing config tried), timing,
- * tokens, cost, status and error, guardrail results and metadata. Escape or the close button dismisses it.
+ * tokens, cost, status and error, guardrail results, metadata and (when body capture was on) the
+ * request and response. Escape or the close button dismisses it.
  */
 import { useEffect, useRef, type ReactNode } from 'react'
 import type { UsageRow } from '../../../preload/contract.ts'
 import { CopyButton } from '../../components/CopyButton.tsx'
 import { format } from '../../lib/format.ts'
+import { LogBodies } from './LogBodies.tsx'
 
 type Props = { row: UsageRow; workspace: string | undefined; apiKey: string | undefined; onClose(): void }
 
@@ -121,6 +123,7 @@ export function LogDetail({ row, workspace, apiKey, onClose }: Props) {
           }
         />
       </Section>
+      <LogBodies id={row.id} />
     </aside>
   )
 }

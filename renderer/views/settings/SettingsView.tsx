@@ -100,7 +100,7 @@ function SettingsForms({ settings, busy, save }: { settings: AppSettings; busy: 
         </label>
         <Toggle
           label="Capture request and response bodies"
-          hint="Off by default. Secrets are always redacted before a body is kept."
+          hint="Off by default; applies to the next request. Secrets are always redacted before a body is kept (up to 256 KB each side, 64 MB in all, deleted with the logs)."
           checked={settings.bodyCapture}
           disabled={busy}
           onChange={(v) => void save({ bodyCapture: v })}
