@@ -7,8 +7,7 @@
  * Portkey combines them. Pure.
  */
 import type { Attempt } from '../routing/config/planAttempts.ts'
-import { header } from './parse.ts'
-import type { Call, Client, GatewayRequest, RouteHeaders } from './types.ts'
+import type { Call, Client, RouteHeaders } from './types.ts'
 
 /** The call and client a target turns the request into; its routing headers come from `routeHeaders`. */
 export function attemptView(call: Call, client: Client, attempt: Attempt | null): { call: Call; client: Client } {
@@ -26,18 +25,20 @@ export function attemptView(call: Call, client: Client, attempt: Attempt | null)
 }
 
 /**
- * The routing headers for one attempt: the request's, with a target that names a provider (or a
- * virtual key) replacing all four of provider, virtual key, custom host and forwarded headers.
+ * The routing headers for one attempt: the request's (`asked`), with a target that names a provider
+ * (or a virtual key) replacing all four of provider, virtual key, custom host and forwarded headers.
  */
-export function routeHeaders(req: Pick<GatewayRequest, 'headers'>, attempt: Attempt | null): RouteHeaders {
-  const t = attempt?.target
-  const own = !(t && (t.provider || t.virtual_key)) // the request's headers still apply
+export function routeHeaders(asked: RouteHeaders, attempt: Attempt | null): RouteHeaders {
+  if (!attempt) return asked
+  const t = attempt.target
+  const own = !(t.provider || t.virtual_key) // the request's headers still apply
   return {
-    provider: t?.provider || (own ? header(req, 'x-portkey-provider') : undefined),
-    virtualKey: t?.virtual_key || (own ? header(req, 'x-portkey-virtual-key') : undefined),
-    customHost: t?.custom_host || (own ? header(req, 'x-portkey-custom-host') : undefined),
-    forwardHeaders: t?.forward_headers?.length ? t.forward_headers.join(',') : own ? header(req, 'x-portkey-forward-headers') : undefined,
-    strictOpenAiCompliance: attempt && attempt.strictOpenAiCompliance !== null ? String(attempt.strictOpenAiCompliance) : header(req, 'x-portkey-strict-open-ai-compliance'),
+    ...asked,
+    provider: t.provider || (own ? asked.provider : undefined),
+    virtualKey: t.virtual_key || (own ? asked.virtualKey : undefined),
+    customHost: t.custom_host || (own ? asked.customHost : undefined),
+    forwardHeaders: t.forward_headers?.length ? t.forward_headers.join(',') : own ? asked.forwardHeaders : undefined,
+    strictOpenAiCompliance: attempt.strictOpenAiCompliance !== null ? String(attempt.strictOpenAiCompliance) : asked.strictOpenAiCompliance,
   }
 }
 

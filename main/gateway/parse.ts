@@ -8,7 +8,7 @@ import { traceId } from '../ids.ts'
 import { GatewayError } from './GatewayError.ts'
 import { hopsOf } from './hops.ts'
 import { keepRaw } from './wireBody.ts'
-import type { Call, GatewayRequest } from './types.ts'
+import type { Call, GatewayRequest, RouteHeaders } from './types.ts'
 
 /** Which dialect each endpoint speaks. */
 export const dialectOf: Record<Endpoint, CallerDialectId> = {
@@ -57,6 +57,22 @@ export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
     metadata: parseMetadata(header(req, 'x-portkey-metadata')),
     traceId: header(req, 'x-portkey-trace-id') ?? traceId(req.receivedAt), // time-ordered: the usage index appends
     hops: hopsOf(req.headers),
+  }
+}
+
+/** Every header route resolution reads, once per request. */
+export function readRouteHeaders(req: Pick<GatewayRequest, 'headers'>): RouteHeaders {
+  return {
+    provider: header(req, 'x-portkey-provider'),
+    virtualKey: header(req, 'x-portkey-virtual-key'),
+    customHost: header(req, 'x-portkey-custom-host'),
+    forwardHeaders: header(req, 'x-portkey-forward-headers'),
+    strictOpenAiCompliance: header(req, 'x-portkey-strict-open-ai-compliance'),
+    anthropicVersion: header(req, 'anthropic-version') ?? header(req, 'x-portkey-anthropic-version'),
+    anthropicBeta: header(req, 'anthropic-beta') ?? header(req, 'x-portkey-anthropic-beta'),
+    openaiOrganization: header(req, 'x-portkey-openai-organization'),
+    openaiProject: header(req, 'x-portkey-openai-project'),
+    azureAdToken: header(req, 'x-portkey-azure-ad-token'),
   }
 }
 

@@ -19,9 +19,8 @@ import { azureFromHeaders, azureOpenai } from '../providers/azureOpenai.ts'
 import type { RouteProvider, RoutingTable } from '../routing/RoutingTable.ts'
 import { defaultUpstreamPolicy } from '../network/upstreamHost.ts'
 import { GatewayError } from './GatewayError.ts'
-import { header } from './parse.ts'
+import { header, readRouteHeaders } from './parse.ts'
 import type { Call, Client, GatewayRequest, Route, RouteHeaders } from './types.ts'
-import { routeHeaders } from './attemptView.ts'
 
 /**
  * Headers never forwarded even when listed in `x-portkey-forward-headers`; nor is the one that
@@ -31,7 +30,7 @@ import { routeHeaders } from './attemptView.ts'
 const neverForward = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'x-portkey-api-key', 'cookie'])
 
 /** `routing`: the request's routing headers, or a config target's in their place (attemptView.ts). */
-export function resolveRoute(call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>, table: RoutingTable, routing: RouteHeaders = routeHeaders(req, null)): Route {
+export function resolveRoute(call: Call, client: Client, req: Pick<GatewayRequest, 'headers'>, table: RoutingTable, routing: RouteHeaders = readRouteHeaders(req)): Route {
   const named = routing.provider ?? routing.virtualKey
   let model = call.model
   // Aliases (the key's, then its workspace's) turn a client's model name into an @slug/model.
@@ -118,21 +117,21 @@ export function wireFor(
  * caller's own on native calls, Switchyard's on translated ones; betas the caller asked for
  * (`anthropic-beta`, or Portkey's `x-portkey-anthropic-beta`) on native and translated calls alike.
  */
-function anthropicHeaders(route: { dialect: DialectId; translate: boolean }, req: Pick<GatewayRequest, 'headers'>): Record<string, string> {
+function anthropicHeaders(route: { dialect: DialectId; translate: boolean }, routing: RouteHeaders): Record<string, string> {
   if (route.dialect !== 'anthropic') return {}
-  const version = route.translate ? undefined : (header(req, 'anthropic-version') ?? header(req, 'x-portkey-anthropic-version'))
+  const version = route.translate ? undefined : routing.anthropicVersion
   const h: Record<string, string> = { 'anthropic-version': version ?? anthropicVersion }
-  const beta = header(req, 'anthropic-beta') ?? header(req, 'x-portkey-anthropic-beta')
+  const beta = routing.anthropicBeta
   if (beta) h['anthropic-beta'] = beta
   return h
 }
 
 /** Portkey's `x-portkey-openai-organization` / `-project`, as OpenAI reads them (https://platform.openai.com/docs/api-reference/authentication). */
-function openaiHeaders(spec: ProviderSpec, req: Pick<GatewayRequest, 'headers'>): Record<string, string> {
+function openaiHeaders(spec: ProviderSpec, routing: RouteHeaders): Record<string, string> {
   if (spec.id !== 'openai') return {}
   const h: Record<string, string> = {}
-  const organization = header(req, 'x-portkey-openai-organization')
-  const project = header(req, 'x-portkey-openai-project')
+  const organization = routing.openaiOrganization
+  const project = routing.openaiProject
   if (organization) h['openai-organization'] = organization
   if (project) h['openai-project'] = project
   return h
@@ -186,7 +185,7 @@ function catalogRoute(p: RouteProvider, model: string | undefined, call: Call, c
     ...wire,
     url: target.url,
     // The integration's own headers win over the caller's OpenAI organization and project.
-    headers: { ...auth, ...openaiHeaders(p.spec, req), ...p.settings.headers, ...anthropicHeaders(wire, req) },
+    headers: { ...auth, ...openaiHeaders(p.spec, routing), ...p.settings.headers, ...anthropicHeaders(wire, routing) },
     model: target.model,
     pricingModel: target.pricingModel,
     price: p.prices.get(target.pricingModel),
@@ -241,9 +240,9 @@ function adHocRoute(kind: string, call: Call, client: Client, req: Pick<GatewayR
       `x-portkey-provider '${kind}' names a provider kind: use @slug for a provider in your catalog, or send the provider's key in Authorization (with your Switchyard key in x-portkey-api-key)`,
     )
   }
-  const adToken = azure ? header(req, 'x-portkey-azure-ad-token') : undefined
+  const adToken = azure ? routing.azureAdToken : undefined
   const auth = adToken ? { authorization: `Bearer ${adToken.replace(/^Bearer\s+/i, '')}` } : callerAuth(spec, client)
-  const headers: Record<string, string> = { ...auth, ...anthropicHeaders(wire, req), ...openaiHeaders(spec, req) }
+  const headers: Record<string, string> = { ...auth, ...anthropicHeaders(wire, routing), ...openaiHeaders(spec, routing) }
   for (const name of (routing.forwardHeaders ?? '').split(',')) {
     const h = name.trim().toLowerCase()
     const v = h && !neverForward.has(h) && h !== client.keyHeader ? header(req, h) : undefined

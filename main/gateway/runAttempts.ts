@@ -26,7 +26,7 @@ import { guardResponse, type GuardrailRun } from './checkGuardrails.ts'
 import { countTokensLocally } from './countTokensLocally.ts'
 import { enforceLimits } from './enforceLimits.ts'
 import { GatewayError } from './GatewayError.ts'
-import { header } from './parse.ts'
+import { header, readRouteHeaders } from './parse.ts'
 import { passQuery } from './passQuery.ts'
 import type { GatewayDeps } from './pipeline.ts'
 import { recordUsage } from './recordUsage.ts'
@@ -65,6 +65,7 @@ export async function runAttempts(
   const random = deps.random ?? Math.random
   const attempts: Array<Attempt | null> = config ? planAttempts(config.plan, { params: call.body, metadata: call.metadata ?? {} }, random) : [null]
   const path: AttemptRecord[] | null = config ? (state.attempts = []) : null
+  const asked = readRouteHeaders(req) // once; a config target replaces some of them (routeHeaders)
   let retried = 0
   let lastIndex: string | null = null // the config target tried last, for Portkey's headers on errors too
   let waitedMs = 0
@@ -76,7 +77,7 @@ export async function runAttempts(
       const last = !attempt || nextAttemptIndex(attempts as Attempt[], here, 500) < 0
       const view = attemptView(call, client, attempt)
       if (attempt) lastIndex = attempt.jsonPath
-      const route = passQuery(resolveRoute(view.call, view.client, req, table, routeHeaders(req, attempt)), req)
+      const route = passQuery(resolveRoute(view.call, view.client, req, table, routeHeaders(asked, attempt)), req)
       const step: AttemptRecord | null = attempt ? { target: targetName(route), jsonPath: attempt.jsonPath, status: null, retries: 0 } : null
       if (step) path?.push(step)
       // Breakers guard the targets of configs; a request without one has nowhere else to go.

@@ -39,9 +39,8 @@ export type Call = {
 }
 
 /**
- * The routing headers `resolveRoute` reads (`x-portkey-provider`, `-virtual-key`, `-custom-host`,
- * `-forward-headers`, `-strict-open-ai-compliance`), typed: read from the request once, or given by
- * a config target (attemptView.ts `routeHeaders`), which replaces them without rewriting the request.
+ * The headers `resolveRoute` reads, typed: read from the request once (parse.ts `readRouteHeaders`);
+ * a config target replaces the first five (attemptView.ts `routeHeaders`) without rewriting the request.
  */
 export type RouteHeaders = {
   provider?: string | undefined
@@ -49,6 +48,12 @@ export type RouteHeaders = {
   customHost?: string | undefined
   forwardHeaders?: string | undefined
   strictOpenAiCompliance?: string | undefined
+  /** `anthropic-version` / `anthropic-beta`, or Portkey's `x-portkey-anthropic-*` spelling. */
+  anthropicVersion?: string | undefined
+  anthropicBeta?: string | undefined
+  openaiOrganization?: string | undefined
+  openaiProject?: string | undefined
+  azureAdToken?: string | undefined
 }
 
 /** Who is calling: the API key's id and workspace. */
