@@ -28,9 +28,9 @@ export function openStore(file: string, opts: { usageWrites?: UsageWrites } = {}
     governance: governanceRepo(db),
     guardrails: guardrailsRepo(db),
     grants: grantsRepo(db),
-    usageWriter: createUsageWriter(db, { mode: opts.usageWrites ?? 'journal' }),
+    usageWriter: createUsageWriter(db, opts.usageWrites ? { mode: opts.usageWrites } : {}),
     close(): void {
-      store.usageWriter.flush()
+      store.usageWriter.close()
       db.close()
     },
   }
