@@ -132,7 +132,10 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
       if (!line) continue
       try {
         const [n, row] = JSON.parse(line) as [number, NewUsage]
-        if (n > seq) rows.push(row), (seq = n)
+        if (n > seq) {
+          rows.push(row)
+          seq = n
+        }
       } catch {
         // the line being written when the process died
       }
@@ -170,7 +173,8 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
     flush,
     close() {
       flush()
-      if (fd >= 0) closeSync(fd), (fd = -1)
+      if (fd >= 0) closeSync(fd)
+      fd = -1
     },
     pending: () => queue.length,
     onWritten: (fn) => void listeners.push(fn),
