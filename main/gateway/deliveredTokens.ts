@@ -7,8 +7,10 @@
  * that leaves before it has loaded is charged at 4 characters a token.
  */
 import { sse } from '../dialects/sse.ts'
+import { countInPieces } from '../dialects/countInPieces.ts'
 
 type Tokenizer = typeof import('gpt-tokenizer/encoding/o200k_base')
+const special = { disallowedSpecial: new Set<string>() }
 let tokenizer: Tokenizer | null = null
 let loading = false
 
@@ -50,7 +52,7 @@ export function createDeliveredCounter(): DeliveredCounter {
         }
       }
       const text = texts.join('')
-      const counted = !text ? 0 : tokenizer ? tokenizer.countTokens(text, { disallowedSpecial: new Set() }) : Math.ceil(text.length / 4)
+      const counted = !text ? 0 : tokenizer ? countInPieces(text, (piece) => (tokenizer as Tokenizer).countTokens(piece, special)) : Math.ceil(text.length / 4)
       return counted + Math.ceil(overflow / 4)
     },
   }
