@@ -6,7 +6,9 @@
  * the same run, on a real SQLite file in WAL mode with synchronous=NORMAL (no fsync per commit):
  *   - batch:   today's batching (the former default): enqueue, one transaction per 100 ms worth of rows
  *   - commit:  one small transaction per row straight into `usage` (and its indexes)
- *   - journal: the design chosen: each row committed as one JSON value to an index-free journal table
+ *   - journal: each row committed as one JSON value to an index-free journal table before the answer's
+ *              last byte, moved into `usage` in batches
+ *   - file:    the design chosen: each row appended as one JSON line to a journal file with one write()
  *              before the answer's last byte, moved into `usage` in batches (store/UsageWriter.ts)
  * One process, no sockets: the request path's own work (parse → authenticate → resolveRoute →
  * recordUsage with a canned outcome) plus the writer. Rounds rotate the order; figures are medians:
@@ -35,11 +37,12 @@ const BATCH = 250
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-crash-'))
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
 
-type Design = 'batch' | 'commit' | 'journal'
+type Design = 'batch' | 'commit' | 'journal' | 'file'
 const stores: Record<Design, Store> = {
   batch: openStore(join(dir, 'batch.db'), { usageWrites: 'batch' }),
   commit: openStore(join(dir, 'commit.db'), { usageWrites: 'commit' }),
   journal: openStore(join(dir, 'journal.db'), { usageWrites: 'journal' }),
+  file: openStore(join(dir, 'file.db'), { usageWrites: 'file' }),
 }
 const setup = stores.commit
 const vault = await openVault({ db: setup.db, keyStore: keyFileStore(join(dir, 'vault.key')) })
@@ -79,11 +82,11 @@ const median = (xs: number[]) => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
 }
 
-const designs: Design[] = ['batch', 'commit', 'journal']
+const designs: Design[] = ['batch', 'commit', 'journal', 'file']
 for (const d of designs) run(d, 500) // warm-up
-const results: Record<Design, { cpu: number[]; p50: number[] }> = { batch: { cpu: [], p50: [] }, commit: { cpu: [], p50: [] }, journal: { cpu: [], p50: [] } }
+const results: Record<Design, { cpu: number[]; p50: number[] }> = { batch: { cpu: [], p50: [] }, commit: { cpu: [], p50: [] }, journal: { cpu: [], p50: [] }, file: { cpu: [], p50: [] } }
 for (let r = 0; r < ROUNDS; r++) {
-  const order = [...designs.slice(r % 3), ...designs.slice(0, r % 3)]
+  const order = [...designs.slice(r % designs.length), ...designs.slice(0, r % designs.length)]
   for (const d of order) {
     const x = run(d, REQUESTS)
     results[d].cpu.push(x.cpu)

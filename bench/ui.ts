@@ -97,10 +97,14 @@ async function main(): Promise<void> {
     // whatever else the machine runs. The same loop over a plain tall div is the floor.
     const cdp = await context.newCDPSession(page)
     await cdp.send('Performance.enable')
-    const taskMs = async () => {
+    const metricMs = async (name: string) => {
       const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> }
-      return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000
+      return (metrics.find((m) => m.name === name)?.value ?? 0) * 1000
     }
+    const taskMs = () => metricMs('TaskDuration')
+    // Where the list's main-thread time goes: script (React), style, layout; the rest is paint and glue.
+    const parts = ['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'] as const
+    const partsMs = async () => Promise.all(parts.map(metricMs))
     const scrollLoop = (selector: string) =>
       page.evaluate(async (sel) => {
       const list = document.querySelector(sel) as HTMLElement
@@ -124,8 +128,14 @@ async function main(): Promise<void> {
       return { intervals: intervals.slice(1), maxRendered: Math.max(...rendered), step }
     }, selector)
     const task0 = await taskMs()
+    const parts0 = await partsMs()
+    // UI_TRACE=file.json records a Chromium trace of the list's scroll (open it in DevTools' Performance panel).
+    if (process.env.UI_TRACE) await browser.startTracing(page, { path: process.env.UI_TRACE })
     const frames = await scrollLoop('.vlist')
+    if (process.env.UI_TRACE) await browser.stopTracing()
     const listCpu = ((await taskMs()) - task0) / frames.intervals.length
+    const parts1 = await partsMs()
+    console.log(`logs list per frame: ${parts.map((p, i) => `${p.replace('Duration', '')} ${(((parts1[i] as number) - (parts0[i] as number)) / frames.intervals.length).toFixed(2)} ms`).join(', ')}`)
     await page.evaluate(() => {
       const plain = document.createElement('div')
       plain.id = 'plain'

@@ -35,7 +35,7 @@ if (needsClients && !existsSync(`${root}/test/clients/node_modules/.bin/claude`)
   run('npm', ['ci', '--prefix', 'test/clients', '--no-audit', '--no-fund'], 'install test clients (Claude Code, Codex CLIs)')
 }
 
-const testArgs = ['--test', '--test-reporter=spec', '--test-timeout=120000', ...files]
+const testArgs = ['--test', '--test-reporter=spec', '--test-timeout=300000', ...files]
 const haveKeyring = process.platform === 'linux' && ['dbus-run-session', 'gnome-keyring-daemon'].every((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0)
 if (process.env.SWITCHYARD_TEST_KEYRING === '1' || !haveKeyring) {
   if (process.platform === 'linux' && !haveKeyring) {

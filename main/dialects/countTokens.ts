@@ -6,6 +6,7 @@
  */
 import { countTokens as count } from 'gpt-tokenizer/encoding/o200k_base'
 import type { ChatRequest, Part } from './canonical.ts'
+import { countInPieces } from './countInPieces.ts'
 
 /** Role markers and separators around each message (OpenAI's chat format uses 3–4). */
 const perMessage = 4
@@ -43,5 +44,6 @@ export function countTokens(r: ChatRequest): number {
     else texts.push(JSON.stringify(t.value))
   }
   // User text may contain special-token spellings (`<|endoftext|>`): count them as text, never throw.
-  return count(texts.join('\n'), { disallowedSpecial: new Set() }) + fixed
+  const special = { disallowedSpecial: new Set<string>() }
+  return countInPieces(texts.join('\n'), (piece) => count(piece, special)) + fixed
 }

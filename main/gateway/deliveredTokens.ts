@@ -2,10 +2,23 @@
  * What a client that left mid-stream was sent, in tokens: the stream's bytes are kept (references,
  * no copies) and only counted if the client goes away, so a finished stream pays nothing for it.
  * The text of each event (deltas of content, reasoning, tool arguments, in any caller dialect) is
- * counted with o200k_base (gpt-tokenizer); an estimate, and the usage row says so.
+ * counted with o200k_base (gpt-tokenizer); an estimate, and the usage row says so. The tokenizer
+ * (~8 MB resident) is loaded in the background when the first stream starts, not at start; a client
+ * that leaves before it has loaded is charged at 4 characters a token.
  */
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base'
 import { sse } from '../dialects/sse.ts'
+import { countInPieces } from '../dialects/countInPieces.ts'
+
+type Tokenizer = typeof import('gpt-tokenizer/encoding/o200k_base')
+const special = { disallowedSpecial: new Set<string>() }
+let tokenizer: Tokenizer | null = null
+let loading = false
+
+function loadTokenizer(): void {
+  if (loading) return
+  loading = true
+  import('gpt-tokenizer/encoding/o200k_base').then((t) => void (tokenizer = t), () => void (loading = false))
+}
 
 export type DeliveredCounter = { push(chunk: Buffer): void; tokens(): number }
 
@@ -16,6 +29,7 @@ const KEEP_BYTES = 8 * 1024 * 1024
 const textKeys = new Set(['content', 'text', 'delta', 'partial_json', 'arguments', 'thinking', 'refusal', 'reasoning_content'])
 
 export function createDeliveredCounter(): DeliveredCounter {
+  loadTokenizer()
   const chunks: Buffer[] = []
   let kept = 0
   let overflow = 0
@@ -37,7 +51,9 @@ export function createDeliveredCounter(): DeliveredCounter {
           // `[DONE]` and other non-JSON data carry no text
         }
       }
-      return (texts.length ? countTokens(texts.join(''), { disallowedSpecial: new Set() }) : 0) + Math.ceil(overflow / 4)
+      const text = texts.join('')
+      const counted = !text ? 0 : tokenizer ? countInPieces(text, (piece) => (tokenizer as Tokenizer).countTokens(piece, special)) : Math.ceil(text.length / 4)
+      return counted + Math.ceil(overflow / 4)
     },
   }
 }

@@ -6,9 +6,12 @@ import type { CallerDialectId } from '../dialects/canonical.ts'
 import type { Endpoint } from '../providers/provider.ts'
 import { traceId } from '../ids.ts'
 import { GatewayError } from './GatewayError.ts'
+import { exceedsJsonDepth } from './jsonDepth.ts'
 import { hopsOf } from './hops.ts'
 import { keepRaw } from './wireBody.ts'
 import type { Call, GatewayRequest, RouteHeaders } from './types.ts'
+
+const MAX_JSON_DEPTH = 512
 
 /** Which dialect each endpoint speaks. */
 export const dialectOf: Record<Endpoint, CallerDialectId> = {
@@ -28,6 +31,8 @@ export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
   } catch (err) {
     throw new GatewayError('invalid_json', `request body is not valid JSON: ${(err as Error).message}`)
   }
+  // Deeper than any real request (tool schemas nest a few dozen levels): refused before anything walks it.
+  if (exceedsJsonDepth(req.body, MAX_JSON_DEPTH)) throw new GatewayError('invalid_request', `request body nests deeper than ${MAX_JSON_DEPTH} levels`)
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new GatewayError('invalid_request', 'request body must be a JSON object')
   }

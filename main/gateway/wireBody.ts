@@ -59,9 +59,8 @@ export function spliceModel(raw: Buffer, model: string): Buffer | null {
     const c = raw[i]
     if (c === QUOTE) {
       const from = i
-      i++
-      while (i < n && raw[i] !== QUOTE) i += raw[i] === BACKSLASH ? 2 : 1
-      if (i >= n) return null
+      i = closingQuote(raw, i + 1)
+      if (i < 0) return null
       if (depth !== 1 || i - from !== 6 || raw.compare(MODEL_KEY, 0, 7, from, i + 1) !== 0) continue
       // A top-level "model": it must be a key (a colon follows) holding a string.
       let j = i + 1
@@ -71,9 +70,8 @@ export function spliceModel(raw: Buffer, model: string): Buffer | null {
       while (j < n && isSpace(raw[j] as number)) j++
       if (raw[j] !== QUOTE || start >= 0) return null // not a string, or a second "model"
       start = j
-      j++
-      while (j < n && raw[j] !== QUOTE) j += raw[j] === BACKSLASH ? 2 : 1
-      if (j >= n) return null
+      j = closingQuote(raw, j + 1)
+      if (j < 0) return null
       end = j + 1
       i = j
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++
@@ -81,6 +79,20 @@ export function spliceModel(raw: Buffer, model: string): Buffer | null {
   }
   if (start < 0 || depth !== 0) return null
   return Buffer.concat([raw.subarray(0, start), Buffer.from(JSON.stringify(model)), raw.subarray(end)])
+}
+
+/**
+ * The index of the quote that closes a string whose contents start at `from`, or -1. Found with
+ * indexOf (native, memchr-fast) rather than byte by byte: string contents are most of a large body.
+ * A quote preceded by an odd run of backslashes is escaped.
+ */
+function closingQuote(raw: Buffer, from: number): number {
+  for (let q = raw.indexOf(QUOTE, from); q >= 0; q = raw.indexOf(QUOTE, q + 1)) {
+    let slashes = 0
+    while (q - 1 - slashes >= from && raw[q - 1 - slashes] === BACKSLASH) slashes++
+    if (slashes % 2 === 0) return q
+  }
+  return -1
 }
 
 function isSpace(c: number): boolean {

@@ -29,10 +29,10 @@ export function openStore(file: string, opts: { usageWrites?: UsageWrites } = {}
     governance: governanceRepo(db),
     guardrails: guardrailsRepo(db),
     grants: grantsRepo(db),
-    usageWriter: createUsageWriter(db, { mode: opts.usageWrites ?? 'journal' }),
+    usageWriter: createUsageWriter(db, opts.usageWrites ? { mode: opts.usageWrites } : {}),
     bodies: bodiesRepo(db),
     close(): void {
-      store.usageWriter.flush()
+      store.usageWriter.close()
       store.bodies.flush()
       db.close()
     },

@@ -1,17 +1,20 @@
 /**
  * Writes usage rows so that `kill -9` at any moment loses no answered call. The pipeline records a
- * row before the answer's last byte goes out; in the default design (`journal`) that row is first
- * committed, as one JSON value, to `usage_journal` (a table without indexes: one small WAL append,
- * synchronous=NORMAL, no fsync), then written to `usage` with its indexes in a batch every 100 ms, in
- * the same transaction that clears the journal. A start after a crash moves what the journal holds
- * into `usage` before anything reads it (limit counters are rebuilt from `usage`, so a budget can be
- * overshot across a crash by at most the calls in flight). Measured against the alternatives in
- * bench/crashSafety.ts: `commit` (each row in its own transaction straight into `usage`: ~4× the
- * journal's cost, because every index page is rewritten per call) and `batch` (the former design:
- * no journal, rows lost if the process dies within 100 ms of them).
+ * row before the answer's last byte goes out; in the default design (`file`) that row is appended, as
+ * one JSON line with a sequence number, to a journal file next to the database with one write() (the
+ * kernel keeps it when the process is killed; no fsync, like WAL at synchronous=NORMAL), then written
+ * to `usage` with its indexes in a batch every 100 ms, in a transaction that also records the last
+ * sequence number moved (usage_journal row 0); the file is emptied after. A start after a crash moves
+ * the lines after that mark into `usage` before anything reads it, so a crash between a commit and the
+ * truncation repeats no row (limit counters are rebuilt from `usage`, so a budget can be overshot
+ * across a crash by at most the calls in flight). Measured against the alternatives in
+ * bench/crashSafety.ts: `journal` (each row committed to the index-free usage_journal table: ~5× the
+ * file's added cost, a SQLite commit per call), `commit` (each row in its own transaction straight
+ * into `usage` and its indexes) and `batch` (no journal: rows lost if the process dies within 100 ms).
  * A row that cannot be written (a busy database) stays queued and is retried; `flush()` (on shutdown)
  * writes everything still queued.
  */
+import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs'
 import type { UsageRow } from '../../preload/contract.ts'
 import { log } from '../log.ts'
 import type { Db } from './openDb.ts'
@@ -21,15 +24,21 @@ export type NewUsage = Omit<UsageRow, 'id'>
 export type UsageWriter = {
   enqueue(row: NewUsage): void
   flush(): void
+  /** Flushes and releases the journal file. */
+  close(): void
   pending(): number
   /** Called after each batch is committed, with the rows as stored. */
   onWritten(fn: (rows: UsageRow[]) => void): void
 }
 
-export type UsageWrites = 'journal' | 'commit' | 'batch'
+export type UsageWrites = 'file' | 'journal' | 'commit' | 'batch'
+
+/** The append-only journal file of a database file (next to it, like SQLite's own -wal). */
+export const journalFileOf = (dbFile: string) => `${dbFile}-usage-journal`
 
 export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: number; mode?: UsageWrites } = {}): UsageWriter {
-  const mode = opts.mode ?? 'journal'
+  // An in-memory database (tests) has no file to put a journal next to.
+  const mode = (opts.mode ?? 'file') === 'file' && db.memory ? 'journal' : (opts.mode ?? 'file')
   // A batch every 100 ms: at one request at a time that is still hundreds of rows per transaction.
   const delayMs = opts.delayMs ?? 100
   const maxBatch = opts.maxBatch ?? 2000
@@ -44,15 +53,23 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
     'UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?',
   )
   const journalAdd = db.prepare<[string]>('INSERT INTO usage_journal (row) VALUES (?)')
-  const journalClear = db.prepare<[number]>('DELETE FROM usage_journal WHERE id <= ?')
+  const journalClear = db.prepare<[number]>('DELETE FROM usage_journal WHERE id BETWEEN 1 AND ?')
+  // In `file` mode the journal table keeps one row, id 0: the sequence number of the last file line
+  // moved into `usage`, committed in the same transaction as those rows, so a recovery never repeats one.
+  const markRead = db.prepare<[], { row: string }>('SELECT row FROM usage_journal WHERE id = 0')
+  const markSet = db.prepare<[string]>('INSERT INTO usage_journal (id, row) VALUES (0, ?) ON CONFLICT (id) DO UPDATE SET row = excluded.row')
   let queue: NewUsage[] = []
   /** For each queued row, its journal id (0: not journaled); ids only grow, so a batch clears up to its last. */
   let journaled: number[] = []
+  /** `file` mode: the journal file (O_APPEND) and the sequence number of the last line written to it. */
+  let fd = -1
+  let seq = 0
   let timer: NodeJS.Timeout | null = null
   const listeners: Array<(rows: UsageRow[]) => void> = []
 
-  const write = db.transaction((rows: NewUsage[], journalUpTo: number) => {
+  const write = db.transaction((rows: NewUsage[], journalUpTo: number, fileUpTo = 0) => {
     if (journalUpTo > 0) journalClear.run(journalUpTo)
+    if (fileUpTo > 0) markSet.run(String(fileUpTo))
     const stored: UsageRow[] = []
     const lastUse = new Map<string, number>()
     for (const r of rows) {
@@ -77,9 +94,12 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch)
       try {
-        const stored = write(batch, Math.max(0, ...journaled.slice(0, batch.length)))
+        const upTo = Math.max(0, ...journaled.slice(0, batch.length))
+        const stored = mode === 'file' ? write(batch, 0, upTo) : write(batch, upTo)
         queue = queue.slice(batch.length)
         journaled = journaled.slice(batch.length)
+        // Everything the file holds is in `usage` now (the mark says so if the truncate never happens).
+        if (fd >= 0 && queue.length === 0) ftruncateSync(fd, 0)
         if (listeners.length) for (const fn of listeners) fn(stored)
       } catch (err) {
         // Keep the rows and retry later: a busy database must not lose usage.
@@ -97,14 +117,44 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
   }
 
   /** A crash left rows in the journal: they go to `usage` now, before counters are rebuilt from it. */
-  const left = db.prepare<[], { id: number; row: string }>('SELECT id, row FROM usage_journal ORDER BY id').all()
+  const left = db.prepare<[], { id: number; row: string }>('SELECT id, row FROM usage_journal WHERE id > 0 ORDER BY id').all()
   if (left.length) {
     write(left.map((r) => JSON.parse(r.row) as NewUsage), (left.at(-1) as { id: number }).id)
     log.info('usage rows recovered from the journal after an unclean stop', { rows: left.length })
   }
 
+  if (mode === 'file') {
+    // Lines after the mark are rows a crash kept from `usage`; a torn last line is a call never answered.
+    const file = journalFileOf(db.name)
+    fd = openSync(file, 'a+')
+    seq = Number(markRead.get()?.row ?? 0)
+    const rows: NewUsage[] = []
+    for (const line of readFileSync(fd, 'utf8').split('\n')) {
+      if (!line) continue
+      try {
+        const [n, row] = JSON.parse(line) as [number, NewUsage]
+        if (n > seq) {
+          rows.push(row)
+          seq = n
+        }
+      } catch {
+        // the line being written when the process died
+      }
+    }
+    if (rows.length) {
+      write(rows, 0, seq)
+      log.info('usage rows recovered from the journal file after an unclean stop', { rows: rows.length })
+    }
+    ftruncateSync(fd, 0)
+  }
+
   function journal(row: NewUsage): number {
     try {
+      if (mode === 'file') {
+        // One write() to the kernel: a killed process keeps it, no fsync needed (as for WAL at synchronous=NORMAL).
+        writeSync(fd, `[${++seq},${JSON.stringify(row)}]\n`)
+        return seq
+      }
       return Number(journalAdd.run(JSON.stringify(row)).lastInsertRowid)
     } catch (err) {
       // Still queued in memory: written with the next batch, only not crash-safe meanwhile.
@@ -116,12 +166,17 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
   return {
     enqueue(row) {
       queue.push(row)
-      journaled.push(mode === 'journal' ? journal(row) : 0)
+      journaled.push(mode === 'journal' || mode === 'file' ? journal(row) : 0)
       if (mode === 'commit' && queue.length === 1) flush()
       else if (queue.length >= maxBatch) setImmediate(flush)
       else schedule(delayMs)
     },
     flush,
+    close() {
+      flush()
+      if (fd >= 0) closeSync(fd)
+      fd = -1
+    },
     pending: () => queue.length,
     onWritten: (fn) => void listeners.push(fn),
   }

@@ -4,7 +4,7 @@
  * Keyboard: the scroller takes focus; arrows, Page Up/Down, Home and End move the active row, Enter
  * opens it. `onNearEnd` asks for more rows before the user reaches the bottom.
  */
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode, type UIEvent } from 'react'
 
 type Props<T> = {
   items: readonly T[]
@@ -19,12 +19,21 @@ type Props<T> = {
   overscan?: number
 }
 
-export function VirtualList<T>({ items, rowHeight, height, label, activeIndex, onActivate, onOpen, renderRow, onNearEnd, overscan = 8 }: Props<T>) {
+export function VirtualList<T>({ items, rowHeight, height, label, activeIndex, onActivate, onOpen, renderRow, onNearEnd, overscan = 4 }: Props<T>) {
   const scroller = useRef<HTMLDivElement>(null)
-  const [top, setTop] = useState(0)
+  // The first row in view, not the scroll offset: scrolling within a row renders nothing.
+  const [topRow, setTopRow] = useState(0)
   const visible = Math.ceil(height / rowHeight)
-  const first = Math.max(0, Math.floor(top / rowHeight) - overscan)
-  const last = Math.min(items.length, Math.floor(top / rowHeight) + visible + overscan)
+  const first = Math.max(0, topRow - overscan)
+  const last = Math.min(items.length, topRow + visible + overscan)
+  // Clicks reach the latest callbacks without making every row's props change on each render.
+  const handlers = useRef({ onActivate, onOpen })
+  handlers.current = { onActivate, onOpen }
+  const pick = useCallback((i: number) => {
+    handlers.current.onActivate(i)
+    handlers.current.onOpen(i)
+  }, [])
+  const onScroll = useCallback((e: UIEvent<HTMLDivElement>) => setTopRow(Math.floor(e.currentTarget.scrollTop / rowHeight)), [rowHeight])
 
   useEffect(() => {
     if (onNearEnd && last >= items.length - visible * 4 && items.length > 0) onNearEnd()
@@ -63,19 +72,8 @@ export function VirtualList<T>({ items, rowHeight, height, label, activeIndex, o
   const slots = visible + 2 * overscan + 1
   const rows: ReactNode[] = new Array<ReactNode>(slots).fill(null)
   for (let i = first; i < last; i++) {
-    const item = items[i] as T
     rows[i % slots] = (
-      <div
-        key={i % slots}
-        role="row"
-        aria-rowindex={i + 2}
-        aria-selected={i === activeIndex}
-        className={i === activeIndex ? 'vrow active' : 'vrow'}
-        style={{ transform: `translateY(${i * rowHeight}px)`, height: rowHeight }}
-        onClick={() => (onActivate(i), onOpen(i))}
-      >
-        {renderRow(item, i, i === activeIndex)}
-      </div>
+      <Row key={i % slots} item={items[i] as T} index={i} active={i === activeIndex} rowHeight={rowHeight} renderRow={renderRow} onPick={pick} />
     )
   }
 
@@ -87,7 +85,7 @@ export function VirtualList<T>({ items, rowHeight, height, label, activeIndex, o
       aria-label={label}
       tabIndex={0}
       style={{ height }}
-      onScroll={(e) => setTop(e.currentTarget.scrollTop)}
+      onScroll={onScroll}
       onKeyDown={onKeyDown}
     >
       <div className="vlist-spacer" role="none" style={{ height: items.length * rowHeight }}>
@@ -96,3 +94,28 @@ export function VirtualList<T>({ items, rowHeight, height, label, activeIndex, o
     </div>
   )
 }
+
+type RowProps<T> = {
+  item: T
+  index: number
+  active: boolean
+  rowHeight: number
+  renderRow(item: T, index: number, active: boolean): ReactNode
+  onPick(index: number): void
+}
+
+/** Memoised: a slot whose row, index and state are unchanged is not rendered again when the list scrolls. */
+const Row = memo(function Row<T>({ item, index, active, rowHeight, renderRow, onPick }: RowProps<T>) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={active}
+      className={active ? 'vrow active' : 'vrow'}
+      style={{ transform: `translateY(${index * rowHeight}px)`, height: rowHeight }}
+      onClick={() => onPick(index)}
+    >
+      {renderRow(item, index, active)}
+    </div>
+  )
+}) as <T>(props: RowProps<T>) => ReactNode

@@ -246,9 +246,9 @@ export function defineUiJourney(env: () => JourneyEnv): void {
     assert.equal(created.ok, true, JSON.stringify(created))
     await env().page.reload()
     await env().page.getByRole('link', { name: 'API keys' }).click()
-    await env().page.getByLabel('Workspace').selectOption({ label: 'Experiments' })
+    await env().page.getByRole('banner').getByLabel('Workspace').selectOption({ label: 'Experiments' })
     await env().page.getByText('No API keys in this workspace').waitFor()
-    await env().page.getByLabel('Workspace').selectOption({ label: 'Default' })
+    await env().page.getByRole('banner').getByLabel('Workspace').selectOption({ label: 'Default' })
     await env().page.getByRole('table', { name: 'API keys' }).getByText('e2e-client').waitFor()
   })
 }

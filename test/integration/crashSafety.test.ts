@@ -72,7 +72,7 @@ async function crashRounds(rounds: number, usageWrites: UsageWrites): Promise<{ 
 }
 
 test('kill -9 under load, five times: every call answered 200 has its usage row', { timeout: 120_000 }, async () => {
-  const { answered, rows } = await crashRounds(5, 'journal')
+  const { answered, rows } = await crashRounds(5, 'file')
   assert.ok(answered >= 20, `the load reached the gateway (${answered} answered)`)
   assert.ok(rows >= answered, `${answered - rows} answered calls lost their usage row (${rows} rows for ${answered} answers)`)
 })

@@ -1,13 +1,13 @@
 /** Usage rows are batched off the response path, survive a busy database, and a flush loses nothing. */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { openStore } from '../../main/store/Store.ts'
 import { openDb } from '../../main/store/openDb.ts'
 import { setLogSink } from '../../main/log.ts'
-import type { NewUsage } from '../../main/store/UsageWriter.ts'
+import { journalFileOf, type NewUsage } from '../../main/store/UsageWriter.ts'
 
 const row = (i: number, extra: Partial<NewUsage> = {}): NewUsage => ({
   createdAt: 1_700_000_000_000 + i,
@@ -30,9 +30,43 @@ const row = (i: number, extra: Partial<NewUsage> = {}): NewUsage => ({
   ...extra,
 })
 
-test('journal (the default): a recorded row is committed at once; a crash before the batch loses nothing', () => {
+test('file (the default): a recorded row reaches the journal file at once; a crash loses nothing and repeats nothing', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
-  const store = openStore(join(dir, 'db.sqlite'))
+  const file = join(dir, 'db.sqlite')
+  const store = openStore(file)
+  store.usageWriter.enqueue(row(1, { usageSource: 'delivered' }))
+  store.usageWriter.enqueue(row(2))
+  assert.equal(store.usage.count(), 0, 'the indexed table is written in batches')
+  assert.equal(readFileSync(journalFileOf(file), 'utf8').trim().split('\n').length, 2, 'one line per row, written before enqueue returns')
+  // The process dies: no flush, the connection simply goes away.
+  store.db.close()
+  // A torn last line (the process died inside a write) is skipped.
+  appendFileSync(journalFileOf(file), '[3,{"createdAt":')
+  const reopened = openStore(file)
+  assert.equal(reopened.usage.count(), 2, 'recovered from the journal file at start')
+  assert.equal(reopened.usage.query({ limit: 2 })[1]?.usageSource, 'delivered')
+  assert.equal(readFileSync(journalFileOf(file), 'utf8'), '', 'emptied once recovered')
+  reopened.usageWriter.enqueue(row(4))
+  const lines = readFileSync(journalFileOf(file), 'utf8')
+  reopened.usageWriter.flush()
+  assert.equal(reopened.usage.count(), 3)
+  assert.equal(readFileSync(journalFileOf(file), 'utf8'), '', 'a batch empties the file')
+  reopened.db.close()
+  // A crash between a batch's commit and the file's truncation: the lines are back, the mark skips them.
+  writeFileSync(journalFileOf(file), lines)
+  const again = openStore(file)
+  assert.equal(again.usage.count(), 3, 'no row written twice')
+  again.usageWriter.enqueue(row(5))
+  again.close()
+  const last = openStore(file)
+  assert.equal(last.usage.count(), 4, 'sequence numbers keep growing across starts')
+  last.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+test('journal table: a recorded row is committed at once; a crash before the batch loses nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
+  const store = openStore(join(dir, 'db.sqlite'), { usageWrites: 'journal' })
   store.usageWriter.enqueue(row(1, { usageSource: 'delivered' }))
   assert.equal(store.usage.count(), 0, 'the indexed table is written in batches')
   // Another connection (as after a crash and restart) already sees it, committed in the journal.
@@ -41,7 +75,7 @@ test('journal (the default): a recorded row is committed at once; a crash before
   other.close()
   // The process dies: no flush, the connection simply goes away.
   store.db.close()
-  const reopened = openStore(join(dir, 'db.sqlite'))
+  const reopened = openStore(join(dir, 'db.sqlite'), { usageWrites: 'journal' })
   assert.equal(reopened.usage.count(), 1, 'recovered from the journal at start')
   assert.equal(reopened.usage.query({ limit: 1 })[0]?.usageSource, 'delivered')
   assert.equal((reopened.db.prepare('SELECT count(*) AS n FROM usage_journal').get() as { n: number }).n, 0)
