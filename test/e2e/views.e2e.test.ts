@@ -316,7 +316,8 @@ describe('the window, view by view, against `serve`', { timeout: 300_000 }, () =
       await page.emulateMedia({ colorScheme: scheme })
       for (const v of views) {
         await go(v.link, v.heading)
-        await page.waitForLoadState('networkidle')
+        // Not 'networkidle': the live events stream (GET /admin/events) keeps a request open for good.
+        await page.getByText('Loading…', { exact: true }).first().waitFor({ state: 'hidden', timeout: 10_000 })
         await page.waitForTimeout(150)
         await page.screenshot({ path: join(SHOTS, `${v.route}-${scheme}.png`), fullPage: true })
         if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource })
