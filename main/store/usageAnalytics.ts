@@ -6,6 +6,7 @@
  */
 import type { UsageAnalytics, UsageAnalyticsQuery, UsageFacets, UsageFilter, UsageLogQuery, UsageMetrics, UsageRow, UsageSeries, UsageSummaryRow } from '../../preload/contract.ts'
 import { ROLLUP_BIN_BOUNDS_MS, ROLLUP_BINS, ROLLUP_HOUR_MS } from './migrations/008_usage_rollup.ts'
+import { META_MAX_KEY, META_MAX_VALUE } from './migrations/012_usage_meta.ts'
 import type { Db } from './openDb.ts'
 import { usageRepo } from './usageRepo.ts'
 
@@ -102,6 +103,10 @@ const filterDim: Record<(typeof filterKeys)[number], string> = {
   workspaceId: 'workspace', providerSlug: 'provider', model: 'model', apiKeyId: 'apiKey', project: 'project', branch: 'branch',
 }
 
+/** Whether usage_meta holds this pair (only strings within its bounds are indexed). */
+const indexed = (key: string, value: unknown) =>
+  typeof value === 'string' && key.length <= META_MAX_KEY && value.length <= META_MAX_VALUE
+
 /** JSON path of a metadata key, quoted so any key is safe. */
 const metaPath = (key: string) => `$."${key.replace(/["\\]/g, '')}"`
 
@@ -122,9 +127,16 @@ function rowWhere(f: Partial<UsageFilter>, params: Record<string, unknown>): str
     params[k] = v
   }
   Object.entries(f.metadata ?? {}).forEach(([k, v], i) => {
-    parts.push(`json_extract(metadata, @mk${i}) = @mv${i}`)
-    params[`mk${i}`] = metaPath(k)
     params[`mv${i}`] = v
+    if (!indexed(k, v)) {
+      parts.push(`json_extract(metadata, @mk${i}) = @mv${i}`)
+      params[`mk${i}`] = metaPath(k)
+      return
+    }
+    // The metadata index (migration 12) names the matching rows; its time bounds keep the range scan short.
+    const time = `${f.since !== undefined ? ' AND created_at >= @since' : ''}${f.until !== undefined ? ' AND created_at < @until' : ''}`
+    parts.push(`id IN (SELECT usage_id FROM usage_meta WHERE key = @mk${i} AND value = @mv${i}${time})`)
+    params[`mk${i}`] = k
   })
   return parts
 }
@@ -160,8 +172,11 @@ export function usageAnalytics(db: Db) {
       const where = rowWhere({ ...q, until }, params)
       let key = "''"
       if (metaGroup !== null) {
-        key = `coalesce(json_extract(metadata, @gk), '')`
-        params.gk = metaPath(metaGroup)
+        // One primary-key lookup in the metadata index per row instead of parsing its JSON.
+        key = metaGroup.length <= META_MAX_KEY
+          ? `coalesce((SELECT value FROM usage_meta WHERE usage_id = usage.id AND key = @gk), '')`
+          : `coalesce(json_extract(metadata, @gk), '')`
+        params.gk = metaGroup.length <= META_MAX_KEY ? metaGroup : metaPath(metaGroup)
       } else if (group) key = rowColumn[group] as string
       const sql = `SELECT created_at AS t, ${key} AS g, status, input_tokens AS i, output_tokens AS o, cached_tokens AS c,
           cost_micros AS m, latency_ms AS l, ttfb_ms AS f FROM usage WHERE ${where.join(' AND ')}`
