@@ -4,6 +4,7 @@ import { test } from 'node:test'
 import { migrate } from '../../main/store/migrate.ts'
 import { openDb } from '../../main/store/openDb.ts'
 import { binOf, percentileOf, usageAnalytics } from '../../main/store/usageAnalytics.ts'
+import { usageDerived } from '../../main/store/usageDerived.ts'
 
 const H = 3_600_000
 const NOW = 1_000 * H
@@ -13,12 +14,15 @@ function seeded() {
   migrate(db)
   const insert = db.prepare(`INSERT INTO usage (created_at, workspace_id, api_key_id, provider_slug, model, endpoint, status, latency_ms, ttfb_ms,
     input_tokens, output_tokens, cost_micros, metadata, trace_id) VALUES (?, ?, ?, ?, ?, '/v1/chat/completions', ?, ?, ?, ?, ?, ?, ?, ?)`)
-  // 48 hours, one request every 10 minutes; every 6th fails; two projects.
-  for (let i = 0; i < 288; i++) {
-    const t = NOW - 48 * H + i * 600_000
-    const project = i % 2 ? 'alpha' : 'beta'
-    insert.run(t, i % 3 ? 'ws1' : 'ws2', 'key1', i % 4 ? 'openai' : 'anthropic', i % 4 ? 'gpt-4o' : 'claude', i % 6 ? 200 : 500, 100 + i, 20 + (i % 10), 10, 5, 1000, JSON.stringify({ project, branch: 'main', ticket: `T-${i % 3}` }), `trace-${i}`)
-  }
+  // 48 hours, one request every 10 minutes; every 6th fails; two projects. One batch, as the usage writer writes.
+  db.transaction(() => {
+    for (let i = 0; i < 288; i++) {
+      const t = NOW - 48 * H + i * 600_000
+      const project = i % 2 ? 'alpha' : 'beta'
+      insert.run(t, i % 3 ? 'ws1' : 'ws2', 'key1', i % 4 ? 'openai' : 'anthropic', i % 4 ? 'gpt-4o' : 'claude', i % 6 ? 200 : 500, 100 + i, 20 + (i % 10), 10, 5, 1000, JSON.stringify({ project, branch: 'main', ticket: `T-${i % 3}` }), `trace-${i}`)
+    }
+    usageDerived(db)(1, 288)
+  })()
   return { db, repo: usageAnalytics(db) }
 }
 
@@ -93,4 +97,48 @@ test('facets list what was seen; logs page by the last row and search', () => {
   assert.deepEqual(repo.logs({ search: 'trace-28' }).map((r) => r.traceId).sort(), ['trace-28', 'trace-280', 'trace-281', 'trace-282', 'trace-283', 'trace-284', 'trace-285', 'trace-286', 'trace-287'])
   assert.equal(repo.logs({ search: '100%' }).length, 0, 'LIKE wildcards in the search are literal')
   assert.equal(repo.logs({ status: 'error', limit: 1000 }).length, 48)
+})
+
+/** Records each statement the repo runs with its parameters, to read the plan SQLite chose for it. */
+function planned(db: ReturnType<typeof seeded>['db']) {
+  const runs: Array<{ sql: string; params: unknown }> = []
+  const prepare = db.prepare.bind(db)
+  db.prepare = ((sql: string) => {
+    const st = prepare(sql)
+    const iterate = st.iterate.bind(st)
+    st.iterate = ((params: unknown) => (runs.push({ sql, params }), iterate(params))) as typeof st.iterate
+    return st
+  }) as typeof db.prepare
+  const plans = () => runs.map((r) => (prepare(`EXPLAIN QUERY PLAN ${r.sql}`).all(r.params) as Array<{ detail: string }>).map((p) => p.detail).join(' | '))
+  return plans
+}
+
+test('metadata filters and groups read the metadata index (migration 12), with the plans that keep them fast', () => {
+  const { db, repo } = seeded()
+  const since = NOW - 48 * H
+  const plans = planned(db)
+  assert.equal(repo.analytics({ since, until: NOW, metadata: { ticket: 'T-1' } }, NOW).total.totals.requests, 96)
+  const byTicket = repo.analytics({ since, until: NOW, groupBy: 'metadata:ticket' }, NOW)
+  assert.deepEqual(byTicket.groups.map((g) => [g.key, g.totals.requests]), [['T-0', 96], ['T-1', 96], ['T-2', 96]])
+  const [filter, group] = plans()
+  assert.match(filter ?? '', /SEARCH usage USING INTEGER PRIMARY KEY \(rowid=\?\)/)
+  assert.match(filter ?? '', /SEARCH usage_meta USING COVERING INDEX usage_meta_by_value \(key=\? AND value=\? AND created_at>\? AND created_at<\?\)/)
+  assert.match(group ?? '', /SEARCH usage_meta USING PRIMARY KEY \(usage_id=\? AND key=\?\)/)
+  assert.doesNotMatch(`${filter} ${group}`, /SCAN usage\b/)
+  assert.equal(repo.logs({ metadata: { ticket: 'T-2' }, limit: 1000 }).length, 96)
+  // The index is what answers: without its ticket pairs, nothing matches and every row is (none).
+  db.exec("DELETE FROM usage_meta WHERE key = 'ticket'")
+  assert.equal(repo.analytics({ since, until: NOW, metadata: { ticket: 'T-1' } }, NOW).total.totals.requests, 0)
+  assert.deepEqual(repo.analytics({ since, until: NOW, groupBy: 'metadata:ticket' }, NOW).groups.map((g) => [g.key, g.totals.requests]), [['(none)', 288]])
+})
+
+test('a metadata value too long for the index is still found, from the row', () => {
+  const { db, repo } = seeded()
+  const note = 'n'.repeat(300)
+  db.transaction(() => {
+    const id = Number(db.prepare("INSERT INTO usage (created_at, endpoint, status, latency_ms, trace_id, metadata) VALUES (?, '/v1/chat/completions', 200, 5, 'long', ?)").run(NOW - H, JSON.stringify({ note })).lastInsertRowid)
+    usageDerived(db)(id, id)
+  })()
+  assert.equal((db.prepare("SELECT count(*) AS n FROM usage_meta WHERE key = 'note'").get() as { n: number }).n, 0)
+  assert.equal(repo.analytics({ since: NOW - 48 * H, until: NOW, metadata: { note } }, NOW).total.totals.requests, 1)
 })
