@@ -167,7 +167,7 @@ test('011 usage bodies: captured bodies by trace and time, flags only 0/1, earli
   assert.match(plan.map((p) => p.detail).join(' '), /usage_bodies_by_trace/)
 })
 
-test('012 usage meta: existing metadata indexed (strings only, bounded), the per-row rollup trigger dropped', () => {
+test('012 usage meta: existing metadata indexed (strings only, bounded) and rolled up, the per-row rollup trigger dropped', () => {
   const db = openDb(':memory:')
   migrate(db, 11)
   const insert = db.prepare("INSERT INTO usage (created_at, endpoint, status, stream, latency_ms, trace_id, metadata) VALUES (?, '/v1/chat/completions', 200, 0, 5, 't', ?)")
@@ -184,6 +184,10 @@ test('012 usage meta: existing metadata indexed (strings only, bounded), the per
   assert.deepEqual(meta.filter((m) => m.usage_id === 1).map((m) => [m.key, m.value.length, m.created_at]), [['ok', 200, 1], ['project', 2, 1]], 'only strings up to 200 characters')
   assert.deepEqual(meta.filter((m) => m.usage_id === 2).map((m) => m.key), Object.keys(many).slice(0, 16), 'at most 16 keys a row, the first ones')
   assert.equal(meta.filter((m) => m.usage_id > 2).length, 0, 'no pairs from invalid JSON, arrays or null')
+  // Its hourly rollup is backfilled from the same pairs.
+  const metaRollup = db.prepare("SELECT key, value, hour, requests, latency_sum FROM usage_meta_rollup WHERE key IN ('project', 'k00') ORDER BY key").all()
+  assert.deepEqual(metaRollup.map((r) => ({ ...(r as object) })), [{ key: 'k00', value: 'v0', hour: 0, requests: 1, latency_sum: 5 }, { key: 'project', value: 'sy', hour: 0, requests: 1, latency_sum: 5 }])
+  assert.equal((db.prepare('SELECT count(*) AS n FROM usage_meta_rollup').get() as { n: number }).n, 18)
   // The trigger is gone: a row inserted outside the usage writer no longer touches the rollup.
   assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name = 'usage_rollup_on_insert'").get() as { n: number }).n, 0)
   insert.run(6, null)

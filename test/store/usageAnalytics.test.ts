@@ -51,9 +51,14 @@ test('a 24h chart reads the rollup in hour buckets; totals match the rows', () =
 test('the row path (short range or arbitrary metadata) agrees with the rollup', () => {
   const { repo } = seeded()
   const viaRollup = repo.analytics({ since: NOW - 24 * H, until: NOW, groupBy: 'project' }, NOW)
-  const viaRows = repo.analytics({ since: NOW - 24 * H, until: NOW, groupBy: 'metadata:project' }, NOW)
+  // With a dimension filter too, a metadata group reads the rows (every row has key1); alone, the metadata rollup.
+  const viaRows = repo.analytics({ since: NOW - 24 * H, until: NOW, groupBy: 'metadata:project', apiKeyId: 'key1' }, NOW)
   assert.equal(viaRows.source, 'rows')
   assert.deepEqual(viaRows.groups.map((g) => [g.key, g.totals]), viaRollup.groups.map((g) => [g.key, g.totals]))
+  const viaMetaRollup = repo.analytics({ since: NOW - 24 * H, until: NOW, groupBy: 'metadata:project' }, NOW)
+  assert.equal(viaMetaRollup.source, 'rollup')
+  assert.deepEqual(viaMetaRollup.groups.map((g) => [g.key, g.totals]), viaRollup.groups.map((g) => [g.key, g.totals]))
+  assert.deepEqual(viaMetaRollup.total, viaRows.total)
   const short = repo.analytics({ since: NOW - 2 * H, until: NOW }, NOW)
   assert.equal(short.source, 'rows')
   assert.equal(short.bucketMs, 300_000)
@@ -113,23 +118,41 @@ function planned(db: ReturnType<typeof seeded>['db']) {
   return plans
 }
 
-test('metadata filters and groups read the metadata index (migration 12), with the plans that keep them fast', () => {
+test('metadata filters and groups read the metadata index and its rollup (migration 12), with the plans that keep them fast', () => {
   const { db, repo } = seeded()
   const since = NOW - 48 * H
   const plans = planned(db)
-  assert.equal(repo.analytics({ since, until: NOW, metadata: { ticket: 'T-1' } }, NOW).total.totals.requests, 96)
-  const byTicket = repo.analytics({ since, until: NOW, groupBy: 'metadata:ticket' }, NOW)
-  assert.deepEqual(byTicket.groups.map((g) => [g.key, g.totals.requests]), [['T-0', 96], ['T-1', 96], ['T-2', 96]])
-  const [filter, group] = plans()
-  assert.match(filter ?? '', /SEARCH usage USING INTEGER PRIMARY KEY \(rowid=\?\)/)
-  assert.match(filter ?? '', /SEARCH usage_meta USING COVERING INDEX usage_meta_by_value \(key=\? AND value=\? AND created_at>\? AND created_at<\?\)/)
-  assert.match(group ?? '', /SEARCH usage_meta USING PRIMARY KEY \(usage_id=\? AND key=\?\)/)
-  assert.doesNotMatch(`${filter} ${group}`, /SCAN usage\b/)
+  // Alone over a long range: the metadata rollup; with a dimension filter or a short range: the index of pairs, then the rows.
+  const cases = [
+    [{ since, until: NOW, metadata: { ticket: 'T-1' } }, 'rollup'],
+    [{ since, until: NOW, metadata: { ticket: 'T-1' }, workspaceId: 'ws1' }, 'rows'],
+    [{ since: NOW - 2 * H, until: NOW, metadata: { ticket: 'T-1' } }, 'rows'],
+    [{ since, until: NOW, groupBy: 'metadata:ticket' }, 'rollup'],
+    [{ since, until: NOW, groupBy: 'metadata:ticket', workspaceId: 'ws1' }, 'rows'],
+  ] as const
+  const results = cases.map(([q, source]) => {
+    const a = repo.analytics(q, NOW)
+    assert.equal(a.source, source)
+    return a
+  })
+  assert.deepEqual(results.map((a) => a.total.totals.requests), [96, 96, 4, 288, 192])
+  assert.deepEqual(results[3]?.groups.map((g) => [g.key, g.totals.requests]), [['T-0', 96], ['T-1', 96], ['T-2', 96]])
+  assert.deepEqual(results[4]?.groups.map((g) => [g.key, g.totals.requests]), [['T-1', 96], ['T-2', 96]])
+  // One statement per query, but two for a key's groups over the rollups (all rows, then those with the key).
+  const [pair, pairRows, , byKeyAll, byKey, byKeyRows] = plans()
+  assert.match(byKeyAll ?? '', /SEARCH usage_rollup USING PRIMARY KEY \(hour>\? AND hour<\?\)/)
+  assert.match(pair ?? '', /SEARCH usage_meta_rollup USING PRIMARY KEY \(key=\? AND value=\? AND hour>\? AND hour<\?\)/)
+  assert.match(pairRows ?? '', /SEARCH usage_meta USING COVERING INDEX usage_meta_by_value \(key=\? AND value=\? AND created_at>\? AND created_at<\?\)/)
+  assert.match(pairRows ?? '', /SEARCH usage USING INTEGER PRIMARY KEY \(rowid=\?\)/)
+  assert.match(byKey ?? '', /SEARCH usage_meta_rollup USING PRIMARY KEY \(key=\?\)/)
+  assert.match(byKeyRows ?? '', /SEARCH usage_meta USING PRIMARY KEY \(usage_id=\? AND key=\?\)/)
   assert.equal(repo.logs({ metadata: { ticket: 'T-2' }, limit: 1000 }).length, 96)
   // The index is what answers: without its ticket pairs, nothing matches and every row is (none).
-  db.exec("DELETE FROM usage_meta WHERE key = 'ticket'")
+  db.exec("DELETE FROM usage_meta WHERE key = 'ticket'; DELETE FROM usage_meta_rollup WHERE key = 'ticket'")
   assert.equal(repo.analytics({ since, until: NOW, metadata: { ticket: 'T-1' } }, NOW).total.totals.requests, 0)
+  assert.equal(repo.analytics({ since, until: NOW, metadata: { ticket: 'T-1' }, workspaceId: 'ws1' }, NOW).total.totals.requests, 0)
   assert.deepEqual(repo.analytics({ since, until: NOW, groupBy: 'metadata:ticket' }, NOW).groups.map((g) => [g.key, g.totals.requests]), [['(none)', 288]])
+  assert.deepEqual(repo.analytics({ since, until: NOW, groupBy: 'metadata:ticket', workspaceId: 'ws1' }, NOW).groups.map((g) => [g.key, g.totals.requests]), [['(none)', 192]])
 })
 
 test('a metadata value too long for the index is still found, from the row', () => {

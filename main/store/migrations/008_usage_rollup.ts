@@ -22,18 +22,19 @@ export const ROLLUP_HIST = [...bins.map((i) => `l${i}`), ...bins.map((i) => `t${
 
 /**
  * The rollup row(s) of usage rows read as `src` (the new row in the trigger, all rows in the
- * backfill), aggregated with `agg`. The inner SELECT works out each row's bins and metadata once.
+ * backfill), aggregated with `agg`. The inner SELECT works out each row's bins and metadata once;
+ * `dims` replaces the grouping columns (migration 12's metadata rollup groups by key, value and hour).
  */
-export function rollupSelect(src: string, agg: (e: string) => string, tail: string): string {
-  return `SELECT hour, workspace_id, api_key_id, provider_slug, model, project, branch,
+export function rollupSelect(src: string, agg: (e: string) => string, tail: string, dims?: { outer: string; inner: string }): string {
+  return `SELECT ${dims?.outer ?? 'hour, workspace_id, api_key_id, provider_slug, model, project, branch'},
       ${agg('1')}, ${agg('failed')}, ${agg('input_tokens')}, ${agg('output_tokens')}, ${agg('cached_tokens')}, ${agg('cost_micros')},
       ${agg('latency_ms')}, ${agg('coalesce(ttfb_ms, 0)')}, ${agg('ttfb_ms IS NOT NULL')},
       ${bins.map((i) => agg(`lb = ${i}`)).join(', ')},
       ${bins.map((i) => agg(`coalesce(tb = ${i}, 0)`)).join(', ')}
-    FROM (SELECT ${src}.created_at / ${ROLLUP_HOUR_MS} AS hour, coalesce(${src}.workspace_id, '') AS workspace_id,
+    FROM (SELECT ${dims?.inner ?? `${src}.created_at / ${ROLLUP_HOUR_MS} AS hour, coalesce(${src}.workspace_id, '') AS workspace_id,
         coalesce(${src}.api_key_id, '') AS api_key_id, coalesce(${src}.provider_slug, '') AS provider_slug, coalesce(${src}.model, '') AS model,
         coalesce(CASE WHEN json_valid(${src}.metadata) THEN ${src}.metadata ->> '$.project' END, '') AS project,
-        coalesce(CASE WHEN json_valid(${src}.metadata) THEN ${src}.metadata ->> '$.branch' END, '') AS branch,
+        coalesce(CASE WHEN json_valid(${src}.metadata) THEN ${src}.metadata ->> '$.branch' END, '') AS branch`},
         ${src}.status >= 400 AS failed, coalesce(${src}.input_tokens, 0) AS input_tokens, coalesce(${src}.output_tokens, 0) AS output_tokens,
         coalesce(${src}.cached_tokens, 0) AS cached_tokens, coalesce(${src}.cost_micros, 0) AS cost_micros,
         ${src}.latency_ms AS latency_ms, ${src}.ttfb_ms AS ttfb_ms, ${binOf(`${src}.latency_ms`)} AS lb, ${binOf(`${src}.ttfb_ms`)} AS tb
