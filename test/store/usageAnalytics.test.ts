@@ -1,6 +1,7 @@
 /** The chart, facet and log queries: rollup and row paths agree; groups, filters, percentiles, paging. */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { pruneUsage } from '../../main/settings/appSettings.ts'
 import { migrate } from '../../main/store/migrate.ts'
 import { openDb } from '../../main/store/openDb.ts'
 import { binOf, percentileOf, usageAnalytics } from '../../main/store/usageAnalytics.ts'
@@ -164,4 +165,15 @@ test('a metadata value too long for the index is still found, from the row', () 
   })()
   assert.equal((db.prepare("SELECT count(*) AS n FROM usage_meta WHERE key = 'note'").get() as { n: number }).n, 0)
   assert.equal(repo.analytics({ since: NOW - 48 * H, until: NOW, metadata: { note } }, NOW).total.totals.requests, 1)
+})
+
+test('retention prunes the metadata pairs with their usage rows', () => {
+  const { db, repo } = seeded()
+  const count = () => (db.prepare('SELECT count(*) AS n FROM usage_meta').get() as { n: number }).n
+  assert.equal(count(), 288 * 3)
+  // Keep the last 24 hours: the 144 older rows and their pairs go.
+  assert.equal(pruneUsage(db, 1, NOW), 144)
+  assert.equal(count(), 144 * 3)
+  assert.equal((db.prepare('SELECT count(*) AS n FROM usage_meta m LEFT JOIN usage u ON u.id = m.usage_id WHERE u.id IS NULL').get() as { n: number }).n, 0)
+  assert.equal(repo.logs({ metadata: { ticket: 'T-0' }, limit: 1000 }).length, 48)
 })
