@@ -1,9 +1,9 @@
 /**
  * Usage analytics over 1,000,000 usage rows: `node bench/analytics.ts [--rows 1000000] [--runs 5]`.
  * Builds a temp database through the real migrations, inserts the rows through the same INSERT the
- * usage writer uses (so the rollup trigger of migration 8 runs for each), then times every query
+ * usage writer uses (and, like it, updates the rollup and metadata index once per batch), then times every query
  * behind the Usage and Logs screens (median of --runs) against the 100 ms target and prints a verdict.
- * Also measures what the rollup trigger costs the writer (100,000 rows with and without it).
+ * Also measures what keeping the rollup costs the writer per row (trigger vs per batch, side by side).
  *
  * The rows model 30 days of a developer's traffic: 6 API keys in 3 workspaces, 10 models on 4
  * providers (each key uses 3), one project per key per day and a branch per key per 4 hours, 3 %
@@ -17,6 +17,8 @@ import { parseArgs } from 'node:util'
 import { migrate } from '../main/store/migrate.ts'
 import { openDb, type Db } from '../main/store/openDb.ts'
 import { usageAnalytics } from '../main/store/usageAnalytics.ts'
+import { usageDerived } from '../main/store/usageDerived.ts'
+import { ROLLUP_UPSERT } from '../main/store/migrations/012_usage_meta.ts'
 
 const { values: argv } = parseArgs({ options: { rows: { type: 'string' }, runs: { type: 'string' }, adversarial: { type: 'boolean' } } })
 const ROWS = Number(argv.rows ?? 1_000_000)
@@ -51,11 +53,18 @@ const INSERT = `INSERT INTO usage (created_at, workspace_id, api_key_id, provide
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 /** Inserts the rows; returns the CPU milliseconds it took (wall time is mostly other people's load here). */
-function fill(db: Db, rows: number, adversarial: boolean): number {
+type Derive = 'writer' | 'rollup only' | 'none'
+
+function fill(db: Db, rows: number, adversarial: boolean, derived: Derive = 'writer', batchRows = 50_000): number {
   const insert = db.prepare(INSERT)
+  // As the usage writer does: the rollup and metadata index of each batch, once per batch (migration 12).
+  const rollupOnly = derived === 'rollup only' ? db.prepare(ROLLUP_UPSERT) : null
+  const derive = derived === 'writer' ? usageDerived(db) : rollupOnly ? (first: number, last: number) => void rollupOnly.run({ first, last }) : () => {}
   const r = rng(42)
   const started = process.cpuUsage()
   const batch = db.transaction((from: number, to: number) => {
+    let first = 0
+    let last = -1
     for (let i = from; i < to; i++) {
       const t = NOW - SPAN + Math.floor((i / rows) * SPAN)
       const key = Math.floor(r() * 6)
@@ -68,15 +77,17 @@ function fill(db: Db, rows: number, adversarial: boolean): number {
       const failed = r() < 0.03
       const input = 200 + Math.floor(r() * 4000)
       const output = failed ? 0 : 20 + Math.floor(r() * 800)
-      insert.run(
+      last = Number(insert.run(
         t, `ws_${key % 3}`, `key_${key}`, providerOf(m), models[m], '/v1/chat/completions', failed ? 502 : 200, 1,
         latency, failed ? null : Math.round(latency * (0.2 + r() * 0.5)), input, output, Math.floor(input * r() * 0.5),
         failed ? 0 : Math.round(input * 2.5 + output * 10), JSON.stringify({ project, branch, ticket: `T-${i % 50}` }), `trace-${i}`,
         failed ? 'upstream answered 502' : null, null, null, null, null, 1, null,
-      )
+      ).lastInsertRowid)
+      if (first === 0) first = last
     }
+    derive(first, last)
   })
-  for (let i = 0; i < rows; i += 50_000) batch(i, Math.min(rows, i + 50_000))
+  for (let i = 0; i < rows; i += batchRows) batch(i, Math.min(rows, i + batchRows))
   const used = process.cpuUsage(started)
   return (used.user + used.system) / 1000
 }
@@ -102,21 +113,31 @@ function time(fn: () => unknown): { wall: number; cpu: number } {
   return { wall: median(wall), cpu: median(cpu) }
 }
 
+/**
+ * What keeping the rollup costs the writer, per row, side by side: no derived tables at all (the
+ * floor), migration 8's per-row trigger (schema at version 11), and migration 12's once-per-batch
+ * statements (rollup + metadata index), with batches of 2,000 rows like the usage writer's maximum.
+ */
 function writerCost(): void {
   const n = 100_000
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-writer-'))
   try {
-    const timed = (dropTrigger: boolean) => {
-      const db = openDb(join(dir, `w${dropTrigger ? 0 : 1}.db`))
-      migrate(db)
-      if (dropTrigger) db.exec('DROP TRIGGER usage_rollup_on_insert')
-      const ms = fill(db, n, false)
+    const timed = (name: string, version: number | undefined, drop: boolean, derived: Derive) => {
+      const db = openDb(join(dir, `${name}.db`))
+      migrate(db, version)
+      if (drop) db.exec('DROP TRIGGER usage_rollup_on_insert')
+      const ms = fill(db, n, false, derived, 2_000)
       db.close()
       return ms
     }
-    const without = timed(true)
-    const withTrigger = timed(false)
-    console.log(`writer: ${n.toLocaleString('en-US')} rows in ${without.toFixed(0)} ms CPU without the rollup trigger, ${withTrigger.toFixed(0)} ms CPU with it (×${(withTrigger / without).toFixed(2)}; ${((withTrigger / n) * 1000).toFixed(1)} µs per row, off the response path)`)
+    const floor = timed('floor', 11, true, 'none')
+    const trigger = timed('trigger', 11, false, 'none')
+    const rollup = timed('rollup', undefined, false, 'rollup only')
+    const writer = timed('writer', undefined, false, 'writer')
+    const us = (ms: number) => `${((ms / n) * 1000).toFixed(1)} µs`
+    console.log(`writer, ${n.toLocaleString('en-US')} rows in batches of 2,000, CPU per row: ${us(floor)} with no rollup; ${us(trigger)} with the rollup trigger (migration 8);`)
+    console.log(`  ${us(rollup)} with the per-batch rollup (migration 12); ${us(writer)} with the per-batch rollup + metadata index (what the writer does now)`)
+    console.log(`  added to the floor: trigger ${us(trigger - floor)}, per-batch rollup ${us(rollup - floor)}, + metadata index ${us(writer - floor)} per row (off the response path)`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -151,9 +172,14 @@ function run(adversarial: boolean): boolean {
       ['logs page 21 (keyset)', () => deep && a.logs({ limit: 500, before: { createdAt: deep.createdAt, id: deep.id } }), true],
       ['logs search "feature/auth"', () => a.logs({ limit: 500, search: 'feature/auth' }), true],
       ['logs errors, one model', () => a.logs({ limit: 500, status: 'error', model: 'gpt-4o' }), true],
-      // Arbitrary metadata keys are not in the rollup: these read the rows (reported, not a chart default).
-      ['chart 24h, metadata ticket=T-7 (rows)', () => a.analytics({ ...q(DAY), metadata: { ticket: 'T-7' } }, NOW), true],
-      ['chart 30d, metadata ticket=T-7 (rows)', () => a.analytics({ ...q(SPAN), metadata: { ticket: 'T-7' } }, NOW), false],
+      // Arbitrary metadata: one pair or one key alone reads the metadata rollup (migration 12); short ranges, the rows.
+      ['chart 24h, metadata ticket=T-7', () => a.analytics({ ...q(DAY), metadata: { ticket: 'T-7' } }, NOW), true],
+      ['chart 30d, metadata ticket=T-7', () => a.analytics({ ...q(SPAN), metadata: { ticket: 'T-7' } }, NOW), true],
+      ['chart 6h, metadata ticket=T-7 (rows)', () => a.analytics({ ...q(6 * H), metadata: { ticket: 'T-7' } }, NOW), true],
+      ['chart 24h by metadata ticket', () => a.analytics({ ...q(DAY), groupBy: 'metadata:ticket' }, NOW), true],
+      ['chart 30d by metadata ticket', () => a.analytics({ ...q(SPAN), groupBy: 'metadata:ticket' }, NOW), true],
+      // With a dimension filter too: the index of pairs picks the rows (reported, not a chart default).
+      ['chart 30d, one workspace, ticket=T-7 (rows)', () => a.analytics({ ...q(SPAN), workspaceId: 'ws_1', metadata: { ticket: 'T-7' } }, NOW), false],
     ]
     let ok = true
     console.log(`  ${'query'.padEnd(44)} ${'wall'.padStart(9)} ${'CPU'.padStart(9)}   verdict on CPU time (target ≤ ${TARGET_MS} ms)`)

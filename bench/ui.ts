@@ -14,6 +14,7 @@ import os from 'node:os'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import { chromium, type Browser } from 'playwright-core'
+import { usageDerived } from '../main/store/usageDerived.ts'
 import { buildRenderer, repoRoot, startServe } from '../test/e2e/startServe.ts'
 
 const { values: argv } = parseArgs({ options: { rows: { type: 'string' }, loads: { type: 'string' } } })
@@ -33,9 +34,14 @@ function seed(dataDir: string): void {
     VALUES (?, NULL, NULL, ?, ?, '/v1/chat/completions', ?, 1, ?, ?, ?, ?, 0, ?, ?, ?, NULL, 1)`)
   const now = Date.now()
   db.transaction(() => {
+    let first = 0
+    let last = -1
     for (let i = 0; i < ROWS; i++) {
-      insert.run(now - (ROWS - i) * 1000, i % 3 ? 'openai' : 'anthropic', i % 3 ? 'gpt-4o' : 'claude-sonnet-4', i % 37 ? 200 : 502, 200 + (i % 900), 80 + (i % 300), 500 + (i % 2000), 40 + (i % 700), 1000 + i, JSON.stringify({ project: `p${i % 7}` }), `bench-${i}`)
+      last = Number(insert.run(now - (ROWS - i) * 1000, i % 3 ? 'openai' : 'anthropic', i % 3 ? 'gpt-4o' : 'claude-sonnet-4', i % 37 ? 200 : 502, 200 + (i % 900), 80 + (i % 300), 500 + (i % 2000), 40 + (i % 700), 1000 + i, JSON.stringify({ project: `p${i % 7}` }), `bench-${i}`).lastInsertRowid)
+      if (first === 0) first = last
     }
+    // As the usage writer does after each batch: the rollup and metadata index of these rows.
+    usageDerived(db)(first, last)
   })()
   db.close()
 }

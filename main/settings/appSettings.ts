@@ -47,5 +47,6 @@ export function pruneUsage(db: Db, retentionDays: number | null, now: number): n
   if (retentionDays === null) return 0
   const before = now - retentionDays * 86_400_000
   db.prepare('DELETE FROM usage_bodies WHERE created_at < ?').run(before)
+  db.prepare('DELETE FROM usage_meta WHERE usage_id IN (SELECT id FROM usage WHERE created_at < ?)').run(before)
   return db.prepare('DELETE FROM usage WHERE created_at < ?').run(before).changes
 }

@@ -18,6 +18,7 @@ import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'nod
 import type { UsageRow } from '../../preload/contract.ts'
 import { log } from '../log.ts'
 import type { Db } from './openDb.ts'
+import { usageDerived } from './usageDerived.ts'
 
 export type NewUsage = Omit<UsageRow, 'id'>
 
@@ -49,6 +50,7 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
        cache_write_tokens, reasoning_tokens, integration_id, provider_id, admitted, guardrails, usage_source, attempts)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
+  const derive = usageDerived(db)
   const touchKey = db.prepare<[number, string]>(
     'UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?',
   )
@@ -72,6 +74,8 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
     if (fileUpTo > 0) markSet.run(String(fileUpTo))
     const stored: UsageRow[] = []
     const lastUse = new Map<string, number>()
+    let firstId = 0
+    let lastId = -1
     for (const r of rows) {
       const info = insert.run(
         r.createdAt, r.workspaceId, r.apiKeyId, r.providerSlug, r.model, r.endpoint, r.status, r.stream ? 1 : 0,
@@ -81,9 +85,13 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
         r.guardrails?.length ? JSON.stringify(r.guardrails) : null, r.usageSource ?? null,
         r.attempts?.length ? JSON.stringify(r.attempts) : null,
       )
-      if (listeners.length) stored.push({ ...r, usageSource: r.usageSource ?? null, attempts: r.attempts ?? null, id: Number(info.lastInsertRowid) })
+      lastId = Number(info.lastInsertRowid)
+      if (firstId === 0) firstId = lastId
+      if (listeners.length) stored.push({ ...r, usageSource: r.usageSource ?? null, attempts: r.attempts ?? null, id: lastId })
       if (r.apiKeyId) lastUse.set(r.apiKeyId, Math.max(lastUse.get(r.apiKeyId) ?? 0, r.createdAt))
     }
+    // The rollup and metadata index of these rows, one statement each (ids only grow: they are a range).
+    derive(firstId, lastId)
     for (const [id, at] of lastUse) touchKey.run(at, id)
     return stored
   })

@@ -14,10 +14,11 @@ import { m008_usage_rollup } from './migrations/008_usage_rollup.ts'
 import { m009_budget_grants } from './migrations/009_budget_grants.ts'
 import { m010_usage_attempts } from './migrations/010_usage_attempts.ts'
 import { m011_usage_bodies } from './migrations/011_usage_bodies.ts'
+import { m012_usage_meta } from './migrations/012_usage_meta.ts'
 
 export type Migration = { version: number; name: string; up: string | ((db: Db) => void) }
 
-export const migrations: readonly Migration[] = [m001_init, m002_governance, m003_model_aliases, m004_guardrails, m005_configs, m006_response_cache, m007_crash_safe_usage, m008_usage_rollup, m009_budget_grants, m010_usage_attempts, m011_usage_bodies]
+export const migrations: readonly Migration[] = [m001_init, m002_governance, m003_model_aliases, m004_guardrails, m005_configs, m006_response_cache, m007_crash_safe_usage, m008_usage_rollup, m009_budget_grants, m010_usage_attempts, m011_usage_bodies, m012_usage_meta]
 
 // Numbers were reserved per branch, so the list may have gaps: the latest is the highest, not the count.
 export const latestVersion = Math.max(...migrations.map((m) => m.version))

@@ -6,6 +6,7 @@
  */
 import type { UsageAnalytics, UsageAnalyticsQuery, UsageFacets, UsageFilter, UsageLogQuery, UsageMetrics, UsageRow, UsageSeries, UsageSummaryRow } from '../../preload/contract.ts'
 import { ROLLUP_BIN_BOUNDS_MS, ROLLUP_BINS, ROLLUP_HOUR_MS } from './migrations/008_usage_rollup.ts'
+import { META_MAX_KEY, META_MAX_VALUE } from './migrations/012_usage_meta.ts'
 import type { Db } from './openDb.ts'
 import { usageRepo } from './usageRepo.ts'
 
@@ -102,6 +103,10 @@ const filterDim: Record<(typeof filterKeys)[number], string> = {
   workspaceId: 'workspace', providerSlug: 'provider', model: 'model', apiKeyId: 'apiKey', project: 'project', branch: 'branch',
 }
 
+/** Whether usage_meta holds this pair (only strings within its bounds are indexed). */
+const indexed = (key: string, value: unknown) =>
+  typeof value === 'string' && key.length <= META_MAX_KEY && value.length <= META_MAX_VALUE
+
 /** JSON path of a metadata key, quoted so any key is safe. */
 const metaPath = (key: string) => `$."${key.replace(/["\\]/g, '')}"`
 
@@ -122,9 +127,16 @@ function rowWhere(f: Partial<UsageFilter>, params: Record<string, unknown>): str
     params[k] = v
   }
   Object.entries(f.metadata ?? {}).forEach(([k, v], i) => {
-    parts.push(`json_extract(metadata, @mk${i}) = @mv${i}`)
-    params[`mk${i}`] = metaPath(k)
     params[`mv${i}`] = v
+    if (!indexed(k, v)) {
+      parts.push(`json_extract(metadata, @mk${i}) = @mv${i}`)
+      params[`mk${i}`] = metaPath(k)
+      return
+    }
+    // The metadata index (migration 12) names the matching rows; its time bounds keep the range scan short.
+    const time = `${f.since !== undefined ? ' AND created_at >= @since' : ''}${f.until !== undefined ? ' AND created_at < @until' : ''}`
+    parts.push(`id IN (SELECT usage_id FROM usage_meta WHERE key = @mk${i} AND value = @mv${i}${time})`)
+    params[`mk${i}`] = k
   })
   return parts
 }
@@ -147,7 +159,13 @@ export function usageAnalytics(db: Db) {
 
     const group = q.groupBy ?? null
     const metaGroup = group?.startsWith('metadata:') ? group.slice('metadata:'.length) : null
-    const useRows = span <= ROWS_SPAN_MS || metaGroup !== null || Object.keys(q.metadata ?? {}).length > 0
+    const metaFilters = Object.entries(q.metadata ?? {})
+    const longRollup = span > ROWS_SPAN_MS && !filterKeys.some((k) => q[k] !== undefined)
+    // One metadata key to group by, or one metadata pair to filter by, alone: the metadata rollup (migration 12).
+    const byMetaKey = longRollup && metaGroup !== null && metaGroup.length <= META_MAX_KEY && metaFilters.length === 0
+    const metaPair = longRollup && group === null && metaFilters.length === 1 && indexed(...(metaFilters[0] as [string, string])) ? metaFilters[0] : undefined
+    const metaRollup = byMetaKey || metaPair !== undefined
+    const useRows = !metaRollup && (span <= ROWS_SPAN_MS || metaGroup !== null || metaFilters.length > 0)
     const series = new Map<string, Acc[]>()
     const bucketsOf = (key: string) => {
       let s = series.get(key)
@@ -160,8 +178,11 @@ export function usageAnalytics(db: Db) {
       const where = rowWhere({ ...q, until }, params)
       let key = "''"
       if (metaGroup !== null) {
-        key = `coalesce(json_extract(metadata, @gk), '')`
-        params.gk = metaPath(metaGroup)
+        // One primary-key lookup in the metadata index per row instead of parsing its JSON.
+        key = metaGroup.length <= META_MAX_KEY
+          ? `coalesce((SELECT value FROM usage_meta WHERE usage_id = usage.id AND key = @gk), '')`
+          : `coalesce(json_extract(metadata, @gk), '')`
+        params.gk = metaGroup.length <= META_MAX_KEY ? metaGroup : metaPath(metaGroup)
       } else if (group) key = rowColumn[group] as string
       const sql = `SELECT created_at AS t, ${key} AS g, status, input_tokens AS i, output_tokens AS o, cached_tokens AS c,
           cost_micros AS m, latency_ms AS l, ttfb_ms AS f FROM usage WHERE ${where.join(' AND ')}`
@@ -198,26 +219,41 @@ export function usageAnalytics(db: Db) {
         where.push(`${rollupColumn[filterDim[k]]} = @${k}`)
         params[k] = v
       }
-      const key = group ? (rollupColumn[group] as string) : "''"
-      const sql = `SELECT (hour * ${HOUR} + CAST(@off AS INTEGER)) / CAST(@bms AS INTEGER) AS b, ${key} AS g, sum(requests) AS requests, sum(errors) AS errors, sum(input_tokens) AS i,
-          sum(output_tokens) AS o, sum(cached_tokens) AS c, sum(cost_micros) AS m, sum(latency_sum) AS ls,
-          ${histCols('l')}, ${histCols('t')}
-        FROM usage_rollup WHERE ${where.join(' AND ')} GROUP BY b, g`
-      for (const r of db.prepare<Record<string, unknown>, Record<string, number | string>>(sql).raw().iterate(params) as Iterable<Array<number | string>>) {
-        const b = bucketsOf(String(r[1]))[Number(r[0]) - firstBucket]
-        if (!b) continue
-        b.requests += Number(r[2])
-        b.errors += Number(r[3])
-        b.inputTokens += Number(r[4])
-        b.outputTokens += Number(r[5])
-        b.cachedTokens += Number(r[6])
-        b.costMicros += Number(r[7])
-        b.latencySum += Number(r[8])
-        for (let i = 0; i < ROLLUP_BINS; i++) {
-          b.lat[i] = (b.lat[i] as number) + Number(r[9 + i])
-          b.ttfb[i] = (b.ttfb[i] as number) + Number(r[9 + ROLLUP_BINS + i])
+      /** Adds (sign 1) or takes away (-1) the rollup rows of `table` into the series named by `key`. */
+      const read = (table: string, key: string, cond: string[], sign: number, alsoFrom?: string) => {
+        const sql = `SELECT (hour * ${HOUR} + CAST(@off AS INTEGER)) / CAST(@bms AS INTEGER) AS b, ${key} AS g, sum(requests) AS requests, sum(errors) AS errors, sum(input_tokens) AS i,
+            sum(output_tokens) AS o, sum(cached_tokens) AS c, sum(cost_micros) AS m, sum(latency_sum) AS ls,
+            ${histCols('l')}, ${histCols('t')}
+          FROM ${table} WHERE ${cond.join(' AND ')} GROUP BY b, g`
+        for (const r of db.prepare<Record<string, unknown>, Record<string, number | string>>(sql).raw().iterate(params) as Iterable<Array<number | string>>) {
+          for (const [name, s] of alsoFrom === undefined ? [[String(r[1]), sign] as const] : [[String(r[1]), sign] as const, [alsoFrom, -sign] as const]) {
+            const b = bucketsOf(name)[Number(r[0]) - firstBucket]
+            if (!b) continue
+            b.requests += s * Number(r[2])
+            b.errors += s * Number(r[3])
+            b.inputTokens += s * Number(r[4])
+            b.outputTokens += s * Number(r[5])
+            b.cachedTokens += s * Number(r[6])
+            b.costMicros += s * Number(r[7])
+            b.latencySum += s * Number(r[8])
+            for (let i = 0; i < ROLLUP_BINS; i++) {
+              b.lat[i] = (b.lat[i] as number) + s * Number(r[9 + i])
+              b.ttfb[i] = (b.ttfb[i] as number) + s * Number(r[9 + ROLLUP_BINS + i])
+            }
+          }
         }
       }
+      if (metaPair) {
+        params.mk = metaPair[0]
+        params.mv = metaPair[1]
+        read('usage_meta_rollup', "''", [...where, 'key = @mk', 'value = @mv'], 1)
+      } else if (byMetaKey) {
+        // Rows without the key are every row (the usage rollup) less those with it.
+        params.gk = metaGroup
+        read('usage_rollup', "''", where, 1)
+        read('usage_meta_rollup', 'value', [...where, 'key = @gk'], 1, '')
+        if (series.get('')?.every((a) => a.requests === 0)) series.delete('')
+      } else read('usage_rollup', group ? (rollupColumn[group] as string) : "''", where, 1)
     }
 
     const total = buckets.map(newAcc)

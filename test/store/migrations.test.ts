@@ -193,3 +193,34 @@ test('011 usage bodies: captured bodies by trace and time, flags only 0/1, earli
   const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM usage_bodies WHERE trace_id = 't' AND created_at = 1").all() as Array<{ detail: string }>
   assert.match(plan.map((p) => p.detail).join(' '), /usage_bodies_by_trace/)
 })
+
+test('012 usage meta: existing metadata indexed (strings only, bounded) and rolled up, the per-row rollup trigger dropped', () => {
+  const db = openDb(':memory:')
+  migrate(db, 11)
+  const insert = db.prepare("INSERT INTO usage (created_at, endpoint, status, stream, latency_ms, trace_id, metadata) VALUES (?, '/v1/chat/completions', 200, 0, 5, 't', ?)")
+  const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${String(i).padStart(2, '0')}`, `v${i}`]))
+  insert.run(1, JSON.stringify({ project: 'sy', n: 5, long: 'x'.repeat(201), ok: 'y'.repeat(200), nested: { a: 'b' } }))
+  insert.run(2, JSON.stringify(many))
+  insert.run(3, 'not json')
+  insert.run(4, '["a","b"]')
+  insert.run(5, null)
+  const rollupBefore = db.prepare('SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7').all()
+  migrate(db, 12)
+  assert.equal(schemaVersion(db), 12)
+  const meta = db.prepare('SELECT usage_id, key, value, created_at FROM usage_meta ORDER BY usage_id, key').all() as Array<{ usage_id: number; key: string; value: string; created_at: number }>
+  assert.deepEqual(meta.filter((m) => m.usage_id === 1).map((m) => [m.key, m.value.length, m.created_at]), [['ok', 200, 1], ['project', 2, 1]], 'only strings up to 200 characters')
+  assert.deepEqual(meta.filter((m) => m.usage_id === 2).map((m) => m.key), Object.keys(many).slice(0, 16), 'at most 16 keys a row, the first ones')
+  assert.equal(meta.filter((m) => m.usage_id > 2).length, 0, 'no pairs from invalid JSON, arrays or null')
+  // Its hourly rollup is backfilled from the same pairs.
+  const metaRollup = db.prepare("SELECT key, value, hour, requests, latency_sum FROM usage_meta_rollup WHERE key IN ('project', 'k00') ORDER BY key").all()
+  assert.deepEqual(metaRollup.map((r) => ({ ...(r as object) })), [{ key: 'k00', value: 'v0', hour: 0, requests: 1, latency_sum: 5 }, { key: 'project', value: 'sy', hour: 0, requests: 1, latency_sum: 5 }])
+  assert.equal((db.prepare('SELECT count(*) AS n FROM usage_meta_rollup').get() as { n: number }).n, 18)
+  // The trigger is gone: a row inserted outside the usage writer no longer touches the rollup.
+  assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name = 'usage_rollup_on_insert'").get() as { n: number }).n, 0)
+  insert.run(6, null)
+  assert.deepEqual(db.prepare('SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7').all(), rollupBefore)
+  const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((p) => p.detail).join(' | ')
+  assert.match(plan("SELECT usage_id FROM usage_meta WHERE key = 'project' AND value = 'sy' AND created_at >= 0 AND created_at < 9"), /COVERING INDEX usage_meta_by_value \(key=\? AND value=\? AND created_at>\? AND created_at<\?\)/)
+  assert.match(plan("SELECT value FROM usage_meta WHERE usage_id = 1 AND key = 'project'"), /USING PRIMARY KEY \(usage_id=\? AND key=\?\)/)
+  assert.match(plan('DELETE FROM usage_meta WHERE usage_id IN (SELECT id FROM usage WHERE created_at < 3)'), /SEARCH usage_meta USING PRIMARY KEY \(usage_id=\?\)/)
+})

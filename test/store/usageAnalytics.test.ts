@@ -1,9 +1,11 @@
 /** The chart, facet and log queries: rollup and row paths agree; groups, filters, percentiles, paging. */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { pruneUsage } from '../../main/settings/appSettings.ts'
 import { migrate } from '../../main/store/migrate.ts'
 import { openDb } from '../../main/store/openDb.ts'
 import { binOf, percentileOf, usageAnalytics } from '../../main/store/usageAnalytics.ts'
+import { usageDerived } from '../../main/store/usageDerived.ts'
 
 const H = 3_600_000
 const NOW = 1_000 * H
@@ -13,12 +15,15 @@ function seeded() {
   migrate(db)
   const insert = db.prepare(`INSERT INTO usage (created_at, workspace_id, api_key_id, provider_slug, model, endpoint, status, latency_ms, ttfb_ms,
     input_tokens, output_tokens, cost_micros, metadata, trace_id) VALUES (?, ?, ?, ?, ?, '/v1/chat/completions', ?, ?, ?, ?, ?, ?, ?, ?)`)
-  // 48 hours, one request every 10 minutes; every 6th fails; two projects.
-  for (let i = 0; i < 288; i++) {
-    const t = NOW - 48 * H + i * 600_000
-    const project = i % 2 ? 'alpha' : 'beta'
-    insert.run(t, i % 3 ? 'ws1' : 'ws2', 'key1', i % 4 ? 'openai' : 'anthropic', i % 4 ? 'gpt-4o' : 'claude', i % 6 ? 200 : 500, 100 + i, 20 + (i % 10), 10, 5, 1000, JSON.stringify({ project, branch: 'main', ticket: `T-${i % 3}` }), `trace-${i}`)
-  }
+  // 48 hours, one request every 10 minutes; every 6th fails; two projects. One batch, as the usage writer writes.
+  db.transaction(() => {
+    for (let i = 0; i < 288; i++) {
+      const t = NOW - 48 * H + i * 600_000
+      const project = i % 2 ? 'alpha' : 'beta'
+      insert.run(t, i % 3 ? 'ws1' : 'ws2', 'key1', i % 4 ? 'openai' : 'anthropic', i % 4 ? 'gpt-4o' : 'claude', i % 6 ? 200 : 500, 100 + i, 20 + (i % 10), 10, 5, 1000, JSON.stringify({ project, branch: 'main', ticket: `T-${i % 3}` }), `trace-${i}`)
+    }
+    usageDerived(db)(1, 288)
+  })()
   return { db, repo: usageAnalytics(db) }
 }
 
@@ -47,9 +52,14 @@ test('a 24h chart reads the rollup in hour buckets; totals match the rows', () =
 test('the row path (short range or arbitrary metadata) agrees with the rollup', () => {
   const { repo } = seeded()
   const viaRollup = repo.analytics({ since: NOW - 24 * H, until: NOW, groupBy: 'project' }, NOW)
-  const viaRows = repo.analytics({ since: NOW - 24 * H, until: NOW, groupBy: 'metadata:project' }, NOW)
+  // With a dimension filter too, a metadata group reads the rows (every row has key1); alone, the metadata rollup.
+  const viaRows = repo.analytics({ since: NOW - 24 * H, until: NOW, groupBy: 'metadata:project', apiKeyId: 'key1' }, NOW)
   assert.equal(viaRows.source, 'rows')
   assert.deepEqual(viaRows.groups.map((g) => [g.key, g.totals]), viaRollup.groups.map((g) => [g.key, g.totals]))
+  const viaMetaRollup = repo.analytics({ since: NOW - 24 * H, until: NOW, groupBy: 'metadata:project' }, NOW)
+  assert.equal(viaMetaRollup.source, 'rollup')
+  assert.deepEqual(viaMetaRollup.groups.map((g) => [g.key, g.totals]), viaRollup.groups.map((g) => [g.key, g.totals]))
+  assert.deepEqual(viaMetaRollup.total, viaRows.total)
   const short = repo.analytics({ since: NOW - 2 * H, until: NOW }, NOW)
   assert.equal(short.source, 'rows')
   assert.equal(short.bucketMs, 300_000)
@@ -93,4 +103,77 @@ test('facets list what was seen; logs page by the last row and search', () => {
   assert.deepEqual(repo.logs({ search: 'trace-28' }).map((r) => r.traceId).sort(), ['trace-28', 'trace-280', 'trace-281', 'trace-282', 'trace-283', 'trace-284', 'trace-285', 'trace-286', 'trace-287'])
   assert.equal(repo.logs({ search: '100%' }).length, 0, 'LIKE wildcards in the search are literal')
   assert.equal(repo.logs({ status: 'error', limit: 1000 }).length, 48)
+})
+
+/** Records each statement the repo runs with its parameters, to read the plan SQLite chose for it. */
+function planned(db: ReturnType<typeof seeded>['db']) {
+  const runs: Array<{ sql: string; params: unknown }> = []
+  const prepare = db.prepare.bind(db)
+  db.prepare = ((sql: string) => {
+    const st = prepare(sql)
+    const iterate = st.iterate.bind(st)
+    st.iterate = ((params: unknown) => (runs.push({ sql, params }), iterate(params))) as typeof st.iterate
+    return st
+  }) as typeof db.prepare
+  const plans = () => runs.map((r) => (prepare(`EXPLAIN QUERY PLAN ${r.sql}`).all(r.params) as Array<{ detail: string }>).map((p) => p.detail).join(' | '))
+  return plans
+}
+
+test('metadata filters and groups read the metadata index and its rollup (migration 12), with the plans that keep them fast', () => {
+  const { db, repo } = seeded()
+  const since = NOW - 48 * H
+  const plans = planned(db)
+  // Alone over a long range: the metadata rollup; with a dimension filter or a short range: the index of pairs, then the rows.
+  const cases = [
+    [{ since, until: NOW, metadata: { ticket: 'T-1' } }, 'rollup'],
+    [{ since, until: NOW, metadata: { ticket: 'T-1' }, workspaceId: 'ws1' }, 'rows'],
+    [{ since: NOW - 2 * H, until: NOW, metadata: { ticket: 'T-1' } }, 'rows'],
+    [{ since, until: NOW, groupBy: 'metadata:ticket' }, 'rollup'],
+    [{ since, until: NOW, groupBy: 'metadata:ticket', workspaceId: 'ws1' }, 'rows'],
+  ] as const
+  const results = cases.map(([q, source]) => {
+    const a = repo.analytics(q, NOW)
+    assert.equal(a.source, source)
+    return a
+  })
+  assert.deepEqual(results.map((a) => a.total.totals.requests), [96, 96, 4, 288, 192])
+  assert.deepEqual(results[3]?.groups.map((g) => [g.key, g.totals.requests]), [['T-0', 96], ['T-1', 96], ['T-2', 96]])
+  assert.deepEqual(results[4]?.groups.map((g) => [g.key, g.totals.requests]), [['T-1', 96], ['T-2', 96]])
+  // One statement per query, but two for a key's groups over the rollups (all rows, then those with the key).
+  const [pair, pairRows, , byKeyAll, byKey, byKeyRows] = plans()
+  assert.match(byKeyAll ?? '', /SEARCH usage_rollup USING PRIMARY KEY \(hour>\? AND hour<\?\)/)
+  assert.match(pair ?? '', /SEARCH usage_meta_rollup USING PRIMARY KEY \(key=\? AND value=\? AND hour>\? AND hour<\?\)/)
+  assert.match(pairRows ?? '', /SEARCH usage_meta USING COVERING INDEX usage_meta_by_value \(key=\? AND value=\? AND created_at>\? AND created_at<\?\)/)
+  assert.match(pairRows ?? '', /SEARCH usage USING INTEGER PRIMARY KEY \(rowid=\?\)/)
+  assert.match(byKey ?? '', /SEARCH usage_meta_rollup USING PRIMARY KEY \(key=\?\)/)
+  assert.match(byKeyRows ?? '', /SEARCH usage_meta USING PRIMARY KEY \(usage_id=\? AND key=\?\)/)
+  assert.equal(repo.logs({ metadata: { ticket: 'T-2' }, limit: 1000 }).length, 96)
+  // The index is what answers: without its ticket pairs, nothing matches and every row is (none).
+  db.exec("DELETE FROM usage_meta WHERE key = 'ticket'; DELETE FROM usage_meta_rollup WHERE key = 'ticket'")
+  assert.equal(repo.analytics({ since, until: NOW, metadata: { ticket: 'T-1' } }, NOW).total.totals.requests, 0)
+  assert.equal(repo.analytics({ since, until: NOW, metadata: { ticket: 'T-1' }, workspaceId: 'ws1' }, NOW).total.totals.requests, 0)
+  assert.deepEqual(repo.analytics({ since, until: NOW, groupBy: 'metadata:ticket' }, NOW).groups.map((g) => [g.key, g.totals.requests]), [['(none)', 288]])
+  assert.deepEqual(repo.analytics({ since, until: NOW, groupBy: 'metadata:ticket', workspaceId: 'ws1' }, NOW).groups.map((g) => [g.key, g.totals.requests]), [['(none)', 192]])
+})
+
+test('a metadata value too long for the index is still found, from the row', () => {
+  const { db, repo } = seeded()
+  const note = 'n'.repeat(300)
+  db.transaction(() => {
+    const id = Number(db.prepare("INSERT INTO usage (created_at, endpoint, status, latency_ms, trace_id, metadata) VALUES (?, '/v1/chat/completions', 200, 5, 'long', ?)").run(NOW - H, JSON.stringify({ note })).lastInsertRowid)
+    usageDerived(db)(id, id)
+  })()
+  assert.equal((db.prepare("SELECT count(*) AS n FROM usage_meta WHERE key = 'note'").get() as { n: number }).n, 0)
+  assert.equal(repo.analytics({ since: NOW - 48 * H, until: NOW, metadata: { note } }, NOW).total.totals.requests, 1)
+})
+
+test('retention prunes the metadata pairs with their usage rows', () => {
+  const { db, repo } = seeded()
+  const count = () => (db.prepare('SELECT count(*) AS n FROM usage_meta').get() as { n: number }).n
+  assert.equal(count(), 288 * 3)
+  // Keep the last 24 hours: the 144 older rows and their pairs go.
+  assert.equal(pruneUsage(db, 1, NOW), 144)
+  assert.equal(count(), 144 * 3)
+  assert.equal((db.prepare('SELECT count(*) AS n FROM usage_meta m LEFT JOIN usage u ON u.id = m.usage_id WHERE u.id IS NULL').get() as { n: number }).n, 0)
+  assert.equal(repo.logs({ metadata: { ticket: 'T-0' }, limit: 1000 }).length, 48)
 })

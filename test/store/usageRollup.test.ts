@@ -1,23 +1,32 @@
-/** Migration 8 (hourly usage rollup): backfill, the insert trigger, and the chart query plans. */
+/** Migration 8 (hourly usage rollup): backfill, kept current by the usage writer (migration 12), and the chart query plans. */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { migrate } from '../../main/store/migrate.ts'
 import { ROLLUP_BINS } from '../../main/store/migrations/008_usage_rollup.ts'
 import { openDb } from '../../main/store/openDb.ts'
+import { createUsageWriter, type NewUsage } from '../../main/store/UsageWriter.ts'
+import { usageDerived } from '../../main/store/usageDerived.ts'
 
 const H = 3_600_000
 const insertSql = `INSERT INTO usage (created_at, workspace_id, api_key_id, provider_slug, model, endpoint, status, latency_ms, ttfb_ms,
   input_tokens, output_tokens, cost_micros, metadata, trace_id) VALUES (?, 'w', 'k', 'openai', 'gpt', '/v1/chat/completions', ?, ?, ?, 10, 5, 100, ?, 't')`
 
-test('008 usage_rollup: backfills existing rows, then the trigger keeps it current', () => {
+test('008 usage_rollup: backfills existing rows, then the usage writer keeps it current per batch (012)', () => {
   const db = openDb(':memory:')
   migrate(db, 6)
   const before = db.prepare(insertSql)
   before.run(10 * H + 1, 200, 120, 30, JSON.stringify({ project: 'switchyard', branch: 'main' }))
   before.run(10 * H + 2, 500, 3, null, 'not json')
-  migrate(db, 8)
-  db.prepare(insertSql).run(10 * H + 3, 200, 60_000, 7, JSON.stringify({ project: 'switchyard', branch: 'main' }))
-  db.prepare(insertSql).run(11 * H, 200, 9, 1, null)
+  migrate(db)
+  // Later rows go through the usage writer: one batch, merged into the backfilled hour (ON CONFLICT).
+  const writer = createUsageWriter(db, { mode: 'batch' })
+  const row = (createdAt: number, latencyMs: number, ttfbMs: number, metadata: Record<string, string> | null): NewUsage => ({
+    createdAt, workspaceId: 'w', apiKeyId: 'k', providerSlug: 'openai', model: 'gpt', endpoint: '/v1/chat/completions', status: 200, stream: false,
+    latencyMs, ttfbMs, inputTokens: 10, outputTokens: 5, cachedTokens: null, costMicros: 100, metadata, traceId: 't', error: null,
+  })
+  writer.enqueue(row(10 * H + 3, 60_000, 7, { project: 'switchyard', branch: 'main' }))
+  writer.enqueue(row(11 * H, 9, 1, null))
+  writer.flush()
   const rows = db.prepare('SELECT * FROM usage_rollup ORDER BY hour, project').all() as Array<Record<string, number | string>>
   assert.equal(rows.length, 3)
   const [noMeta, proj, next] = rows as [Record<string, number | string>, Record<string, number | string>, Record<string, number | string>]
@@ -29,11 +38,14 @@ test('008 usage_rollup: backfills existing rows, then the trigger keeps it curre
   assert.equal(proj[`l${ROLLUP_BINS - 1}`], 1)
   assert.deepEqual([proj.t3, proj.t1, proj.ttfb_count, proj.ttfb_sum], [1, 1, 2, 37])
   assert.deepEqual([next.hour, next.requests, next.l1], [11, 1, 1])
-  // The trigger and the backfill agree: rebuilding from the rows gives the same table.
+  // The writer's batches, the per-batch statement over every row, and migration 8's backfill all agree.
   const live = db.prepare('SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7').all()
   db.exec('DELETE FROM usage_rollup')
+  db.transaction(() => usageDerived(db)(1, 2))()
+  db.transaction(() => usageDerived(db)(3, 4))()
+  assert.deepEqual(db.prepare('SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7').all(), live)
   db.pragma('user_version = 7')
-  db.exec('DROP TRIGGER usage_rollup_on_insert; DROP TABLE usage_rollup')
+  db.exec('DROP TABLE usage_rollup')
   migrate(db, 8)
   assert.deepEqual(db.prepare('SELECT * FROM usage_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7').all(), live)
 })
