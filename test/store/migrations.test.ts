@@ -167,6 +167,7 @@ test('010 usage attempts: rows gain a JSON attempts column (NULL for earlier row
     { target: '@b/gpt-4o', jsonPath: 'config.targets[1]', status: null, retries: 0, skipped: 'circuit_open' as const },
     { target: '@c/gpt-4o', jsonPath: 'config.targets[2]', status: 200, retries: 0 },
   ]
+  migrate(db) // the writer keeps later migrations' tables current too (012's metadata index)
   const writer = createUsageWriter(db, { mode: 'commit' })
   const row = { createdAt: 3, workspaceId: null, apiKeyId: null, providerSlug: 'c', model: 'gpt-4o', endpoint: '/v1/chat/completions', status: 200, stream: false, latencyMs: 5, ttfbMs: 1, inputTokens: 1, outputTokens: 1, cachedTokens: null, costMicros: 0, metadata: null, traceId: 'v', error: null }
   writer.enqueue({ ...row, attempts })
