@@ -6,7 +6,7 @@ import type { CallerDialectId } from '../dialects/canonical.ts'
 import type { Endpoint } from '../providers/provider.ts'
 import { traceId } from '../ids.ts'
 import { GatewayError } from './GatewayError.ts'
-import { exceedsJsonDepth } from './jsonDepth.ts'
+import { parseJsonBytes, scanJson } from './jsonBytes.ts'
 import { hopsOf } from './hops.ts'
 import { keepRaw } from './wireBody.ts'
 import type { Call, GatewayRequest, RouteHeaders } from './types.ts'
@@ -25,14 +25,15 @@ export const dialectOf: Record<Endpoint, CallerDialectId> = {
 }
 
 export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
+  // Deeper than any real request (tool schemas nest a few dozen levels): refused before anything parses or walks it.
+  const scan = scanJson(req.body, MAX_JSON_DEPTH)
+  if (scan.tooDeep) throw new GatewayError('invalid_request', `request body nests deeper than ${MAX_JSON_DEPTH} levels`)
   let body: unknown
   try {
-    body = JSON.parse(req.body.toString('utf8'))
+    body = parseJsonBytes(req.body)
   } catch (err) {
     throw new GatewayError('invalid_json', `request body is not valid JSON: ${(err as Error).message}`)
   }
-  // Deeper than any real request (tool schemas nest a few dozen levels): refused before anything walks it.
-  if (exceedsJsonDepth(req.body, MAX_JSON_DEPTH)) throw new GatewayError('invalid_request', `request body nests deeper than ${MAX_JSON_DEPTH} levels`)
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new GatewayError('invalid_request', 'request body must be a JSON object')
   }
@@ -49,7 +50,7 @@ export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
   if ((endpoint === 'embeddings' || endpoint === 'responses') && b.input === undefined) {
     throw new GatewayError('invalid_request', "'input' is required", { param: 'input' })
   }
-  keepRaw(b, req.body) // passthrough may forward these bytes instead of re-serialising
+  keepRaw(b, req.body, scan.model) // passthrough may forward these bytes instead of re-serialising
   const stream = b.stream === true
   const streamOptions = b.stream_options as { include_usage?: unknown } | undefined
   return {

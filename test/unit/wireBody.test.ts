@@ -1,6 +1,7 @@
 /** The passthrough body splice: the caller's bytes with only the model replaced, or null where that would not be exact. */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { scanJson } from '../../main/gateway/jsonBytes.ts'
 import { forwardWithModel, keepRaw, spliceModel, wireBody } from '../../main/gateway/wireBody.ts'
 
 test('splices the one top-level model string and leaves every other byte as the caller sent it', () => {
@@ -29,7 +30,7 @@ test('splices the one top-level model string and leaves every other byte as the 
 test('wireBody sends remembered bytes only for the body forwarded with its model; anything else is serialised', () => {
   const raw = Buffer.from('{ "model" : "@up/gpt-4o", "temperature": 1.0 }')
   const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>
-  keepRaw(body, raw)
+  keepRaw(body, raw, scanJson(raw, 512).model)
   const outgoing = { ...body, model: 'gpt-4o' }
   forwardWithModel(body, outgoing, 'gpt-4o')
   assert.equal(wireBody(outgoing).toString(), '{ "model" : "gpt-4o", "temperature": 1.0 }')
@@ -43,7 +44,7 @@ test('wireBody sends remembered bytes only for the body forwarded with its model
   // Bytes that are not UTF-8 were parsed with replacement characters: those are what goes out.
   const bad = Buffer.concat([Buffer.from('{"model":"@up/m","x":"'), Buffer.from([0xff]), Buffer.from('"}')])
   const parsed = JSON.parse(bad.toString('utf8')) as Record<string, unknown>
-  keepRaw(parsed, bad)
+  keepRaw(parsed, bad, scanJson(bad, 512).model)
   const out = { ...parsed, model: 'm' }
   forwardWithModel(parsed, out, 'm')
   assert.equal(wireBody(out).toString('utf8'), '{"model":"m","x":"\ufffd"}')

@@ -1,0 +1,88 @@
+/** Reading JSON bytes: the depth and model scan, and a parse that must equal JSON.parse of the UTF-8 text. */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { parseJsonBytes, scanJson } from '../../main/gateway/jsonBytes.ts'
+
+const b = (s: string) => Buffer.from(s, 'utf8')
+
+test('scanJson: counts arrays and objects, not brackets inside strings', () => {
+  const cases: Array<[string, number, boolean]> = [
+    ['{}', 1, false],
+    ['{"a":[{}]}', 3, false],
+    ['{"a":[{}]}', 2, true],
+    ['{"a":"[[[[[[[[[["}', 1, false],
+    ['{"a":"\\"[[[[[["}', 1, false],
+    ['[1,[2,[3]]],[4]', 3, false],
+    ['[1,[2,[3]]],[4]', 2, true],
+    [`{"m":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 512, true],
+  ]
+  for (const [text, limit, expected] of cases) assert.equal(scanJson(b(text), limit).tooDeep, expected, `${text.slice(0, 30)} at ${limit}`)
+})
+
+test('scanJson: finds the one top-level model string, and nothing when a splice would not be exact', () => {
+  const cases: Array<[string, string | null]> = [
+    ['{"model":"@up/gpt-4o","messages":[]}', '"@up/gpt-4o"'],
+    ['{ "messages":[{"model":"x"}], "model" : "m\\"q" }', '"m\\"q"'],
+    ['{"tools":[{"name":"model"}],"stop":"model","model":"y"}', '"y"'],
+    ['{"model":"a","model":"b"}', null],
+    ['{"model":1}', null],
+    ['{"model":"a","x":{"model":"c"},"model":null}', null],
+    ['{"model":"a', null],
+    ['{"model":"a"', null],
+    ['{"x":1}', null],
+  ]
+  for (const [text, expected] of cases) {
+    const at = scanJson(b(text), 512).model
+    assert.equal(at ? text.slice(at.start, at.end) : null, expected, text)
+  }
+})
+
+test('parseJsonBytes equals JSON.parse of the UTF-8 text, whatever the characters', () => {
+  const bodies = [
+    '{"model":"gpt-4o","messages":[{"role":"user","content":"hello"}]}',
+    '{"system":"Claude Code — the CLI → fast… ≤ 2 × “quotes” 🤖","n":[1,2.5,-3e2,true,false,null]}',
+    '{"é":"ü","中文":{"キー":["値","😀",{"ß":"straße"}]},"plain":"x"}',
+    '{"escaped":"\\u00e9 and raw é","mixed":"\\u2014 and —"}',
+    '{"only_escapes":"\\u2014\\u2192\\ud83e\\udd16","q":"\\"\\\\\\/\\b\\f\\n\\r\\t"}',
+    '{"__proto__":"é","x":{"__proto__":{"é":1}}}',
+    '"a top-level string — with a dash"',
+    '[["é"],[["ü",["—"]]]]',
+    `{"deep":${'['.repeat(300)}"é"${']'.repeat(300)}}`,
+  ]
+  for (const text of bodies) assert.deepEqual(parseJsonBytes(b(text)), JSON.parse(text), text.slice(0, 40))
+  // __proto__ stays an own data property, as JSON.parse makes it, and pollutes nothing.
+  const p = parseJsonBytes(b('{"__proto__":{"polluted":"é"}}')) as Record<string, unknown>
+  assert.deepEqual(Object.getOwnPropertyDescriptor(p, '__proto__')?.value, { polluted: 'é' })
+  assert.equal(({} as Record<string, unknown>).polluted, undefined)
+  // Key order is kept when keys are re-decoded.
+  assert.deepEqual(Object.keys(parseJsonBytes(b('{"a":1,"é":2,"b":3}')) as object), ['a', 'é', 'b'])
+})
+
+test('parseJsonBytes: invalid UTF-8 becomes U+FFFD as with toString, and bad JSON still throws', () => {
+  const bad = Buffer.concat([b('{"x":"a'), Buffer.from([0xff, 0xe2, 0x80]), b('b","y":"'), Buffer.from([0xc3]), b('"}')])
+  assert.deepEqual(parseJsonBytes(bad), JSON.parse(bad.toString('utf8')))
+  assert.throws(() => parseJsonBytes(b('{"x":"é"')), SyntaxError)
+  assert.throws(() => parseJsonBytes(b('{"x":1,}')), SyntaxError)
+})
+
+test('parseJsonBytes agrees with JSON.parse on random documents', () => {
+  // Deterministic pseudo-random documents over ASCII, Latin-1, BMP and astral characters, raw and escaped.
+  let seed = 42
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n)
+  const alphabet = ['a', 'Z', ' ', '"', '\\', '/', '\n', 'é', 'ÿ', '\u0080', '—', '→', '中', '😀', '\u2028']
+  const str = () => Array.from({ length: rnd(12) }, () => alphabet[rnd(alphabet.length)]).join('')
+  const value = (d: number): unknown => {
+    const k = rnd(d > 3 ? 3 : 6)
+    if (k === 0) return str()
+    if (k === 1) return rnd(1000) - 500
+    if (k === 2) return rnd(2) === 0
+    if (k === 3) return Array.from({ length: rnd(4) }, () => value(d + 1))
+    return Object.fromEntries(Array.from({ length: rnd(4) }, () => [str(), value(d + 1)]))
+  }
+  for (let i = 0; i < 500; i++) {
+    const v = { doc: value(0) }
+    // Half the time non-ASCII is written as \u escapes (Python's json.dumps default), including \u0080-\u00ff.
+    const text = rnd(2) === 0 ? JSON.stringify(v) : JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    assert.deepEqual(parseJsonBytes(b(text)), JSON.parse(text), text)
+  }
+})
