@@ -106,7 +106,7 @@ const requests: GatewayRequest[] = Array.from({ length: 4096 }, (_, i) => {
   return { method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${k.key}`, 'content-type': 'application/json' }, body, receivedAt: Date.now(), startedAt: 0 }
 })
 const outcome: Outcome = { status: 200, usage: { inputTokens: 19, outputTokens: 10, cachedTokens: 0 }, ttfbMs: 3, latencyMs: 5, error: null }
-const writer: UsageWriter = { enqueue() {}, flush() {}, close() {}, pending: () => 0, onWritten() {} }
+const writer: UsageWriter = { enqueue() {}, afterJournal: (then) => then(), flush() {}, close() {}, pending: () => 0, onWritten() {} }
 
 function run(n: number, table: RoutingTable, limits: GovernanceDeps | undefined): number {
   const start = process.cpuUsage()

@@ -71,6 +71,7 @@ export async function handle(req: GatewayRequest, res: GatewayResponse, endpoint
     const e = asRequestError(err)
     const latencyMs = Math.round(performance.now() - req.startedAt)
     recordUsage({ status: e.status, usage: noUsage, ttfbMs: null, latencyMs, error: e.message }, state, deps.usage)
+    await new Promise<void>((kept) => deps.usage.afterJournal(kept)) // the row is crash-safe before the refusal goes out
     throw e // the transport (server.ts) renders it in the caller's format
   }
 }

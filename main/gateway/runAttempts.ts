@@ -213,9 +213,12 @@ async function answer(
     extraHeaders: headers,
     // Recorded before the answer's last byte goes out (crash safety: see UsageWriter).
     record: (o) => void (recorded.row = recordUsage(contextWarning && !o.error ? { ...o, error: contextWarning } : o, state, deps.usage)),
+    afterRecord: (write) => deps.usage.afterJournal(write),
     ...(guard || cacheKey ? { inspectBody: (body: Buffer) => (sent = guard ? guard(body) : body) } : {}),
   })
   const row = recorded.row ?? recordUsage(outcome, state, deps.usage)
+  // The last bytes wait for the row's journal write (afterRecord): resolve once they are out.
+  await new Promise<void>((written) => deps.usage.afterJournal(written))
   capture?.keep(row)
   if (cacheKey && deps.cache && sent && outcome.status < 400) {
     // What a later hit saves is what this answer cost.
@@ -243,7 +246,6 @@ function headerOf(upstream: UpstreamResponse, name: string): string | null {
 
 /** A cache hit: the stored answer, free of charge; the row says so and what it saved. */
 function serveCached(hit: NonNullable<ReturnType<ResponseCache['get']>>, headers: Record<string, string>, res: GatewayResponse, state: RequestState, deps: GatewayDeps): void {
-  res.writeHead(hit.status, { ...hit.headers, ...headers, 'content-length': String(hit.body.length) }).end(hit.body)
   const route = state.route as Route
   const call = state.call as Call
   const saved = { cache: 'HIT', cache_saved_micros: String(hit.costMicros ?? 0) }
@@ -260,6 +262,8 @@ function serveCached(hit: NonNullable<ReturnType<ResponseCache['get']>>, headers
     state,
     deps.usage,
   )
+  // Recorded first, answered once the row is crash-safe, as for an upstream's answer.
+  deps.usage.afterJournal(() => res.writeHead(hit.status, { ...hit.headers, ...headers, 'content-length': String(hit.body.length) }).end(hit.body))
 }
 
 function requestTimeout(req: GatewayRequest): number | undefined {

@@ -36,7 +36,11 @@ type Timing = {
    * committed before the client can see the call finish, so a crash never loses an answered call.
    */
   record?: ((o: Outcome) => void) | undefined
+  /** Writes the answer's last bytes once the recorded row is crash-safe (UsageWriter.afterJournal); at once when absent. */
+  afterRecord?: ((write: () => void) => void) | undefined
 }
+
+const now = (write: () => void) => write()
 type Finish = (o: Omit<Outcome, 'ttfbMs' | 'latencyMs'>) => void
 
 /**
@@ -45,7 +49,7 @@ type Finish = (o: Omit<Outcome, 'ttfbMs' | 'latencyMs'>) => void
  */
 type Out = { write(chunk: Buffer | string): void; end(chunk?: Buffer | string): void; delivered: DeliveredCounter }
 
-function clientOut(res: GatewayResponse, scrubber: ChunkScrubber): Out {
+function clientOut(res: GatewayResponse, scrubber: ChunkScrubber, afterRecord: (write: () => void) => void): Out {
   const delivered = createDeliveredCounter()
   const live = () => !res.writableEnded && !res.destroyed
   return {
@@ -60,9 +64,10 @@ function clientOut(res: GatewayResponse, scrubber: ChunkScrubber): Out {
     end(chunk) {
       const clean = chunk === undefined || chunk.length === 0 ? Buffer.alloc(0) : scrubber.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
       const rest = scrubber.end()
-      if (!live()) return
       const last = rest.length ? Buffer.concat([clean, rest]) : clean
-      res.end(last.length ? last : undefined)
+      afterRecord(() => {
+        if (live()) res.end(last.length ? last : undefined)
+      })
     },
   }
 }
@@ -100,12 +105,12 @@ export function streamBack(
       resolve(outcome)
     }
     const firstByte = () => (ttfbMs ??= Math.round(performance.now() - t.startedAt))
-    if (!isStream) return relayBody(upstream, call, route, reply, res, headers, status, firstByte, finish, scrubber, t.inspectBody)
+    if (!isStream) return relayBody(upstream, call, route, reply, res, headers, status, firstByte, finish, scrubber, t.inspectBody, t.afterRecord ?? now)
     headers['cache-control'] = 'no-cache'
     headers['x-accel-buffering'] = 'no'
     res.writeHead(status, headers)
     res.flushHeaders()
-    const out = clientOut(res, scrubber.stream())
+    const out = clientOut(res, scrubber.stream(), t.afterRecord ?? now)
     if (!route.translate && route.dialect === 'openai') return relayOpenAIStream(upstream, call, route, res, out, status, firstByte, finish)
     relayEventStream(upstream, call, route, reply, res, out, status, firstByte, finish)
   })
@@ -246,7 +251,8 @@ function relayBody(
   firstByte: () => void,
   finish: Finish,
   scrubber: Scrubber,
-  inspectBody?: (body: Buffer) => Buffer,
+  inspectBody: ((body: Buffer) => Buffer) | undefined,
+  afterRecord: (write: () => void) => void,
 ): void {
   const chunks: Buffer[] = []
   upstream.body.subscribe({
@@ -264,7 +270,7 @@ function relayBody(
           usage = toUsage(translated.usage)
         } catch (err) {
           const e = new GatewayError('upstream_error', `the upstream's answer could not be read as ${route.dialect}: ${(err as Error).message}`)
-          return sendError(res, call, e, headers, finish, usage)
+          return sendError(res, call, e, headers, finish, usage, afterRecord)
         }
       } else if (body.length <= MAX_TAPPED_BODY) {
         usage = bodyUsage(body, route.dialect)
@@ -279,15 +285,18 @@ function relayBody(
         } catch (err) {
           // Refused by an output guardrail: the caller gets the error; the row keeps the tokens the answer cost.
           const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'output guardrails failed')
-          return sendError(res, call, e, headers, finish, usage)
+          return sendError(res, call, e, headers, finish, usage, afterRecord)
         }
       }
       headers['content-length'] = String(body.length)
       finish({ status, usage, error: null })
-      if (!res.destroyed) res.writeHead(status, headers).end(body)
+      const out = body
+      afterRecord(() => {
+        if (!res.destroyed) res.writeHead(status, headers).end(out)
+      })
     },
     error(err) {
-      sendError(res, call, asGatewayError(err, route), headers, finish, noUsage)
+      sendError(res, call, asGatewayError(err, route), headers, finish, noUsage, afterRecord)
     },
   })
   // Nothing was delivered, but the upstream read the prompt: the input at its estimate (recordUsage).
@@ -334,7 +343,9 @@ function relayError(upstream: UpstreamResponse, status: number, call: Call, rout
       const text = scrubber.text(typeof out.body === 'string' ? out.body : JSON.stringify(out.body))
       const outcome: Outcome = { status, usage: noUsage, ttfbMs: null, latencyMs: Math.round(performance.now() - t.startedAt), error: scrubber.text(canonical.message) }
       t.record?.(outcome)
-      if (!res.destroyed) res.writeHead(out.status, headers).end(text)
+      ;(t.afterRecord ?? now)(() => {
+        if (!res.destroyed) res.writeHead(out.status, headers).end(text)
+      })
       resolve(outcome)
     }
     upstream.body.subscribe({ data: collect, end: done, error: done })
@@ -346,10 +357,12 @@ function isErrorShape(body: unknown): boolean {
 }
 
 /** A failure before any byte went out: rendered by the caller dialect's one error exit. */
-function sendError(res: GatewayResponse, call: Call, e: GatewayError, headers: Record<string, string | string[]>, finish: Finish, usage: Usage): void {
+function sendError(res: GatewayResponse, call: Call, e: GatewayError, headers: Record<string, string | string[]>, finish: Finish, usage: Usage, afterRecord: (write: () => void) => void): void {
   const { status, body } = renderError[call.dialect as CallerDialectId].body(e)
   finish({ status: e.status, usage, error: e.message })
-  if (!res.destroyed && !res.headersSent) res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body))
+  afterRecord(() => {
+    if (!res.destroyed && !res.headersSent) res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body))
+  })
 }
 
 function errorText(data: string): string {

@@ -1,8 +1,10 @@
 /**
  * Writes usage rows so that `kill -9` at any moment loses no answered call. The pipeline records a
- * row before the answer's last byte goes out; in the default design (`file`) that row is appended, as
- * one JSON line with a sequence number, to a journal file next to the database with one write() (the
- * kernel keeps it when the process is killed; no fsync, like WAL at synchronous=NORMAL), then written
+ * row, then holds the answer's last byte until `afterJournal` says the row is kept; in the default
+ * design (`file`) the row is appended, as one JSON line with a sequence number, to a journal file next
+ * to the database (the kernel keeps it when the process is killed; no fsync, like WAL at
+ * synchronous=NORMAL). The rows of one event-loop turn share one write() (group commit: at 16
+ * concurrent requests a turn ends several), made when the turn's I/O callbacks are done; then written
  * to `usage` with its indexes in a batch every 100 ms, in a transaction that also records the last
  * sequence number moved (usage_journal row 0); the file is emptied after. A start after a crash moves
  * the lines after that mark into `usage` before anything reads it, so a crash between a commit and the
@@ -24,6 +26,11 @@ export type NewUsage = Omit<UsageRow, 'id'>
 
 export type UsageWriter = {
   enqueue(row: NewUsage): void
+  /**
+   * Runs `then` once every row enqueued so far is crash-safe (in the journal file; at once in the other
+   * designs): the pipeline writes an answer's last byte from here.
+   */
+  afterJournal(then: () => void): void
   flush(): void
   /** Flushes and releases the journal file. */
   close(): void
@@ -66,6 +73,9 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
   /** `file` mode: the journal file (O_APPEND) and the sequence number of the last line written to it. */
   let fd = -1
   let seq = 0
+  /** Journal lines of this event-loop turn not yet written, and what waits for them. */
+  let lines = ''
+  let waiters: Array<() => void> = []
   let timer: NodeJS.Timeout | null = null
   const listeners: Array<(rows: UsageRow[]) => void> = []
 
@@ -96,9 +106,26 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
     return stored
   })
 
+  /** One write() for every line of the turn, then the answers that waited for it. */
+  function writeLines(): void {
+    if (lines) {
+      try {
+        writeSync(fd, lines)
+      } catch (err) {
+        // Still queued in memory: written with the next batch, only not crash-safe meanwhile.
+        log.error('usage journal write failed', { error: err })
+      }
+      lines = ''
+    }
+    const ready = waiters
+    waiters = []
+    for (const then of ready) then()
+  }
+
   function flush(): void {
     if (timer) clearTimeout(timer)
     timer = null
+    writeLines()
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch)
       try {
@@ -159,8 +186,9 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
   function journal(row: NewUsage): number {
     try {
       if (mode === 'file') {
-        // One write() to the kernel: a killed process keeps it, no fsync needed (as for WAL at synchronous=NORMAL).
-        writeSync(fd, `[${++seq},${JSON.stringify(row)}]\n`)
+        // Written with the turn's other rows (writeLines): a killed process keeps it, no fsync needed (as for WAL at synchronous=NORMAL).
+        if (!lines) setImmediate(writeLines)
+        lines += `[${++seq},${JSON.stringify(row)}]\n`
         return seq
       }
       return Number(journalAdd.run(JSON.stringify(row)).lastInsertRowid)
@@ -178,6 +206,10 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
       if (mode === 'commit' && queue.length === 1) flush()
       else if (queue.length >= maxBatch) setImmediate(flush)
       else schedule(delayMs)
+    },
+    afterJournal(then) {
+      if (lines) waiters.push(then)
+      else then()
     },
     flush,
     close() {

@@ -30,14 +30,23 @@ const row = (i: number, extra: Partial<NewUsage> = {}): NewUsage => ({
   ...extra,
 })
 
-test('file (the default): a recorded row reaches the journal file at once; a crash loses nothing and repeats nothing', () => {
+test('file (the default): the rows of one turn reach the journal file in one write before afterJournal answers; a crash loses nothing and repeats nothing', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
   const file = join(dir, 'db.sqlite')
   const store = openStore(file)
+  const kept = (writer = store.usageWriter) => new Promise<void>((resolve) => writer.afterJournal(resolve))
   store.usageWriter.enqueue(row(1, { usageSource: 'delivered' }))
   store.usageWriter.enqueue(row(2))
+  assert.equal(readFileSync(journalFileOf(file), 'utf8'), '', 'grouped: written when the turn ends')
+  let answered = false
+  store.usageWriter.afterJournal(() => {
+    answered = true
+    assert.equal(readFileSync(journalFileOf(file), 'utf8').trim().split('\n').length, 2, 'one line per row, both written before the answers go out')
+  })
+  assert.equal(answered, false, 'the answer waits for the write')
+  await kept()
+  assert.equal(answered, true)
   assert.equal(store.usage.count(), 0, 'the indexed table is written in batches')
-  assert.equal(readFileSync(journalFileOf(file), 'utf8').trim().split('\n').length, 2, 'one line per row, written before enqueue returns')
   // The process dies: no flush, the connection simply goes away.
   store.db.close()
   // A torn last line (the process died inside a write) is skipped.
@@ -47,6 +56,7 @@ test('file (the default): a recorded row reaches the journal file at once; a cra
   assert.equal(reopened.usage.query({ limit: 2 })[1]?.usageSource, 'delivered')
   assert.equal(readFileSync(journalFileOf(file), 'utf8'), '', 'emptied once recovered')
   reopened.usageWriter.enqueue(row(4))
+  await kept(reopened.usageWriter)
   const lines = readFileSync(journalFileOf(file), 'utf8')
   reopened.usageWriter.flush()
   assert.equal(reopened.usage.count(), 3)
@@ -57,7 +67,7 @@ test('file (the default): a recorded row reaches the journal file at once; a cra
   const again = openStore(file)
   assert.equal(again.usage.count(), 3, 'no row written twice')
   again.usageWriter.enqueue(row(5))
-  again.close()
+  again.close() // writes what the turn holds, then the batch
   const last = openStore(file)
   assert.equal(last.usage.count(), 4, 'sequence numbers keep growing across starts')
   last.close()

@@ -56,7 +56,7 @@ before(async () => {
     workspaces: new Map([['ws_default', { slug: 'default', archived: false }]]),
     aliases: { byKey: new Map(), byWorkspace: new Map() },
   }
-  const usage: UsageWriter = { enqueue: (row) => void rows.push(row), flush() {}, pending: () => 0, onWritten() {}, close() {} }
+  const usage: UsageWriter = { enqueue: (row) => void rows.push(row), afterJournal: (then) => then(), flush() {}, pending: () => 0, onWritten() {}, close() {} }
   deps = { routes: createRoutingTableHolder(table), usage, userAgent: 'switchyard-test' }
 })
 after(() => upstream.close())
