@@ -16,6 +16,7 @@ import type { HostResolver } from '../network/upstreamHost.ts'
 import { GatewayError } from './GatewayError.ts'
 import { HOP_HEADER, refuseSelf } from './hops.ts'
 import { pinCustomHost } from './pinCustomHost.ts'
+import { watchTimeout } from './watchTimeout.ts'
 import type { Abort, Call, Route } from './types.ts'
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 })
@@ -141,9 +142,8 @@ function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOption
     // 2.7 MB per minor GC at c16) and left a third of the gateway's CPU to the garbage collector.
     opts.abort.onAbort = upstreamBody.destroy
     // Headers must arrive within the timeout; a stream may then go silent for at most as long.
-    request.setTimeout(timeoutMs, () => {
-      request.destroy(new GatewayError('upstream_timeout', `${who} did not answer within ${timeoutMs} ms`))
-    })
+    const watch = watchTimeout(timeoutMs, () => request.destroy(new GatewayError('upstream_timeout', `${who} did not answer within ${timeoutMs} ms`)))
+    request.once('close', watch.clear)
     let responded = false
     // After the head, a broken connection means an answer cut short, not an unreachable host.
     const cutShort = (err: NodeJS.ErrnoException) => {
@@ -153,13 +153,18 @@ function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOption
     }
     request.on('response', (response) => {
       responded = true
+      watch.touch()
       // Redirects are never followed; from a custom host, one is an error rather than a way around the check.
       const status = response.statusCode ?? 502
       if (pin && status >= 300 && status < 400) {
         response.resume()
         return reject(new GatewayError('upstream_error', `custom host ${target.origin} answered with a redirect (HTTP ${status}); redirects are not followed`))
       }
-      response.on('data', (chunk: Buffer) => emit({ kind: 'data', chunk }))
+      response.on('data', (chunk: Buffer) => {
+        watch.touch()
+        if (sink) sink.data(chunk)
+        else emit({ kind: 'data', chunk })
+      })
       response.on('end', () => emit({ kind: 'end' }))
       response.on('error', cutShort)
       resolve(adaptResponse({ status: response.statusCode ?? 502, headers: response.headers, body: upstreamBody }, prepared))

@@ -146,3 +146,65 @@ function decodeStrings(root: unknown): unknown {
   }
   return root
 }
+
+/** `lastTopLevelMember`'s answer when the member cannot be read that way (absent, or the text is not shaped as expected). */
+export const NOT_FOUND = Symbol('not found')
+
+/**
+ * The value of a top-level object member, parsed alone, without parsing the whole document: for the
+ * `usage` of an upstream's answer, which the APIs put at (or near) the end of the body. Found as the
+ * last `"key":` in the bytes (a key inside a JSON string would have escaped quotes), its value's end
+ * by a string-aware bracket match, and accepted only if the text after it closes exactly the top-level
+ * object: a nested member of that name, or anything unexpected, gives NOT_FOUND (parse it whole then).
+ */
+export function lastTopLevelMember(bytes: Buffer, key: string): unknown {
+  const at = bytes.lastIndexOf(`"${key}"`)
+  if (at < 0) return NOT_FOUND
+  let i = skipSpace(bytes, at + key.length + 2)
+  if (bytes[i] !== COLON) return NOT_FOUND
+  const start = skipSpace(bytes, i + 1)
+  const end = valueEnd(bytes, start)
+  if (end < 0) return NOT_FOUND
+  // What follows must close the top-level object and nothing more: depth 1 → 0 at the last byte that is not space.
+  let depth = 1
+  for (i = end; i < bytes.length; i++) {
+    const c = bytes[i] as number
+    if (c === QUOTE) i = skipString(bytes, i + 1)
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (--depth === 0) break
+    }
+  }
+  if (depth !== 0 || skipSpace(bytes, i + 1) !== bytes.length) return NOT_FOUND
+  try {
+    return parseJsonBytes(bytes.subarray(start, end))
+  } catch {
+    return NOT_FOUND
+  }
+}
+
+/** The index just past the JSON value starting at `i` (an object, array, string or scalar), or -1. */
+function valueEnd(bytes: Uint8Array, i: number): number {
+  const n = bytes.length
+  const c = bytes[i]
+  if (c === QUOTE) {
+    const close = skipString(bytes, i + 1)
+    return close < n ? close + 1 : -1
+  }
+  if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
+    // A scalar: up to the next separator.
+    let j = i
+    while (j < n && bytes[j] !== 0x2c && bytes[j] !== CLOSE_BRACE && bytes[j] !== CLOSE_BRACKET) j++
+    return j > i ? j : -1
+  }
+  let depth = 0
+  for (; i < n; i++) {
+    const b = bytes[i] as number
+    if (b === QUOTE) i = skipString(bytes, i + 1)
+    else if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++
+    else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+      if (--depth === 0) return i + 1
+    }
+  }
+  return -1
+}

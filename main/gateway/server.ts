@@ -20,6 +20,7 @@ import { listUpstreamModels, namesProviderKind } from './listUpstreamModels.ts'
 import { handle, type GatewayDeps } from './pipeline.ts'
 import { attachResponsesWebSocket } from './responsesWebSocket.ts'
 import { serveStatic } from './serveStatic.ts'
+import { watchTimeout } from './watchTimeout.ts'
 import type { Abort, GatewayRequest } from './types.ts'
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -158,7 +159,7 @@ export function createBodyReader(limits: BodyLimits): BodyReader {
       const declared = Number(req.headers['content-length'] ?? 0)
       const refuse = (e: GatewayError) => {
         release()
-        clearTimeout(timer)
+        timer.clear()
         req.removeAllListeners('data')
         req.on('data', () => {}) // drain and drop
         res.shouldKeepAlive = false
@@ -177,8 +178,7 @@ export function createBodyReader(limits: BodyLimits): BodyReader {
       }
       const tooLarge = () => new GatewayError('payload_too_large', `request body is larger than ${max} bytes`)
       const busy = () => new GatewayError('overloaded', 'the gateway is reading too many request bodies at once; retry shortly', { headers: { 'retry-after': '1' } })
-      const timer = setTimeout(() => refuse(new GatewayError('request_timeout', `the request body did not arrive within ${limits.timeoutMs} ms`)), limits.timeoutMs)
-      timer.unref()
+      const timer = watchTimeout(limits.timeoutMs, () => refuse(new GatewayError('request_timeout', `the request body did not arrive within ${limits.timeoutMs} ms`)))
       if (declared > max) return refuse(tooLarge())
       // A declared length is held up front: a body that cannot fit is refused before a byte is read.
       if (declared > 0 && !hold(declared)) return refuse(busy())
@@ -191,12 +191,12 @@ export function createBodyReader(limits: BodyLimits): BodyReader {
         chunks.push(c)
       })
       req.on('end', () => {
-        clearTimeout(timer)
+        timer.clear()
         release()
         resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))
       })
       req.on('error', (err) => {
-        clearTimeout(timer)
+        timer.clear()
         release()
         reject(err)
       })

@@ -10,6 +10,7 @@
  */
 import type { CallerDialectId, ChatRequest, ChatUsage, DialectId } from '../dialects/canonical.ts'
 import { chatError, chatErrorFromGateway } from '../dialects/chatError.ts'
+import { anthropicUsageToCanonical } from '../dialects/anthropic/response.ts'
 import { createOpenAIStreamTap } from '../dialects/openai/streamTap.ts'
 import { noUsage, usageFromOpenAI } from '../dialects/openai/usage.ts'
 import { renderError, type StreamPosition } from '../dialects/renderError.ts'
@@ -21,6 +22,7 @@ import type { ReplyOptions } from '../dialects/dialect.ts'
 import { announcedInput } from './announcedInput.ts'
 import { createDeliveredCounter, type DeliveredCounter } from './deliveredTokens.ts'
 import { GatewayError } from './GatewayError.ts'
+import { lastTopLevelMember, NOT_FOUND, parseJsonBytes } from './jsonBytes.ts'
 import { createModelRewriter, rewriteModel, shownModel } from './showModel.ts'
 import type { Call, GatewayResponse, Outcome, Route, Usage } from './types.ts'
 
@@ -265,7 +267,7 @@ function relayBody(
       let usage: Usage = noUsage
       if (route.translate) {
         try {
-          const translated = translateResponse(JSON.parse(body.toString('utf8')), route.dialect, call.dialect, reply)
+          const translated = translateResponse(parseJsonBytes(body), route.dialect, call.dialect, reply)
           body = Buffer.from(JSON.stringify(translated.body))
           usage = toUsage(translated.usage)
         } catch (err) {
@@ -399,10 +401,17 @@ export function toUsage(u: ChatUsage | null): Usage {
   }
 }
 
-/** Usage from a whole passthrough body. OpenAI's shape is read directly (the hot path); others canonically. */
+/**
+ * Usage from a whole passthrough body. OpenAI's and Anthropic's answers put `usage` at the end: only that
+ * member is parsed (the hot path); anything else, or a body shaped otherwise, is read whole and canonically.
+ */
 function bodyUsage(body: Buffer, dialect: DialectId): Usage {
+  if (dialect === 'openai' || dialect === 'anthropic') {
+    const u = lastTopLevelMember(body, 'usage')
+    if (u !== NOT_FOUND) return dialect === 'openai' ? (usageFromOpenAI(u) ?? noUsage) : toUsage(anthropicUsageToCanonical(u))
+  }
   try {
-    const json = JSON.parse(body.toString('utf8')) as { usage?: unknown }
+    const json = parseJsonBytes(body) as { usage?: unknown }
     if (dialect === 'openai') return usageFromOpenAI(json.usage) ?? noUsage
     return toUsage(dialects[dialect].response.toCanonical(json).usage)
   } catch {

@@ -1,7 +1,7 @@
 /** Reading JSON bytes: the depth and model scan, and a parse that must equal JSON.parse of the UTF-8 text. */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { parseJsonBytes, scanJson } from '../../main/gateway/jsonBytes.ts'
+import { lastTopLevelMember, NOT_FOUND, parseJsonBytes, scanJson } from '../../main/gateway/jsonBytes.ts'
 
 const b = (s: string) => Buffer.from(s, 'utf8')
 
@@ -85,4 +85,23 @@ test('parseJsonBytes agrees with JSON.parse on random documents', () => {
     const text = rnd(2) === 0 ? JSON.stringify(v) : JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     assert.deepEqual(parseJsonBytes(b(text)), JSON.parse(text), text)
   }
+})
+
+test('lastTopLevelMember reads one top-level member alone, and NOT_FOUND where that would not be exact', () => {
+  const cases: Array<[string, unknown]> = [
+    ['{"id":"x","choices":[],"usage":{"prompt_tokens":19,"completion_tokens":10}}', { prompt_tokens: 19, completion_tokens: 10 }],
+    ['{"usage":{"input_tokens":3},"service_tier":"default","system_fingerprint":"fp"}', { input_tokens: 3 }],
+    ['{\n  "usage" : {\n    "a": [1, {"b": "}"}]\n  }\n}\n', { a: [1, { b: '}' }] }],
+    ['{"content":"the \\"usage\\": {} field","usage":null}', null],
+    ['{"usage":7,"x":true}', 7],
+    ['{"usage":"é"}', 'é'],
+    // not exact: absent, the last one nested, cut short, or not followed by the end of the object
+    ['{"id":"x"}', NOT_FOUND],
+    ['{"usage":{"p":1},"c":{"usage":{"q":2}}}', NOT_FOUND],
+    ['[{"usage":{"p":1}}]', NOT_FOUND],
+    ['{"usage":{"p":1}', NOT_FOUND],
+    ['{"usage":{"p":1}}}', NOT_FOUND],
+    ['{"usage" {"p":1}}', NOT_FOUND],
+  ]
+  for (const [text, expected] of cases) assert.deepEqual(lastTopLevelMember(b(text), 'usage'), expected, text)
 })
