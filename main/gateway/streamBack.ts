@@ -179,14 +179,19 @@ function relayEventStream(
     if (!route.translate || events.length === 0) return
     out.write(sse.write(events))
   }
+  // The caller's events from one upstream chunk go out in one write: a write per event was a system call each.
   const feed = (events: SseEvent[]) => {
+    let translated: SseEvent[] = []
     for (const e of events) {
       seen.events++
       if (seen.created === null && e.event === 'response.created') seen.created = e.data
       if (e.event === 'error' || e.event === 'response.failed' || isInBandError(e)) streamError ??= errorText(e.data)
       if (isTerminator(route.dialect, e)) terminated = true
-      write(translator.push(e))
+      const out = translator.push(e)
+      if (translated.length === 0) translated = out
+      else for (const x of out) translated.push(x)
     }
+    write(translated)
   }
   const usageNow = () => toUsage(translator.usage())
   const shown = route.translate ? null : shownModel(call, route)
