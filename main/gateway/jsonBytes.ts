@@ -32,7 +32,7 @@ export type JsonScan = {
   model: ByteRange | null
 }
 
-export function scanJson(bytes: Uint8Array, limit: number): JsonScan {
+export function scanJson(bytes: Buffer, limit: number): JsonScan {
   const n = bytes.length
   let depth = 0
   let models = 0
@@ -65,18 +65,21 @@ export function scanJson(bytes: Uint8Array, limit: number): JsonScan {
   return { tooDeep: false, model: models === 1 && depth === 0 ? model : null }
 }
 
-/** Index of the quote closing a string whose contents start at `i` (n when there is none). */
-function skipString(bytes: Uint8Array, i: number): number {
-  const n = bytes.length
-  for (; i < n; i++) {
-    const s = bytes[i] as number
-    if (s === BACKSLASH) i++
-    else if (s === QUOTE) return i
+/**
+ * Index of the quote closing a string whose contents start at `i` (the length when there is none).
+ * Found with Buffer#indexOf (native memchr, ~4× a byte loop over a Claude Code-sized body); a quote
+ * after an odd run of backslashes is escaped.
+ */
+function skipString(bytes: Buffer, i: number): number {
+  for (let q = bytes.indexOf(QUOTE, i); q >= 0; q = bytes.indexOf(QUOTE, q + 1)) {
+    let k = q - 1
+    while (k >= i && bytes[k] === BACKSLASH) k--
+    if ((q - 1 - k) % 2 === 0) return q
   }
-  return n
+  return bytes.length
 }
 
-function skipSpace(bytes: Uint8Array, i: number): number {
+function skipSpace(bytes: Buffer, i: number): number {
   while (i < bytes.length) {
     const c = bytes[i] as number
     if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break
@@ -86,7 +89,7 @@ function skipSpace(bytes: Uint8Array, i: number): number {
 }
 
 // m o d e l
-function isModelKey(b: Uint8Array, i: number): boolean {
+function isModelKey(b: Buffer, i: number): boolean {
   return b[i] === 0x6d && b[i + 1] === 0x6f && b[i + 2] === 0x64 && b[i + 3] === 0x65 && b[i + 4] === 0x6c
 }
 
@@ -109,7 +112,26 @@ function escapesLatin1(bytes: Buffer): boolean {
 }
 
 const HIGH = /[\x80-\xff]/
-const utf8 = (latin1: string): string => Buffer.from(latin1, 'latin1').toString('utf8')
+const HIGH_AT = /[\x80-\xff]/g
+
+/**
+ * A string read as Latin-1 from UTF-8 bytes, decoded: only its runs of bytes ≥ 0x80 go through the
+ * (slow) UTF-8 decoder; the ASCII between them is kept as is. The same as decoding the whole: a
+ * multi-byte character is one such run, and an ASCII byte ends a broken one either way.
+ */
+function utf8(latin1: string): string {
+  let out = ''
+  let from = 0
+  HIGH_AT.lastIndex = 0
+  for (let m = HIGH_AT.exec(latin1); m; m = HIGH_AT.exec(latin1)) {
+    const i = m.index
+    let j = i + 1
+    while (j < latin1.length && latin1.charCodeAt(j) >= 0x80) j++
+    out += latin1.slice(from, i) + Buffer.from(latin1.slice(i, j), 'latin1').toString('utf8')
+    from = HIGH_AT.lastIndex = j
+  }
+  return out + latin1.slice(from)
+}
 
 /** Re-decodes, as UTF-8, every string and key of a value parsed from Latin-1 that holds bytes ≥ 0x80. Iterative: no depth limit. */
 function decodeStrings(root: unknown): unknown {
@@ -184,7 +206,7 @@ export function lastTopLevelMember(bytes: Buffer, key: string): unknown {
 }
 
 /** The index just past the JSON value starting at `i` (an object, array, string or scalar), or -1. */
-function valueEnd(bytes: Uint8Array, i: number): number {
+function valueEnd(bytes: Buffer, i: number): number {
   const n = bytes.length
   const c = bytes[i]
   if (c === QUOTE) {
