@@ -40,7 +40,8 @@ export type UpstreamResponse = {
 type Sink = { data(chunk: Buffer): void; end(): void; error(err: Error): void }
 type Pending = { kind: 'data'; chunk: Buffer } | { kind: 'end' } | { kind: 'error'; err: Error }
 
-type Target = { https: boolean; origin: string; options: http.RequestOptions }
+/** `host`: the Host header Node would write for these options (given here: headers go as an array). */
+type Target = { https: boolean; origin: string; host: string; options: http.RequestOptions }
 
 /** Parsed origin and path per upstream URL: parsing a URL on every request is measurable. */
 const targets = new Map<string, Target>()
@@ -53,6 +54,7 @@ function targetFor(url: string): Target {
     t = {
       https: secure,
       origin: u.origin,
+      host: u.host,
       options: {
         hostname: u.hostname.replace(/^\[|\]$/g, ''),
         port: u.port || (secure ? 443 : 80),
@@ -115,7 +117,7 @@ function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOption
       ...target.options,
       ...pin,
       method: 'POST',
-      headers: {
+      headers: headerList(target.host, {
         'content-type': 'application/json',
         accept: call.stream ? 'text/event-stream' : 'application/json',
         // The tap must read usage from the body, so ask for it uncompressed.
@@ -124,7 +126,7 @@ function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOption
         ...prepared.headers,
         [HOP_HEADER]: String((call.hops ?? 0) + 1),
         'content-length': String(payload.length),
-      },
+      }),
     })
     const upstreamBody: UpstreamBody = {
       subscribe(on) {
@@ -175,4 +177,26 @@ function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOption
     })
     request.end(payload)
   })
+}
+
+/**
+ * Request headers as Node's flat [name, value, …] list, Host included: an object makes ClientRequest call
+ * setHeader (a validation and a map entry) per header before validating them again when it writes
+ * them; a list is written as it is. Names are lowercased first, so a later spelling of a header
+ * replaces an earlier one as setHeader would.
+ */
+function headerList(host: string, headers: Record<string, string>): string[] {
+  let mixedCase = false
+  for (const name in headers) if (name !== name.toLowerCase()) mixedCase = true
+  const source = mixedCase ? lowercased(headers) : headers
+  // A Host the provider set (a signed request's) is kept, as Node would.
+  const out = source.host === undefined ? ['host', host] : []
+  for (const name in source) out.push(name, source[name] as string)
+  return out
+}
+
+function lowercased(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name in headers) out[name.toLowerCase()] = headers[name] as string
+  return out
 }
