@@ -241,7 +241,7 @@ const cpuMs = (a: Cpu, b: Cpu) => (b.user - a.user + (b.system - a.system)) / 10
 // ---------------------------------------------------------------------------------------------------
 // clients: one keep-alive connection, sequential requests (concurrency 1)
 
-type Target = { name: 'direct' | 'proxy' | 'gateway' | 'gatewayYoung'; origin: string; auth: string; model: string; agent: http.Agent }
+type Target = { name: 'direct' | 'proxy' | 'floor' | 'gateway' | 'gatewayYoung'; origin: string; auth: string; model: string; agent: http.Agent }
 
 function makeTarget(name: Target['name'], origin: string, auth: string, model: string): Target {
   return { name, origin, auth, model, agent: new http.Agent({ keepAlive: true, maxSockets: 1, keepAliveMsecs: 30_000 }) }
@@ -472,6 +472,8 @@ type PathCpu = { streamPass: number; streamTrans: number; ccSmall: number; ccBig
 type RoundResult = {
   direct: PerTarget
   proxy: PerTarget
+  /** The bare proxy plus the work every call must do (bench/floorGateway.ts). */
+  floor: PerTarget
   gateway: PerTarget
   /** The same gateway started with a small young generation (`--max-semi-space-size`), side by side. */
   gatewayYoung: PerTarget
@@ -784,6 +786,7 @@ async function main(): Promise<void> {
 
   const up = await spawnChild('upstream.ts', '{}')
   const proxy = await spawnChild('proxy.ts', JSON.stringify({ upstreamUrl: up.url, upstreamKey: UPSTREAM_KEY }))
+  const floor = await spawnChild('floorGateway.ts', JSON.stringify({ upstreamUrl: up.url, upstreamKey: UPSTREAM_KEY, dataDir: join(tmp, 'floor'), key: BENCH_KEY }))
   const t0 = performance.now()
   const gw = await spawnChild('gateway.ts', JSON.stringify({ dataDir: join(tmp, 'gw'), upstreamUrl: up.url, key: BENCH_KEY }), ['--expose-gc'])
   const gwStartMs = performance.now() - t0
@@ -794,10 +797,11 @@ async function main(): Promise<void> {
 
   const direct = makeTarget('direct', up.url, UPSTREAM_KEY, 'gpt-4o')
   const viaProxy = makeTarget('proxy', proxy.url, UPSTREAM_KEY, 'gpt-4o')
+  const viaFloor = makeTarget('floor', floor.url, BENCH_KEY, 'gpt-4o')
   const gateway = makeTarget('gateway', gw.url, BENCH_KEY, '@up/gpt-4o')
   const young = makeTarget('gatewayYoung', gwYoung.url, BENCH_KEY, '@up/gpt-4o')
-  const targets = [direct, viaProxy, gateway, young]
-  const procs: Record<Target['name'], Child> = { direct: up, proxy, gateway: gw, gatewayYoung: gwYoung }
+  const targets = [direct, viaProxy, viaFloor, gateway, young]
+  const procs: Record<Target['name'], Child> = { direct: up, proxy, floor, gateway: gw, gatewayYoung: gwYoung }
 
   for (const t of targets) {
     const r = await once(t, bodyFor(t, false))
@@ -834,6 +838,7 @@ async function main(): Promise<void> {
   await stopChild(gw, 'ipc')
   await stopChild(gwYoung, 'ipc')
   await stopChild(proxy, 'ipc')
+  await stopChild(floor, 'ipc')
 
   // 5. startup (and 6. RSS of the real entry points)
   progress('startup')
@@ -977,6 +982,8 @@ async function main(): Promise<void> {
   const pairedRatio = (f: (r: RoundResult) => number) => median(rounds.map(f))
   const cpuRatio = pairedRatio((r) => r.gateway.cpuPerReqC16 / r.proxy.cpuPerReqC16)
   add({ id: 'T', metric: 'CPU / non-streamed passthrough request c16 ÷ floor', value: cpuRatio, unit: '×', target: '≤ 1.5×', ok: cpuRatio <= 1.5, detail: `gateway ${gwC16.toFixed(3)} ms vs bare proxy ${pxC16.toFixed(3)} ms (medians); ratio per round`, range: rSpread((r) => r.gateway.cpuPerReqC16 / r.proxy.cpuPerReqC16) })
+  const mustRatio = pairedRatio((r) => r.floor.cpuPerReqC16 / r.proxy.cpuPerReqC16)
+  add({ id: 'T', metric: '  reference: proxy + the work every call must do ÷ floor', value: mustRatio, unit: '×', target: '(info)', ok: null, detail: `${med((r) => r.floor.cpuPerReqC16).toFixed(3)} ms (bench/floorGateway.ts: key lookup, JSON parse, usage read, crash-safe usage row); the gateway is ${pairedRatio((r) => r.gateway.cpuPerReqC16 / r.floor.cpuPerReqC16).toFixed(2)}× this`, range: rSpread((r) => r.floor.cpuPerReqC16 / r.proxy.cpuPerReqC16) })
   const floorAdded = med((r) => r.proxy.c1p50 - r.direct.c1p50)
   const p50Ratio = added / floorAdded
   add({ id: 'T', metric: 'added p50 latency c1 ÷ floor’s added p50', value: p50Ratio, unit: '×', target: '≤ 1.5×', ok: p50Ratio <= 1.5, detail: `gateway adds ${added.toFixed(3)} ms, bare proxy ${floorAdded.toFixed(3)} ms over direct (medians)`, range: rSpread((r) => (r.gateway.c1p50 - r.direct.c1p50) / (r.proxy.c1p50 - r.direct.c1p50)) })
