@@ -62,7 +62,8 @@ export async function handle(req: GatewayRequest, res: GatewayResponse, endpoint
     state.call = parse(req, endpoint)
     checkPaused(deps.paused)
     const table = deps.routes.current() // one snapshot for the whole request
-    const client = (state.client = authenticate(req, table))
+    // The edge already checked the key against this snapshot (before reading the body): not twice.
+    const client = (state.client = req.authenticated?.table === table ? req.authenticated.client : authenticate(req, table))
     state.call = attributeCall(state.call, table.attribution !== false) // project/branch from an agent's prompt, into metadata
     const config = selectConfig(req, client, table)
     checkGuardrails(state, table, config?.guardrails ?? null) // the workspace's and the config's; may redact the body or refuse the call

@@ -95,7 +95,8 @@ export async function runAttempts(
       state.lease?.settle({ costMicros: 0, tokens: 0 }, (deps.now ?? Date.now)())
       state.lease = enforceLimits(route, view.call, view.client, req, table, deps.limits)
       const outgoing = translate(route, view.call) // identity when the dialects match
-      const contextWarning = await checkContextWindow(route, view.call, outgoing)
+      // Most routes know no window: no await (a promise and a microtask) for them.
+      const contextWarning = route.contextWindow ? await checkContextWindow(route, view.call, outgoing) : null
       if (route.endpoint === 'count_tokens' && route.translate) {
         if (step) step.status = 200
         recordUsage(await countTokensLocally(outgoing, view.call, route, res, req.startedAt), state, deps.usage)
@@ -217,8 +218,6 @@ async function answer(
     ...(guard || cacheKey ? { inspectBody: (body: Buffer) => (sent = guard ? guard(body) : body) } : {}),
   })
   const row = recorded.row ?? recordUsage(outcome, state, deps.usage)
-  // The last bytes wait for the row's journal write (afterRecord): resolve once they are out.
-  await new Promise<void>((written) => deps.usage.afterJournal(written))
   capture?.keep(row)
   if (cacheKey && deps.cache && sent && outcome.status < 400) {
     // What a later hit saves is what this answer cost.

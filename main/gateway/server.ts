@@ -96,7 +96,8 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
       if (method !== 'POST') throw new GatewayError('method_not_allowed', `${path} accepts POST`)
       if (hopsOf(req.headers) >= MAX_HOPS) throw new GatewayError('loop_detected', `this request has already passed through ${MAX_HOPS} gateways; refusing a loop`)
       // Nothing expensive before the caller is known: the key is checked from the headers alone.
-      authenticate(req, deps.routes.current())
+      const table = deps.routes.current()
+      const client = authenticate(req, table)
       const body = await readBody(req, res)
       // A plain flag, not an AbortController: this runs on every request.
       const abort: Abort = { aborted: false, onAbort: null }
@@ -106,7 +107,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
         abort.onAbort?.()
       })
       const query = q < 0 ? {} : { query: url.slice(q + 1) }
-      return await handle({ method, path, headers: req.headers, body, receivedAt, startedAt, ...query }, res, endpoint, abort, deps)
+      return await handle({ method, path, headers: req.headers, body, receivedAt, startedAt, authenticated: { table, client }, ...query }, res, endpoint, abort, deps)
     }
     if (path === '/v1/models' && method === 'GET') {
       // Anthropic clients (Claude Code's model picker) send anthropic-version and get Anthropic's list shape.

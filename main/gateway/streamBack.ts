@@ -104,7 +104,8 @@ export function streamBack(
       settled = true
       const outcome: Outcome = { ...o, error: o.error === null ? null : scrubber.text(o.error), ttfbMs, latencyMs: Math.round(performance.now() - t.startedAt) }
       t.record?.(outcome)
-      resolve(outcome)
+      // Resolved with the last bytes: they are written from afterRecord too, registered right after this.
+      ;(t.afterRecord ?? now)(() => resolve(outcome))
     }
     const firstByte = () => (ttfbMs ??= Math.round(performance.now() - t.startedAt))
     if (!isStream) return relayBody(upstream, call, route, reply, res, headers, status, firstByte, finish, scrubber, t.inspectBody, t.afterRecord ?? now)
@@ -352,8 +353,8 @@ function relayError(upstream: UpstreamResponse, status: number, call: Call, rout
       t.record?.(outcome)
       ;(t.afterRecord ?? now)(() => {
         if (!res.destroyed) res.writeHead(out.status, headers).end(text)
+        resolve(outcome)
       })
-      resolve(outcome)
     }
     upstream.body.subscribe({ data: collect, end: done, error: done })
   })

@@ -16,6 +16,8 @@ export type GatewayRequest = {
   startedAt: number
   /** The query string after `?`, when there was one (Claude Code's `?beta=true`), for passthrough. */
   query?: string
+  /** The caller as the edge authenticated it before reading the body, and against which routing snapshot. */
+  authenticated?: { table: object; client: Client }
 }
 
 /** Set when the client goes away; `callProvider` hooks `onAbort` to cancel the upstream call. */
