@@ -25,6 +25,19 @@ async function part(name: BuildPart, run: () => Promise<void> | void): Promise<v
   console.log(`built ${name} in ${Math.round(performance.now() - started)} ms`)
 }
 
+/**
+ * Node's builtins through `require`, not `import`: importing a builtin as ESM reads every export to
+ * build the module namespace, and that runs node:http's lazy getters, which load undici, http2 and
+ * worker_threads (~45 ms and ~8 MB of the start, for nothing the gateway uses).
+ */
+const builtinsViaRequire = {
+  name: 'builtins-via-require',
+  setup(b: import('esbuild').PluginBuild) {
+    b.onResolve({ filter: /^node:/ }, (a) => (a.namespace === 'builtin' ? { path: a.path, external: true } : { path: a.path, namespace: 'builtin' }))
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(a.path)})`, loader: 'js' }))
+  },
+}
+
 if (only !== 'renderer') {
   await part('main', async () => {
     // One build for the headless entry and the desktop shell. Code splitting keeps what only some
@@ -45,6 +58,7 @@ if (only !== 'renderer') {
       external: ['better-sqlite3', 'keytar', 'electron'],
       // ESM output still loads the external CommonJS natives through require().
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      plugins: [builtinsViaRequire],
       logLevel: 'warning',
     })
     // The window's preload runs sandboxed: one CommonJS file, nothing to require but electron.
