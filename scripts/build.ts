@@ -6,7 +6,8 @@
  * `--force` rebuilds regardless. Usage: node scripts/build.ts [main|renderer] [--force]
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { partFingerprint, partIsCurrent, stampFile, writeStamp, type BuildPart } from './buildStamp.ts'
 
@@ -38,13 +39,27 @@ const builtinsViaRequire = {
   },
 }
 
+/**
+ * The price catalog as a compact JSON table next to each bundled module that reads it
+ * (main/limits/priceTable.ts): the package's own JavaScript costs ~19 MB of RSS and ~70 ms to load.
+ */
+async function writePriceTable(readers: string[]): Promise<void> {
+  const { compactCatalog } = await import('../main/limits/priceTable.ts')
+  const { catalogVersion } = await import('../main/limits/catalogPrice.ts')
+  const { waitForUpdate } = await import('@pydantic/genai-prices')
+  const providers = await waitForUpdate()
+  if (!providers) throw new Error('@pydantic/genai-prices has no data')
+  const json = JSON.stringify(compactCatalog(providers, catalogVersion))
+  for (const dir of new Set(readers.map((f) => dirname(join(root, f))))) writeFileSync(join(dir, 'genai-prices.json'), json)
+}
+
 if (only !== 'renderer') {
   await part('main', async () => {
     // One build for the headless entry and the desktop shell. Code splitting keeps what only some
     // requests need (the tokenizer behind count_tokens) out of the startup path.
     // Loaded only when needed: a current build never pays for esbuild.
     const { build } = await import('esbuild')
-    await build({
+    const bundled = await build({
       entryPoints: { cli: `${root}/main/launch.ts`, electron: `${root}/main/electron/main.ts` },
       outdir: `${root}/dist`,
       chunkNames: 'chunks/[name]-[hash]',
@@ -59,8 +74,10 @@ if (only !== 'renderer') {
       // ESM output still loads the external CommonJS natives through require().
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       plugins: [builtinsViaRequire],
+      metafile: true,
       logLevel: 'warning',
     })
+    await writePriceTable(Object.entries(bundled.metafile.outputs).filter(([, o]) => 'main/limits/catalogPrice.ts' in o.inputs).map(([file]) => file))
     // The window's preload runs sandboxed: one CommonJS file, nothing to require but electron.
     await build({
       entryPoints: { preload: `${root}/preload/preload.ts` },
