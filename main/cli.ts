@@ -16,6 +16,7 @@ import { readRuntimeFile, startSwitchyard } from './startSwitchyard.ts'
 import { isVaultError } from './vault/VaultError.ts'
 import { findUiDir } from './uiDir.ts'
 import { version } from './version.ts'
+import { releaseMemoryWhenIdle, youngGenerationGrows } from './v8Memory.ts'
 import { yaml } from './yaml.ts'
 
 const out = (line = '') => process.stdout.write(line + '\n')
@@ -92,6 +93,9 @@ async function serve(o: { port: number | undefined; host: string | undefined; da
   }
   process.once('SIGINT', () => void stop())
   process.once('SIGTERM', () => void stop())
+  // Started: the young generation may grow with the load again, and memory goes back when it is over.
+  youngGenerationGrows(true)
+  releaseMemoryWhenIdle()
 
   if (o.config) printApply(await running.control.invoke('config:apply', { document: readSetupFile(o.config), env: referencedEnv(o.config) }))
   const firstKey =
