@@ -14,8 +14,9 @@ import { findTableProvider, matches, type PriceTable, type TableModel, type Tabl
 export const catalogName = '@pydantic/genai-prices'
 export const catalogVersion = '0.1.8'
 
-/** Where `scripts/build.ts` writes the compact table: next to the bundled module that reads it. */
-export const builtTableFile = fileURLToPath(new URL('./genai-prices.json', import.meta.url))
+/** The compact table `scripts/build.ts` writes next to the bundled module that reads it. */
+export const builtTableName = 'genai-prices.json'
+const builtTableFile = fileURLToPath(new URL(`./${builtTableName}`, import.meta.url))
 
 export type FindProvider = (providerId: string) => TableProvider | undefined
 
