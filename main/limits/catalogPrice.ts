@@ -9,7 +9,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type * as Catalog from '@pydantic/genai-prices'
 import type { PricedSet, Price, PriceSchedule, PriceTier } from './Price.ts'
-import { findTableProvider, matches, type PriceTable, type TableModel, type TableProvider } from './priceTable.ts'
+import { matches, tableFinder, type PriceTable, type TableModel, type TableProvider } from './priceTable.ts'
 
 export const catalogName = '@pydantic/genai-prices'
 export const catalogVersion = '0.1.8'
@@ -34,7 +34,7 @@ function loadCatalog(): FindProvider {
   } catch {
     table = undefined // not bundled
   }
-  if (table?.catalogVersion === catalogVersion) return (id) => findTableProvider(table, id)
+  if (table?.catalogVersion === catalogVersion) return tableFinder(table)
   const pkg = createRequire(import.meta.url)('@pydantic/genai-prices') as typeof Catalog
   return (id) => pkg.findProvider({ providerId: id })
 }

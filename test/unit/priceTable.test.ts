@@ -9,13 +9,13 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { findProvider, waitForUpdate } from '@pydantic/genai-prices'
 import { catalogVersion, lookupPrice, type FindProvider } from '../../main/limits/catalogPrice.ts'
-import { compactCatalog, findTableProvider, type PriceTable } from '../../main/limits/priceTable.ts'
+import { compactCatalog, tableFinder, type PriceTable } from '../../main/limits/priceTable.ts'
 
 const providers = (await waitForUpdate()) ?? []
 // Through JSON, as the bundle reads it.
 const table = JSON.parse(JSON.stringify(compactCatalog(providers, catalogVersion))) as PriceTable
 const fromPackage: FindProvider = (id) => findProvider({ providerId: id })
-const fromTable: FindProvider = (id) => findTableProvider(table, id)
+const fromTable: FindProvider = tableFinder(table)
 
 test('the catalog has data to compare', () => {
   assert.ok(providers.length > 20)
