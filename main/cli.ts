@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline/promises'
-import { parse as parseYaml } from 'yaml'
 import type { ApplyResult, Result } from '../preload/contract.ts'
 import { defaultDataDir } from './dataDir.ts'
 import { log } from './log.ts'
@@ -17,6 +16,8 @@ import { readRuntimeFile, startSwitchyard } from './startSwitchyard.ts'
 import { isVaultError } from './vault/VaultError.ts'
 import { findUiDir } from './uiDir.ts'
 import { version } from './version.ts'
+import { releaseMemoryWhenIdle, youngGenerationGrows } from './v8Memory.ts'
+import { yaml } from './yaml.ts'
 
 const out = (line = '') => process.stdout.write(line + '\n')
 
@@ -92,6 +93,9 @@ async function serve(o: { port: number | undefined; host: string | undefined; da
   }
   process.once('SIGINT', () => void stop())
   process.once('SIGTERM', () => void stop())
+  // Started: the young generation may grow with the load again, and memory goes back when it is over.
+  youngGenerationGrows(true)
+  releaseMemoryWhenIdle()
 
   if (o.config) printApply(await running.control.invoke('config:apply', { document: readSetupFile(o.config), env: referencedEnv(o.config) }))
   const firstKey =
@@ -152,7 +156,7 @@ async function apply(file: string, dataDir: string, insecureKeyFile: boolean): P
 function readSetupFile(file: string): unknown {
   const text = readFileSync(file, 'utf8')
   try {
-    return parseYaml(text) as unknown // YAML is a superset of JSON
+    return yaml().parse(text) as unknown // YAML is a superset of JSON
   } catch (err) {
     throw new Error(`${file} is not valid YAML or JSON: ${(err as Error).message}`, { cause: err })
   }

@@ -1,21 +1,43 @@
 /**
  * Prices from the maintained catalog that ships with the app: @pydantic/genai-prices (bundled data,
- * works offline; `updatePrices` can refresh it). Converts its USD-per-million floats into integer
- * micro-USD once per (provider, model) and remembers the answer. Never on the request path after the
- * first call for a model; never touches the network.
+ * works offline). Converts its USD-per-million floats into integer micro-USD once per (provider,
+ * model) and remembers the answer. Never on the request path after the first call for a model;
+ * never touches the network.
  */
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import type { ModelInfo, ModelPrice, Provider } from '@pydantic/genai-prices'
+import { fileURLToPath } from 'node:url'
 import type * as Catalog from '@pydantic/genai-prices'
 import type { PricedSet, Price, PriceSchedule, PriceTier } from './Price.ts'
-
-// Loaded on the first price lookup, not at start: the catalog is ~20 MB of the idle process (the
-// desktop app mostly sits in the tray), and the first lookup is remembered below anyway.
-let catalog: typeof Catalog | undefined
-const findProvider: typeof Catalog.findProvider = (...args) => (catalog ??= createRequire(import.meta.url)('@pydantic/genai-prices') as typeof Catalog).findProvider(...args)
+import { matches, tableFinder, type PriceTable, type TableModel, type TableProvider } from './priceTable.ts'
 
 export const catalogName = '@pydantic/genai-prices'
 export const catalogVersion = '0.1.8'
+
+/** The compact table `scripts/build.ts` writes next to the bundled module that reads it. */
+export const builtTableName = 'genai-prices.json'
+const builtTableFile = fileURLToPath(new URL(`./${builtTableName}`, import.meta.url))
+
+export type FindProvider = (providerId: string) => TableProvider | undefined
+
+/**
+ * Loaded on the first price lookup, not at start (the desktop app mostly sits in the tray): the
+ * bundle's compact table when there is one of this catalog version, else the package itself
+ * (running from source), searched by its own `findProvider`. Both give the same prices
+ * (test/unit/priceTable.test.ts).
+ */
+let find: FindProvider | undefined
+function loadCatalog(): FindProvider {
+  let table: PriceTable | undefined
+  try {
+    table = JSON.parse(readFileSync(builtTableFile, 'utf8')) as PriceTable
+  } catch {
+    table = undefined // not bundled
+  }
+  if (table?.catalogVersion === catalogVersion) return tableFinder(table)
+  const pkg = createRequire(import.meta.url)('@pydantic/genai-prices') as typeof Catalog
+  return (id) => pkg.findProvider({ providerId: id })
+}
 
 const MAX_REMEMBERED = 5000
 const remembered = new Map<string, Price | null>()
@@ -25,35 +47,36 @@ export function catalogPrice(providerId: string, model: string): Price | undefin
   const key = `${providerId}\u0000${model}`
   const hit = remembered.get(key)
   if (hit !== undefined) return hit ?? undefined
-  const found = lookup(providerId, model)
+  const found = lookupPrice((find ??= loadCatalog()), providerId, model)
   if (remembered.size >= MAX_REMEMBERED) remembered.clear()
   remembered.set(key, found ?? null)
   return found
 }
 
-function lookup(providerId: string, model: string): Price | undefined {
-  let provider: Provider | undefined
+/** The price of `model` at `providerId` through `findProvider`, uncached: the catalog's own rules (dated names, fallbacks). */
+export function lookupPrice(findProvider: FindProvider, providerId: string, model: string): Price | undefined {
+  let provider: TableProvider | undefined
   try {
-    provider = findProvider({ providerId })
+    provider = findProvider(providerId)
   } catch {
     return undefined
   }
   if (!provider) return undefined
-  const info = matchModel(provider, model) ?? fallback(provider, model)
+  const info = matchModel(provider, model) ?? fallback(findProvider, provider, model)
   if (!info) return undefined
   return toPrice(model, info.model, info.provider)
 }
 
-function fallback(provider: Provider, model: string): { model: ModelInfo; provider: Provider } | undefined {
+function fallback(findProvider: FindProvider, provider: TableProvider, model: string): { model: TableModel; provider: TableProvider } | undefined {
   for (const id of provider.fallback_model_providers ?? []) {
-    const p = findProvider({ providerId: id })
+    const p = findProvider(id)
     const m = p && matchModel(p, model)
     if (m) return m
   }
   return undefined
 }
 
-function matchModel(provider: Provider, model: string): { model: ModelInfo; provider: Provider } | undefined {
+function matchModel(provider: TableProvider, model: string): { model: TableModel; provider: TableProvider } | undefined {
   const candidates = [model, model.replace(/-(20\d{2})(\d{2})(\d{2})(?=-|$)/, '-$1-$2-$3')]
   for (const name of candidates) {
     const m = provider.models.find((x) => matches(x.match, name))
@@ -62,21 +85,7 @@ function matchModel(provider: Provider, model: string): { model: ModelInfo; prov
   return undefined
 }
 
-type Match = ModelInfo['match']
-
-function matches(m: Match, name: string): boolean {
-  const s = name.toLowerCase()
-  if ('or' in m) return m.or.some((x) => matches(x, name))
-  if ('and' in m) return m.and.every((x) => matches(x, name))
-  if ('equals' in m) return s === m.equals.toLowerCase()
-  if ('starts_with' in m) return s.startsWith(m.starts_with.toLowerCase())
-  if ('ends_with' in m) return s.endsWith(m.ends_with.toLowerCase())
-  if ('contains' in m) return s.includes(m.contains.toLowerCase())
-  if ('regex' in m) return new RegExp(m.regex).test(name)
-  return false
-}
-
-function toPrice(id: string, info: ModelInfo, provider: Provider): Price | undefined {
+function toPrice(id: string, info: TableModel, provider: TableProvider): Price | undefined {
   const source = {
     kind: 'catalog' as const,
     ref: `${catalogName} ${catalogVersion} (${provider.id}/${info.id})`,
@@ -115,7 +124,7 @@ type Tiered = { base: number; tiers: Array<{ start: number; price: number }> }
 const micros = (usdPerMillion: number) => Math.round(usdPerMillion * 1_000_000)
 
 /** The token prices of one catalog entry; undefined when it prices no tokens (per-request, per-image…). */
-function toSet(p: ModelPrice): PricedSet | undefined {
+function toSet(p: Catalog.ModelPrice): PricedSet | undefined {
   const keys = { inputPrice: 'input_mtok', outputPrice: 'output_mtok', cachedInputPrice: 'cache_read_mtok', cacheWritePrice: 'cache_write_mtok', reasoningPrice: 'output_reasoning_mtok' } as const
   const base: Partial<Record<keyof typeof keys, number>> = {}
   const thresholds = new Set<number>()

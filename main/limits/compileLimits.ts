@@ -39,7 +39,13 @@ export function compileLimits(store: Store): GovernorConfig {
       policies.push({ scope: { kind: 'provisioning', id, label }, policy: d.policy, setAt: d.setAt })
     }
   }
-  return { timeZone: settings.timeZone, policies }
+  // Read when a budget needs it: the system zone is costly to read (limits/zonedTime.ts).
+  return {
+    get timeZone() {
+      return settings.timeZone
+    },
+    policies,
+  }
 
   function labelOf(kind: string, id: string): string | null {
     switch (kind) {

@@ -45,7 +45,7 @@ export function createGovernance(store: Store, clock: () => number = Date.now): 
       store.usageWriter.flush()
       const now = clock()
       const grants = store.grants.unexpired(now).map((g) => ({ scope: { kind: g.scope, id: g.scopeId }, amountMicros: g.amountMicros, grantedAt: g.grantedAt, expiresAt: g.expiresAt }))
-      governor.reload({ ...compileLimits(store), grants }, store.governance.history, now)
+      governor.reload(Object.assign(compileLimits(store), { grants }), store.governance.history, now)
     },
     onAlert: (fn) => void listeners.push(fn),
   }

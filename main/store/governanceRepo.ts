@@ -6,7 +6,7 @@
  */
 import type { CustomModel, LimitPolicy, LimitSettings, PriceInput } from '../../preload/contract.ts'
 import type { UsageHistory } from '../limits/createGovernor.ts'
-import { systemTimeZone } from '../limits/zonedTime.ts'
+import { withSystemTimeZone } from '../limits/zonedTime.ts'
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './openDb.ts'
 
@@ -47,7 +47,9 @@ const scopeWhere: Record<string, string> = {
   provisioning: 'integration_id = ? AND workspace_id = ?',
 }
 
-export const defaultLimitSettings = (): LimitSettings => ({ timeZone: systemTimeZone(), defaultMaxOutputTokens: 4096 })
+/** The defaults under `saved` (a zone saved in Settings wins; the system's is read only when asked for). */
+export const defaultLimitSettings = (saved: Partial<LimitSettings> = {}): LimitSettings =>
+  saved.timeZone === undefined ? withSystemTimeZone({ defaultMaxOutputTokens: 4096, ...saved }) : { defaultMaxOutputTokens: 4096, ...saved, timeZone: saved.timeZone }
 
 export function governanceRepo(db: Db) {
   const policyGet = db.prepare<[string, string], { policy: string; set_at: number }>('SELECT policy, set_at FROM limit_policies WHERE scope_kind = ? AND scope_id = ?')
@@ -185,7 +187,7 @@ export function governanceRepo(db: Db) {
     },
     settings(): LimitSettings {
       const r = settingGet.get()
-      return { ...defaultLimitSettings(), ...(r ? (JSON.parse(r.value) as Partial<LimitSettings>) : {}) }
+      return defaultLimitSettings(r ? (JSON.parse(r.value) as Partial<LimitSettings>) : {})
     },
     setSettings(s: LimitSettings): void {
       settingPut.run(JSON.stringify(s))

@@ -4,8 +4,8 @@
  * type in. Pure: files are read and written by `toolFiles.ts`.
  */
 import { join } from 'node:path'
-import { parse as parseYaml, stringify as toYaml } from 'yaml'
 import type { ToolId } from '../../preload/contract.ts'
+import { yaml } from '../yaml.ts'
 
 export type ToolTarget = { gatewayUrl: string; apiKey: string | null; model: string | null }
 
@@ -55,13 +55,13 @@ export const toolConfigs: Record<ToolId, ToolConfig> = {
     name: 'Continue',
     file: (home) => join(home, '.continue', 'config.yaml'),
     merge(before, t) {
-      const doc = before ? (parseYaml(before) as unknown) : null
+      const doc = before ? (yaml().parse(before) as unknown) : null
       const config = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : { name: 'Local config', version: '1.0.0', schema: 'v1' }
       const models = Array.isArray(config.models) ? (config.models as Array<Record<string, unknown>>).filter((m) => m?.name !== 'Switchyard') : []
       models.push(continueModel(t, t.apiKey ?? KEY))
-      return toYaml({ ...config, models })
+      return yaml().stringify({ ...config, models })
     },
-    manual: (t) => toYaml({ models: [continueModel(t, KEY)] }),
+    manual: (t) => yaml().stringify({ models: [continueModel(t, KEY)] }),
   },
   cline: {
     name: 'Cline',

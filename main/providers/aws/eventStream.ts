@@ -8,8 +8,10 @@
  *
  * Frame: total length (u32) | headers length (u32) | prelude CRC32 | headers | payload | message CRC32.
  */
+import { createRequire } from 'node:module'
 import { crc32 } from 'node:zlib'
-import { EventStreamCodec, Int64 } from '@smithy/eventstream-codec'
+import type * as Smithy from '@smithy/eventstream-codec'
+import type { EventStreamCodec, Int64 } from '@smithy/eventstream-codec'
 import { EventStreamError } from './EventStreamError.ts'
 
 /** byte/short/integer → number, long → bigint, byte array → Uint8Array, timestamp → Date, uuid → string. */
@@ -46,12 +48,17 @@ function toUtf8(bytes: Uint8Array): string {
   }
 }
 
-const codec = new EventStreamCodec(toUtf8, (text) => utf8Encoder.encode(text))
+// Loaded with the first Bedrock stream, not at start: the codec and @smithy/core are ~12 ms and
+// ~150 KB of code that only Bedrock needs.
+let smithy: typeof Smithy | undefined
+const load = () => (smithy ??= createRequire(import.meta.url)('@smithy/eventstream-codec') as typeof Smithy)
+let theCodec: EventStreamCodec | undefined
+const codec = () => (theCodec ??= new (load().EventStreamCodec)(toUtf8, (text) => utf8Encoder.encode(text)))
 
 function int64Of(value: bigint): Int64 {
   const bytes = new Uint8Array(8)
   new DataView(bytes.buffer).setBigInt64(0, value)
-  return new Int64(bytes)
+  return new (load().Int64)(bytes)
 }
 
 function valueOf(header: CodecHeader): EventStreamHeaderValue {
@@ -73,7 +80,7 @@ function headerOf(value: EventStreamHeaderValue): CodecHeader {
 function parseMessage(frame: Uint8Array): EventStreamMessage {
   let decoded: CodecMessage
   try {
-    decoded = codec.decode(frame)
+    decoded = codec().decode(frame)
   } catch (err) {
     if (err instanceof EventStreamError) throw err
     const text = (err as Error).message
@@ -143,7 +150,7 @@ async function* decode(source: AsyncIterable<Uint8Array>): AsyncGenerator<EventS
 function encode(message: EventStreamMessage): Uint8Array {
   const headers: Record<string, CodecHeader> = {}
   for (const [name, value] of Object.entries(message.headers)) headers[name] = headerOf(value)
-  return codec.encode({ headers, body: message.payload })
+  return codec().encode({ headers, body: message.payload })
 }
 
 const headerText = (m: EventStreamMessage, name: string): string | undefined => {

@@ -1,0 +1,65 @@
+/**
+ * How the headless gateway keeps V8's memory close to what it uses (issue 13's RSS targets), without
+ * command-line flags (`npm start` and `node dist/cli.js` run a plain `node`):
+ *   - during the start the young generation stays at its initial size: what the start allocates is
+ *     mostly garbage, and each time V8 doubles the young generation more pages get touched (~2.6 MB
+ *     of RSS at the first answer); once started it grows as usual, since under load a small one costs
+ *     CPU (more scavenges) and promotes more to the old generation;
+ *   - after a busy spell, once the event loop has been idle for a whole check interval, one full GC in
+ *     V8's memory-reducing mode gives back the grown young generation and the free pages of the old
+ *     one (~10–60 ms, never while requests are being served). V8's own memory reducer does this too,
+ *     but later and not always: RSS stayed at the load's peak for a minute and more.
+ */
+import { performance } from 'node:perf_hooks'
+import v8 from 'node:v8'
+import vm from 'node:vm'
+
+/** V8's default `--semi-space-growth-factor` (flag-definitions.h); 1 keeps the young generation at its size. */
+const DEFAULT_GROWTH = 2
+
+export function youngGenerationGrows(grows: boolean): void {
+  v8.setFlagsFromString(`--semi-space-growth-factor=${grows ? DEFAULT_GROWTH : 1}`)
+}
+
+type GcOptions = { type: 'major'; execution: 'sync'; flavor: 'last-resort' }
+
+/** V8's gc() without --expose-gc on the command line: exposed to one new context, then hidden again. */
+function exposeGc(): (o: GcOptions) => void {
+  v8.setFlagsFromString('--expose-gc')
+  try {
+    return vm.runInNewContext('gc') as (o: GcOptions) => void
+  } finally {
+    v8.setFlagsFromString('--no-expose-gc')
+  }
+}
+
+export type IdleRelease = { stop(): void; releases(): number }
+
+/**
+ * Checks every `checkMs`: when the last interval was idle (event loop busy < `idleBelow` of it) and
+ * the loop did at least `busyMs` of work since the last release, runs the memory-reducing GC.
+ */
+export function releaseMemoryWhenIdle(o: { checkMs?: number; idleBelow?: number; busyMs?: number } = {}): IdleRelease {
+  const checkMs = o.checkMs ?? 10_000
+  const idleBelow = o.idleBelow ?? 0.01
+  const busyMs = o.busyMs ?? 200
+  const gc = exposeGc()
+  let last = performance.eventLoopUtilization()
+  let workSinceRelease = 0
+  let count = 0
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization()
+    const window = performance.eventLoopUtilization(now, last)
+    last = now
+    if (window.utilization >= idleBelow || workSinceRelease < busyMs) {
+      workSinceRelease += window.active
+      return
+    }
+    gc({ type: 'major', execution: 'sync', flavor: 'last-resort' })
+    count++
+    workSinceRelease = 0
+    last = performance.eventLoopUtilization() // the GC's own time is not work
+  }, checkMs)
+  timer.unref()
+  return { stop: () => clearInterval(timer), releases: () => count }
+}

@@ -1,0 +1,42 @@
+/**
+ * Memory goes back once the process has been busy and then idle for a whole check interval: one
+ * memory-reducing GC, which shrinks the young generation V8 grew under the allocation; none while
+ * busy, none when there was no work since the last one.
+ */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import v8 from 'node:v8'
+import { releaseMemoryWhenIdle } from '../../main/v8Memory.ts'
+
+const youngMb = () => (v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0) / 2 ** 20
+
+/** ~`ms` of allocation-heavy work with survivors, which makes V8 grow its young generation. */
+function churn(ms: number): void {
+  let keep: object[] = []
+  const until = performance.now() + ms
+  for (let i = 0; performance.now() < until; i++) {
+    keep.push({ i, s: `x${i}` })
+    if (keep.length > 20_000) keep = []
+  }
+}
+
+test('busy, then idle: one release, and the young generation shrinks back', async () => {
+  const idle = releaseMemoryWhenIdle({ checkMs: 100, busyMs: 50 })
+  try {
+    for (let i = 0; i < 4; i++) {
+      churn(90) // busy intervals: no release while working
+      await sleep(5)
+    }
+    assert.equal(idle.releases(), 0)
+    const grown = youngMb()
+    assert.ok(grown > 2, `young generation grew (${grown} MB)`)
+    await sleep(450)
+    assert.equal(idle.releases(), 1)
+    assert.ok(youngMb() < grown, `${youngMb()} < ${grown} MB`)
+    await sleep(300)
+    assert.equal(idle.releases(), 1, 'no work since: no second release')
+  } finally {
+    idle.stop()
+  }
+})
