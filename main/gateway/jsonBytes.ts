@@ -5,9 +5,8 @@
  *  - `parseJsonBytes`: V8 decodes UTF-8 that holds characters beyond Latin-1 (Claude Code's prompt has
  *    "—", "→", "…") at ~100 MB/s, 1.2 ms for 110 KB, then parses a two-byte string. JSON's structure
  *    is ASCII and UTF-8 never puts a byte below 0x80 inside a multi-byte character, so the bytes are
- *    parsed as Latin-1 (a copy, ~13 µs) and only the strings that hold bytes ≥ 0x80 are decoded as
- *    UTF-8 afterwards. Exact unless the text also spells characters 0x80–0xFF as `\u00XX` escapes
- *    (those would be indistinguishable from raw bytes): such a body takes the plain path.
+ *    read as Latin-1 (a copy, ~13 µs), each run of bytes ≥ 0x80 is replaced by the `\uXXXX` escapes
+ *    of the characters it encodes, and that ASCII text is parsed once.
  *  - `scanJson`: one pass over the bytes that refuses nesting deeper than a limit as soon as it is
  *    seen (before JSON.parse spends seconds on a 32 MB `[[[[…`) and notes where the one top-level
  *    `"model"` string is, so a passthrough can splice the upstream's model in without a second pass.
@@ -95,78 +94,80 @@ function isModelKey(b: Buffer, i: number): boolean {
 
 /** JSON.parse of UTF-8 bytes, as `JSON.parse(bytes.toString('utf8'))` gives it (invalid sequences become U+FFFD), faster. */
 export function parseJsonBytes(bytes: Buffer): unknown {
-  if (isAscii(bytes)) return JSON.parse(bytes.toString('latin1'))
-  if (escapesLatin1(bytes)) return JSON.parse(bytes.toString('utf8'))
-  return decodeStrings(JSON.parse(bytes.toString('latin1')))
-}
-
-const ESCAPE_U00 = Buffer.from('\\u00')
-
-/** `\u0080`–`\u00FF` somewhere (or text that looks like it): the Latin-1 route could not tell those from raw bytes. */
-function escapesLatin1(bytes: Buffer): boolean {
-  for (let at = bytes.indexOf(ESCAPE_U00); at >= 0; at = bytes.indexOf(ESCAPE_U00, at + 1)) {
-    const h = bytes[at + 4] as number
-    if ((h >= 0x38 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66)) return true
+  const latin1 = bytes.toString('latin1')
+  if (isAscii(bytes)) return JSON.parse(latin1)
+  const escaped = escapeHighRuns(bytes, latin1)
+  if (escaped === null) return JSON.parse(bytes.toString('utf8'))
+  try {
+    return JSON.parse(escaped)
+  } catch {
+    return JSON.parse(bytes.toString('utf8')) // throws JSON.parse's own error, positions and all
   }
-  return false
 }
 
-const HIGH = /[\x80-\xff]/
-const HIGH_AT = /[\x80-\xff]/g
+/** Runs seen before and their escapes: agents send the same few characters ("—", "→", "…") every call. */
+const runEscapes = new Map<string, string>()
+const MAX_RUNS = 4096
+const MAX_RUN_LENGTH = 32
 
 /**
- * A string read as Latin-1 from UTF-8 bytes, decoded: only its runs of bytes ≥ 0x80 go through the
- * (slow) UTF-8 decoder; the ASCII between them is kept as is. The same as decoding the whole: a
- * multi-byte character is one such run, and an ASCII byte ends a broken one either way.
+ * The text with every run of bytes ≥ 0x80 (read as Latin-1) replaced by the `\uXXXX` escapes of what
+ * the run decodes to as UTF-8: pure ASCII JSON that parses to the same value, so JSON.parse does all
+ * the work in one pass. A run decodes alone as it would in place (ASCII bytes on both sides end any
+ * sequence). Raw bytes can only sit inside strings in valid JSON, where an escape means the same;
+ * elsewhere the escaped text is invalid too. Null after a backslash, where `\` + escape would turn
+ * an invalid escape into a valid one: the caller decodes the plain way.
  */
-function utf8(latin1: string): string {
+function escapeHighRuns(bytes: Buffer, latin1: string): string | null {
+  const find = highByteFinder(bytes)
   let out = ''
   let from = 0
-  HIGH_AT.lastIndex = 0
-  for (let m = HIGH_AT.exec(latin1); m; m = HIGH_AT.exec(latin1)) {
-    const i = m.index
+  for (let i = find(0); i < bytes.length; i = find(from)) {
+    if (bytes[i - 1] === BACKSLASH) return null
     let j = i + 1
-    while (j < latin1.length && latin1.charCodeAt(j) >= 0x80) j++
-    out += latin1.slice(from, i) + Buffer.from(latin1.slice(i, j), 'latin1').toString('utf8')
-    from = HIGH_AT.lastIndex = j
+    while (j < bytes.length && (bytes[j] as number) >= 0x80) j++
+    const run = latin1.slice(i, j)
+    let esc = runEscapes.get(run)
+    if (esc === undefined) {
+      esc = toEscapes(bytes.toString('utf8', i, j))
+      if (run.length <= MAX_RUN_LENGTH) {
+        if (runEscapes.size >= MAX_RUNS) runEscapes.clear()
+        runEscapes.set(run, esc)
+      }
+    }
+    out += latin1.slice(from, i) + esc
+    from = j
   }
   return out + latin1.slice(from)
 }
 
-/** Re-decodes, as UTF-8, every string and key of a value parsed from Latin-1 that holds bytes ≥ 0x80. Iterative: no depth limit. */
-function decodeStrings(root: unknown): unknown {
-  if (typeof root === 'string') return HIGH.test(root) ? utf8(root) : root
-  if (root === null || typeof root !== 'object') return root
-  const stack: object[] = [root]
-  while (stack.length > 0) {
-    const v = stack.pop() as Record<string, unknown> | unknown[]
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i]
-        if (typeof x === 'string') {
-          if (HIGH.test(x)) v[i] = utf8(x)
-        } else if (x !== null && typeof x === 'object') stack.push(x)
-      }
-      continue
+/**
+ * `find(i)`: the index of the first byte ≥ 0x80 at or after i, else the length. Reads aligned 16-byte
+ * blocks as four 32-bit words (one OR and one mask per block), bytes only around the hits: ~14 µs for
+ * 110 KB where a regex over the Latin-1 string takes ~75 µs.
+ */
+function highByteFinder(b: Buffer): (i: number) => number {
+  const n = b.length
+  const head = (4 - (b.byteOffset & 3)) & 3
+  const words = n >= 64 ? new Int32Array(b.buffer, b.byteOffset + head, (n - head) >> 2) : new Int32Array(0)
+  const blocksEnd = head + ((words.length >> 2) << 4)
+  return (i) => {
+    while (i < n && (i < head || i >= blocksEnd || ((i - head) & 15) !== 0)) {
+      if ((b[i] as number) >= 0x80) return i
+      i++
     }
-    const keys = Object.keys(v)
-    let renamed = false
-    for (const k of keys) {
-      if (HIGH.test(k)) renamed = true
-      const x = v[k]
-      if (typeof x === 'string') {
-        // defineProperty, not assignment: an own "__proto__" key (JSON.parse makes one) must stay a plain property.
-        if (HIGH.test(x)) Object.defineProperty(v, k, { value: utf8(x), writable: true, enumerable: true, configurable: true })
-      } else if (x !== null && typeof x === 'object') stack.push(x)
-    }
-    if (renamed) {
-      // Keys are rewritten in their order (JSON.parse's member order is what callers see re-serialised).
-      const entries = keys.map((k) => [HIGH.test(k) ? utf8(k) : k, v[k]] as const)
-      for (const k of keys) delete v[k]
-      for (const [k, x] of entries) Object.defineProperty(v, k, { value: x, writable: true, enumerable: true, configurable: true })
-    }
+    let w = (i - head) >> 2
+    const wEnd = (blocksEnd - head) >> 2
+    for (; w < wEnd; w += 4) if ((((words[w] as number) | (words[w + 1] as number) | (words[w + 2] as number) | (words[w + 3] as number)) & 0x80808080) !== 0) break
+    for (i = Math.max(i, head + (w << 2)); i < n; i++) if ((b[i] as number) >= 0x80) return i
+    return n
   }
-  return root
+}
+
+function toEscapes(text: string): string {
+  let out = ''
+  for (let i = 0; i < text.length; i++) out += '\\u' + text.charCodeAt(i).toString(16).padStart(4, '0')
+  return out
 }
 
 /** `lastTopLevelMember`'s answer when the member cannot be read that way (absent, or the text is not shaped as expected). */

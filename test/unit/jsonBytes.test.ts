@@ -63,6 +63,10 @@ test('parseJsonBytes: invalid UTF-8 becomes U+FFFD as with toString, and bad JSO
   assert.deepEqual(parseJsonBytes(bad), JSON.parse(bad.toString('utf8')))
   assert.throws(() => parseJsonBytes(b('{"x":"é"')), SyntaxError)
   assert.throws(() => parseJsonBytes(b('{"x":1,}')), SyntaxError)
+  // A backslash before raw non-ASCII is an invalid escape, long body or short, whatever follows.
+  assert.throws(() => parseJsonBytes(b(`{"x":"a\\é${'y'.repeat(100)}"}`)), SyntaxError)
+  assert.throws(() => parseJsonBytes(b('{"x":"a\\é"}')), SyntaxError)
+  assert.deepEqual(parseJsonBytes(b(`{"x":"a\\\\é${'y'.repeat(100)}"}`)), { x: `a\\é${'y'.repeat(100)}` })
 })
 
 test('parseJsonBytes agrees with JSON.parse on random documents', () => {
@@ -85,6 +89,54 @@ test('parseJsonBytes agrees with JSON.parse on random documents', () => {
     const text = rnd(2) === 0 ? JSON.stringify(v) : JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     assert.deepEqual(parseJsonBytes(b(text)), JSON.parse(text), text)
   }
+})
+
+test('parseJsonBytes agrees with JSON.parse on any bytes, at any alignment: the same value or the same refusal', () => {
+  // Byte-level noise (raw high bytes, broken sequences, stray backslashes) in documents long enough
+  // for the word-at-a-time scan, placed at every offset inside a larger buffer.
+  let seed = 7
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n)
+  const noise = [[0xe2, 0x80, 0x94], [0xc3, 0xa9], [0xf0, 0x9f, 0xa4, 0x96], [0xff], [0xe2, 0x80], [0x5c], [0x5c, 0xc3, 0xa9], [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80]]
+  const outcome = (f: () => unknown) => {
+    try {
+      return { value: f() }
+    } catch (err) {
+      return { error: (err as Error).name }
+    }
+  }
+  let valid = 0
+  for (let i = 0; i < 400; i++) {
+    const text = b(JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(rnd(200)) }], system: 'y'.repeat(rnd(100)), tools: [{ name: 'z'.repeat(rnd(40)) }] }))
+    const parts: Buffer[] = []
+    let at = 0
+    while (at < text.length) {
+      const next = Math.min(text.length, at + 1 + rnd(60))
+      parts.push(text.subarray(at, next))
+      // Most noise lands inside strings (the document is mostly string content); some breaks the JSON.
+      if (rnd(10) === 0) parts.push(Buffer.from(noise[rnd(noise.length)] as number[]))
+      at = next
+    }
+    const doc = Buffer.concat(parts)
+    const offset = rnd(8)
+    const host = Buffer.alloc(doc.length + 16)
+    doc.copy(host, offset)
+    const bytes = host.subarray(offset, offset + doc.length)
+    const expected = outcome(() => JSON.parse(doc.toString('utf8')))
+    assert.deepEqual(outcome(() => parseJsonBytes(bytes)), expected, doc.toString('utf8'))
+    if ('value' in expected) valid++
+  }
+  // Every position of a lone high byte and of a two-byte character, at every alignment.
+  for (const char of [[0xe9], [0xc3, 0xa9]]) {
+    for (let pos = 0; pos < 90; pos++) {
+      const doc = Buffer.concat([b(`{"s":"${'x'.repeat(pos)}`), Buffer.from(char), b(`${'x'.repeat(90 - pos)}"}`)])
+      for (let offset = 0; offset < 4; offset++) {
+        const host = Buffer.alloc(doc.length + 8)
+        doc.copy(host, offset)
+        assert.deepEqual(parseJsonBytes(host.subarray(offset, offset + doc.length)), JSON.parse(doc.toString('utf8')), `${pos}/${offset}`)
+      }
+    }
+  }
+  assert.ok(valid > 100 && valid < 390, `both kinds of document were tried (${valid} valid of 400)`)
 })
 
 test('lastTopLevelMember reads one top-level member alone, and NOT_FOUND where that would not be exact', () => {
