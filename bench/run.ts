@@ -468,7 +468,7 @@ type PerTarget = {
   c16errors: number
 }
 /** Gateway CPU per request on the `/v1/messages` paths (see `pathBodies`), ms. */
-type PathCpu = { streamPass: number; streamTrans: number; ccSmall: number; ccBig: number }
+type PathCpu = { streamPass: number; streamTrans: number; ccSmall: number; ccBig: number; proxyCcSmall: number; proxyCcBig: number }
 type RoundResult = {
   direct: PerTarget
   proxy: PerTarget
@@ -522,28 +522,31 @@ async function measureRound(targets: Target[], procs: Record<Target['name'], Chi
   }
   // The /v1/messages paths, gateway only, each pair measured back to back in alternating order.
   const gwTarget = targets.find((t) => t.name === 'gateway') as Target
-  const pathCpu = async (body: Buffer | null): Promise<number> => {
+  const pxTarget = targets.find((t) => t.name === 'proxy') as Target
+  const pathCpu = async (body: Buffer | null, t = gwTarget, proc: Child = gw): Promise<number> => {
     if (!body) return Number.NaN
-    await sequentialBody(gwTarget, body, '/v1/messages', 0, 20)
-    const a = await gw.rpc('cpu')
-    const s = await sequentialBody(gwTarget, body, '/v1/messages', PATH_REQUESTS, 0)
-    const b = await gw.rpc('cpu')
+    await sequentialBody(t, body, '/v1/messages', 0, 20)
+    const a = await proc.rpc('cpu')
+    const s = await sequentialBody(t, body, '/v1/messages', PATH_REQUESTS, 0)
+    const b = await proc.rpc('cpu')
     return cpuMs(a.cpu, b.cpu) / s.requests
   }
-  const pair = async (x: Buffer | null, y: Buffer | null): Promise<[number, number]> => {
+  const pair = async (x: Buffer | null, y: Buffer | null, t = gwTarget, proc: Child = gw): Promise<[number, number]> => {
     if (r % 2) {
-      const b = await pathCpu(y)
-      return [await pathCpu(x), b]
+      const b = await pathCpu(y, t, proc)
+      return [await pathCpu(x, t, proc), b]
     }
-    const a = await pathCpu(x)
-    return [a, await pathCpu(y)]
+    const a = await pathCpu(x, t, proc)
+    return [a, await pathCpu(y, t, proc)]
   }
   const [streamPass, streamTrans] = await pair(bodies.streamPass, bodies.streamTrans)
   const [ccSmall, ccBig] = await pair(bodies.ccSmall, bodies.ccBig)
+  // The same two bodies through the bare proxy: what relaying 100 KB more costs with no gateway at all.
+  const [proxyCcSmall, proxyCcBig] = await pair(bodies.ccSmall, bodies.ccBig, pxTarget, procs.proxy)
   await sleep(1000)
   const idleRssKb = rssKb(gw.pid)
   return {
-    paths: { streamPass, streamTrans, ccSmall, ccBig },
+    paths: { streamPass, streamTrans, ccSmall, ccBig, proxyCcSmall, proxyCcBig },
     ...res,
     addedP50: res.gateway.c1p50 - res.direct.c1p50,
     throughputRatio: res.gateway.c16rps / res.direct.c16rps,
@@ -995,6 +998,8 @@ async function main(): Promise<void> {
   add({ id: 'T', metric: `RSS ${IDLE_AFTER_LOAD_S} s after load ÷ RSS after start`, value: idleRatio, unit: '×', target: '≤ 1.2×', ok: IDLE_AFTER_LOAD_S >= 60 ? idleRatio <= 1.2 : null, detail: `${(idleAfterLoadKb / 1024).toFixed(1)} MB (1 s after load: ${((warm[rssEntry] ?? Number.NaN) / 1024).toFixed(1)} MB)${IDLE_AFTER_LOAD_S < 60 ? '; --quick waits less than the target’s 60 s: no verdict' : ''}` })
   const ccRatio = pairedRatio((r) => r.paths.ccBig / r.paths.ccSmall)
   add({ id: 'T', metric: 'Claude Code-sized request CPU ÷ 1 KB request', value: ccRatio, unit: '×', target: '≤ 2×', ok: Number.isFinite(ccRatio) ? ccRatio <= 2 : null, detail: Number.isFinite(ccRatio) ? `${med((r) => r.paths.ccBig).toFixed(3)} vs ${med((r) => r.paths.ccSmall).toFixed(3)} ms (${(bodies.ccBytes[1] / 1024).toFixed(0)} KB vs ${(bodies.ccBytes[0] / 1024).toFixed(1)} KB bodies, non-streamed /v1/messages passthrough)` : 'no ../shared Claude Code fixture: not measured', range: rSpread((r) => r.paths.ccBig / r.paths.ccSmall) })
+  const proxyCcRatio = pairedRatio((r) => r.paths.proxyCcBig / r.paths.proxyCcSmall)
+  add({ id: 'T', metric: '  reference: the same two bodies through the bare proxy', value: proxyCcRatio, unit: '×', target: '(info)', ok: null, detail: Number.isFinite(proxyCcRatio) ? `${med((r) => r.paths.proxyCcBig).toFixed(3)} vs ${med((r) => r.paths.proxyCcSmall).toFixed(3)} ms: relaying ~100 KB more, no JSON; the gateway adds ${(med((r) => r.paths.ccBig) - med((r) => r.paths.ccSmall) - (med((r) => r.paths.proxyCcBig) - med((r) => r.paths.proxyCcSmall))).toFixed(3)} ms over that` : 'not measured', range: rSpread((r) => r.paths.proxyCcBig / r.paths.proxyCcSmall) })
   const youngRatio = pairedRatio((r) => r.gatewayYoung.cpuPerReqC16 / r.proxy.cpuPerReqC16)
   add({ id: 'T', metric: `  lead: gateway with ${YOUNG_FLAG}, CPU c16 ÷ floor`, value: youngRatio, unit: '×', target: '(info)', ok: null, detail: `vs ${cpuRatio.toFixed(2)}× with V8's default young generation; RSS after start ${(youngAfterStartKb / 1024).toFixed(1)} vs ${(rssAfterStartKb / 1024).toFixed(1)} MB, after the rounds ${(youngEndKb / 1024).toFixed(1)} vs ${(rssKb0End / 1024).toFixed(1)} MB`, range: rSpread((r) => r.gatewayYoung.cpuPerReqC16 / r.proxy.cpuPerReqC16) })
   add({ id: 'T', metric: 'RSS flat over a 10-minute soak at c16', value: Number.NaN, unit: '', target: 'flat', ok: null, detail: 'its own run: npm run bench -- --soak' })

@@ -3,8 +3,9 @@
  * no copies) and only counted if the client goes away, so a finished stream pays nothing for it.
  * The text of each event (deltas of content, reasoning, tool arguments, in any caller dialect) is
  * counted with o200k_base (gpt-tokenizer); an estimate, and the usage row says so. The tokenizer
- * (~8 MB resident) is loaded in the background when the first stream starts, not at start; a client
- * that leaves before it has loaded is charged at 4 characters a token.
+ * (~19 MB resident for as long as the process lives) loads in the background when a client first
+ * leaves mid-stream, not with the first stream: most processes never need it. Until it has loaded
+ * (that first departure included) the text is charged at 4 characters a token, OpenAI's rule.
  */
 import { sse } from '../dialects/sse.ts'
 import { countInPieces } from '../dialects/countInPieces.ts'
@@ -29,7 +30,6 @@ const KEEP_BYTES = 8 * 1024 * 1024
 const textKeys = new Set(['content', 'text', 'delta', 'partial_json', 'arguments', 'thinking', 'refusal', 'reasoning_content'])
 
 export function createDeliveredCounter(): DeliveredCounter {
-  loadTokenizer()
   const chunks: Buffer[] = []
   let kept = 0
   let overflow = 0
@@ -52,6 +52,7 @@ export function createDeliveredCounter(): DeliveredCounter {
         }
       }
       const text = texts.join('')
+      if (!tokenizer) loadTokenizer()
       const counted = !text ? 0 : tokenizer ? countInPieces(text, (piece) => (tokenizer as Tokenizer).countTokens(piece, special)) : Math.ceil(text.length / 4)
       return counted + Math.ceil(overflow / 4)
     },
