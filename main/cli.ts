@@ -16,7 +16,7 @@ import { readRuntimeFile, startSwitchyard } from './startSwitchyard.ts'
 import { isVaultError } from './vault/VaultError.ts'
 import { findUiDir } from './uiDir.ts'
 import { version } from './version.ts'
-import { releaseMemoryWhenIdle, youngGenerationGrows } from './v8Memory.ts'
+import { releaseMemoryNow, releaseMemoryWhenIdle, youngGenerationGrows } from './v8Memory.ts'
 import { yaml } from './yaml.ts'
 
 const out = (line = '') => process.stdout.write(line + '\n')
@@ -111,6 +111,7 @@ async function serve(o: { port: number | undefined; host: string | undefined; da
   if (firstKey) out(`  Your first API key (shown once, store it now): ${firstKey.key}`)
   for (const w of status.warnings) out(`  WARNING: ${w}`)
   out('Ready. Ctrl+C stops it (queued usage is written first).')
+  releaseMemoryNow() // the start's garbage goes back to the OS before the first call, not minutes later
   return -1 // keep running
 }
 
