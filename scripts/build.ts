@@ -6,7 +6,7 @@
  * `--force` rebuilds regardless. Usage: node scripts/build.ts [main|renderer] [--force]
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { partFingerprint, partIsCurrent, stampFile, writeStamp, type BuildPart } from './buildStamp.ts'
@@ -87,6 +87,8 @@ if (only !== 'renderer') {
     // requests need (the tokenizer behind count_tokens) out of the startup path.
     // Loaded only when needed: a current build never pays for esbuild.
     const { build } = await import('esbuild')
+    // Chunk names carry content hashes: without this, every rebuild leaves the last one's chunks behind.
+    rmSync(`${root}/dist/chunks`, { recursive: true, force: true })
     const bundled = await build({
       entryPoints: { cli: `${root}/main/launch.ts`, electron: `${root}/main/electron/main.ts` },
       outdir: `${root}/dist`,
