@@ -12,7 +12,7 @@ import { GatewayError } from './GatewayError.ts'
 /** Error bodies are small; anything beyond this is cut (streamBack caps them the same way). */
 const MAX_ERROR_BODY = 1024 * 1024
 
-export function adaptResponse(res: UpstreamResponse, prepared: PreparedCall): UpstreamResponse {
+export function adaptResponse(res: UpstreamResponse, prepared: Pick<PreparedCall, 'decodeStream' | 'errorBody'>): UpstreamResponse {
   if (!prepared.decodeStream && !prepared.errorBody) return res // every provider without a transport
   const head: ResponseHead = { status: res.status, headers: res.headers }
   if (res.status < 400) {

@@ -10,7 +10,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import type { PreparedCall } from '../providers/provider.ts'
-import { wireBody } from './wireBody.ts'
+import { wireParts } from './wireBody.ts'
 import { adaptResponse } from './adaptResponse.ts'
 import type { HostResolver } from '../network/upstreamHost.ts'
 import { GatewayError } from './GatewayError.ts'
@@ -81,18 +81,23 @@ export function callProvider(route: Route, call: Call, body: Record<string, unkn
   // A per-request custom host: resolved and checked first, then reached only at the vetted addresses.
   if (route.customHost) {
     return pinCustomHost(route, opts.resolveHost).then((pin) =>
-      send(route, call, { url: route.url, headers: route.headers, body: wireBody(body) }, opts, pin),
+      send(route, call, { url: route.url, headers: route.headers, body: wireParts(body) }, opts, pin),
     )
   }
-  if (!transport) return send(route, call, { url: route.url, headers: route.headers, body: wireBody(body) }, opts)
+  if (!transport) return send(route, call, { url: route.url, headers: route.headers, body: wireParts(body) }, opts)
   // Bedrock, Vertex AI: the provider signs or authorizes the request itself, and may say how to read the answer.
   if (!route.transport) return Promise.reject(new GatewayError('internal_error', `${route.spec.name} needs its integration's settings`))
   const outgoing = { url: route.url, headers: route.headers, body, model: route.model, dialect: route.dialect, stream: call.stream }
-  return transport.prepare(outgoing, route.transport).then((prepared) => send(route, call, prepared, opts))
+  return transport.prepare(outgoing, route.transport).then((prepared) => send(route, call, { ...prepared, body: [prepared.body] }, opts))
 }
 
-function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOptions, pin: http.RequestOptions | null = null): Promise<UpstreamResponse> {
-  const payload = prepared.body
+/** A prepared call whose body is pieces written in order (a spliced passthrough body is three). */
+type Sendable = Omit<PreparedCall, 'body'> & { body: readonly Buffer[] }
+
+function send(route: Route, call: Call, prepared: Sendable, opts: SendOptions, pin: http.RequestOptions | null = null): Promise<UpstreamResponse> {
+  const parts = prepared.body
+  let length = 0
+  for (const p of parts) length += p.length
   const target = targetFor(prepared.url)
   const who = route.providerSlug ? `@${route.providerSlug}` : route.spec.name
   const timeoutMs = opts.timeoutMs ?? route.timeoutMs
@@ -125,7 +130,7 @@ function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOption
         'user-agent': opts.userAgent ?? 'Switchyard',
         ...prepared.headers,
         [HOP_HEADER]: String((call.hops ?? 0) + 1),
-        'content-length': String(payload.length),
+        'content-length': String(length),
       }),
     })
     const upstreamBody: UpstreamBody = {
@@ -175,7 +180,9 @@ function send(route: Route, call: Call, prepared: PreparedCall, opts: SendOption
       if (!responded) return reject(failure(err))
       cutShort(err)
     })
-    request.end(payload)
+    // Buffered until the socket is assigned, then flushed corked: one writev for all the pieces.
+    for (let i = 0; i < parts.length - 1; i++) request.write(parts[i])
+    request.end(parts[parts.length - 1])
   })
 }
 

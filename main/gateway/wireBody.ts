@@ -7,18 +7,20 @@
  * `keepRaw` (parse) remembers the bytes a body was parsed from; `forwardWithModel` (translate)
  * hands those bytes, model replaced, to the outgoing body; `wireBody` (callProvider) sends them.
  * Bodies are keyed by identity: a stage that rewrites the body (guardrail redaction, config
- * overrides) makes a new object, which has no bytes remembered and is serialised.
+ * overrides) makes a new object, which has no bytes remembered and is serialised. A spliced body
+ * stays three pieces (before the model, the model, after it) that go out in one writev: no copy of
+ * the caller's 100 KB.
  */
 import { isUtf8 } from 'node:buffer'
 import { scanJson, type ByteRange } from './jsonBytes.ts'
 
-/** A body's bytes and where its top-level model string is in them (from parse's scan; null: not spliceable). */
-type Raw = { bytes: Buffer; model: ByteRange | null }
+/** A body's bytes, in order (one piece unless spliced), and where the top-level model string is in them (from parse's scan; null: not spliceable). */
+type Raw = { parts: readonly Buffer[]; model: ByteRange | null }
 
 const raws = new WeakMap<object, Raw>()
 
 export function keepRaw(body: object, bytes: Buffer, model: ByteRange | null): void {
-  raws.set(body, { bytes, model })
+  raws.set(body, { parts: [bytes], model })
 }
 
 /**
@@ -27,16 +29,23 @@ export function keepRaw(body: object, bytes: Buffer, model: ByteRange | null): v
  */
 export function forwardWithModel(body: object, outgoing: object, model: string): void {
   const raw = raws.get(body)
+  const bytes = raw?.parts.length === 1 ? raw.parts[0] : undefined
   // Bytes that are not UTF-8 were parsed with replacement characters: only re-serialising sends those.
-  if (!raw || !isUtf8(raw.bytes)) return
+  if (!raw || !bytes || !isUtf8(bytes)) return
   // The caller already named the upstream's model: its bytes are the body as they are.
   if ((body as { model?: unknown }).model === model) return void raws.set(outgoing, raw)
-  const spliced = raw.model && valueAt(raw.bytes, raw.model) === (body as { model?: unknown }).model ? splice(raw.bytes, raw.model, model) : null
-  if (spliced) raws.set(outgoing, { bytes: spliced, model: null })
+  if (raw.model && valueAt(bytes, raw.model) === (body as { model?: unknown }).model) raws.set(outgoing, { parts: spliceParts(bytes, raw.model, model), model: null })
 }
 
+/** The bytes `body` goes out as, in pieces to be written in order. */
+export function wireParts(body: object): readonly Buffer[] {
+  return raws.get(body)?.parts ?? [Buffer.from(JSON.stringify(body))]
+}
+
+/** The bytes `body` goes out as, in one buffer (a copy only for a spliced body). */
 export function wireBody(body: object): Buffer {
-  return raws.get(body)?.bytes ?? Buffer.from(JSON.stringify(body))
+  const parts = wireParts(body)
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts)
 }
 
 /**
@@ -46,11 +55,11 @@ export function wireBody(body: object): Buffer {
  */
 export function spliceModel(raw: Buffer, model: string): Buffer | null {
   const at = scanJson(raw, Number.POSITIVE_INFINITY).model
-  return at ? splice(raw, at, model) : null
+  return at ? Buffer.concat(spliceParts(raw, at, model)) : null
 }
 
-function splice(raw: Buffer, at: ByteRange, model: string): Buffer {
-  return Buffer.concat([raw.subarray(0, at.start), Buffer.from(JSON.stringify(model)), raw.subarray(at.end)])
+function spliceParts(raw: Buffer, at: ByteRange, model: string): Buffer[] {
+  return [raw.subarray(0, at.start), Buffer.from(JSON.stringify(model)), raw.subarray(at.end)]
 }
 
 /** The string at `at`, decoded: what the splice replaces must be the model the body was parsed with (JSON.parse keeps the last of duplicate keys). */

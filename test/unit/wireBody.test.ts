@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { scanJson } from '../../main/gateway/jsonBytes.ts'
-import { forwardWithModel, keepRaw, spliceModel, wireBody } from '../../main/gateway/wireBody.ts'
+import { forwardWithModel, keepRaw, spliceModel, wireBody, wireParts } from '../../main/gateway/wireBody.ts'
 
 test('splices the one top-level model string and leaves every other byte as the caller sent it', () => {
   const cases: Array<[raw: string, model: string, expected: string | null]> = [
@@ -34,6 +34,14 @@ test('wireBody sends remembered bytes only for the body forwarded with its model
   const outgoing = { ...body, model: 'gpt-4o' }
   forwardWithModel(body, outgoing, 'gpt-4o')
   assert.equal(wireBody(outgoing).toString(), '{ "model" : "gpt-4o", "temperature": 1.0 }')
+  // Sent in pieces that share the caller's memory: nothing of its body is copied.
+  const parts = wireParts(outgoing)
+  assert.deepEqual(parts.map((p) => p.toString()), ['{ "model" : ', '"gpt-4o"', ', "temperature": 1.0 }'])
+  assert.equal((parts[0] as Buffer).buffer, raw.buffer)
+  // Spliced once: a body forwarded from the spliced one is serialised, not spliced again.
+  const again = { ...outgoing, model: 'x' }
+  forwardWithModel(outgoing, again, 'x')
+  assert.equal(wireBody(again).toString(), '{"model":"x","temperature":1}')
   // The model unchanged: the caller's bytes as they are.
   const same = { ...body, model: '@up/gpt-4o' }
   forwardWithModel(body, same, '@up/gpt-4o')
