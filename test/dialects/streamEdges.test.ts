@@ -153,3 +153,58 @@ test('Anthropic server tool blocks are skipped and the remaining blocks renumber
     { type: 'block_stop', index: 0 },
   ])
 })
+
+/**
+ * Text deltas read through the stream's text template (openai/stream.ts) must give what a full parse
+ * gives. The reference stream is the same chunks with a field in front that differs on every chunk,
+ * so no chunk ever matches a template and each is parsed whole.
+ */
+test('OpenAI text chunks read through the text template translate exactly as fully parsed ones', () => {
+  const head = (i: number, tail: string) => (i < 0 ? tail : `{"seq":${i},${tail.slice(1)}`)
+  const cases: Array<{ name: string; chunks: string[] }> = [
+    {
+      name: 'escapes, quotes, the template tail inside a string, empty and invalid content',
+      chunks: [
+        '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}',
+        '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]}',
+        '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":" \\"quoted\\" \\\\ back\\nline \\u00e9\\ud83d\\ude00"},"finish_reason":null}]}',
+        '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"\\"},\\"finish_reason\\":null}]}"},"finish_reason":null}]}',
+        '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":""},"finish_reason":null}]}',
+        '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"bad \u0001 control"},"finish_reason":null}]}',
+        '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"bad \\x escape"},"finish_reason":null}]}',
+        '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"a"}, "finish_reason":null}]}',
+        '{"id":"c2","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":" new id"},"finish_reason":null}]}',
+        '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":" last"},"finish_reason":"stop"}]}',
+        '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}',
+      ],
+    },
+    {
+      name: 'text, then tool calls, then text again',
+      chunks: [
+        '{"id":"t","created":2,"model":"m","choices":[{"index":0,"delta":{"content":"Let me"},"finish_reason":null}]}',
+        '{"id":"t","created":2,"model":"m","choices":[{"index":0,"delta":{"content":" look."},"finish_reason":null}]}',
+        '{"id":"t","created":2,"model":"m","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get","arguments":"{\\"a\\":"}}]},"finish_reason":null}]}',
+        '{"id":"t","created":2,"model":"m","choices":[{"index":0,"delta":{"content":"more"},"finish_reason":null}]}',
+        '{"id":"t","created":2,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}',
+      ],
+    },
+    {
+      // The content equals a later string of the chunk: the template must not take that string for the content.
+      name: 'a content string that also appears elsewhere in the chunk',
+      chunks: [
+        '{"id":"x","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"model":"Hi"}',
+        '{"id":"x","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"model":"Hi"}',
+        '{"id":"x","choices":[{"index":0,"delta":{"content":"Yo"},"finish_reason":null}],"model":"Hi"}',
+        '{"id":"x","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"model":"Yo"}',
+        '{"id":"x","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"model":"Hi"}',
+      ],
+    },
+  ]
+  for (const { name, chunks } of cases) {
+    const wire = (seq: boolean) => chunks.map((c, i) => `data: ${head(seq ? i : -1, c)}\n\n`).join('') + 'data: [DONE]\n\n'
+    const fast = canonical('openai', wire(false))
+    assert.deepEqual(fast, canonical('openai', wire(true)), name)
+    assert.ok(fast.some((e) => e.type === 'text_delta'), name)
+    assert.deepEqual(translate('openai', 'anthropic', wire(false)).out, translate('openai', 'anthropic', wire(true)).out, name)
+  }
+})

@@ -32,6 +32,8 @@ function toCanonical(): StreamToCanonical {
   let sawTool = false
   let lastTool = -1
   const tools = new Map<number, number>() // chat tool_calls[].index → canonical block index
+  /** The text around the content string of this stream's first plain text chunk (textTemplate). */
+  let plain: TextTemplate | null = null
 
   function close(out: ChatEvent[]): void {
     if (open < 0) return
@@ -88,8 +90,16 @@ function toCanonical(): StreamToCanonical {
     push(e: SseEvent) {
       if (done) return []
       if (e.data === '[DONE]') return started ? finish([]) : []
+      const text = plain ? textIn(e.data, plain) : undefined
+      if (text !== undefined) {
+        // The same chunk as the template but for its content: what the full path below would give.
+        const out: ChatEvent[] = []
+        delta({ content: text }, out)
+        return out
+      }
       const chunk = parseJson(e.data)
       if (!isObject(chunk)) return []
+      if (started && !plain) plain = textTemplate(e.data, chunk)
       const out: ChatEvent[] = []
       if (chunk.error !== undefined) {
         done = true
@@ -124,6 +134,47 @@ function toCanonical(): StreamToCanonical {
       return [{ type: 'error', error: chatError('api_error', endedEarly, 502) }]
     },
   }
+}
+
+/**
+ * Nearly every chunk of a stream is a text delta whose bytes differ from the one before only inside
+ * the content string (same id, created, model, field order). The first such chunk is kept as the text
+ * before and after that string; a later chunk made of exactly that text around one well-formed JSON
+ * string literal parses, token for token, to the same object with a different content, so its text
+ * is read without JSON.parse (the translated stream's largest own cost). Anything else, or a template
+ * that cannot be shown to hold, takes the full path.
+ */
+type TextTemplate = { head: string; tail: string }
+
+/** Only a chunk whose single choice carries nothing but `content`, no finish and no usage. */
+function textTemplate(data: string, chunk: Record<string, unknown>): TextTemplate | null {
+  const choices = chunk.choices
+  if (!Array.isArray(choices) || choices.length !== 1 || chunk.usage !== undefined || chunk.error !== undefined) return null
+  const choice = choices[0] as Record<string, unknown>
+  if (!isObject(choice) || choice.index !== 0 || (choice.finish_reason !== null && choice.finish_reason !== undefined)) return null
+  const d = choice.delta
+  if (!isObject(d) || typeof d.content !== 'string' || Object.keys(d).length !== 1) return null
+  const literal = JSON.stringify(d.content)
+  const at = data.lastIndexOf(literal)
+  if (at < 0) return null // escaped differently from JSON.stringify: no fast path for this stream
+  const t = { head: data.slice(0, at), tail: data.slice(at + literal.length) }
+  // The string found is the delta's content (not an equal string elsewhere): a sentinel put there shows up there.
+  const probe = parseJson(`${t.head}"\\u0000sy"${t.tail}`) as { choices?: Array<{ delta?: { content?: unknown } }> } | undefined
+  return probe?.choices?.[0]?.delta?.content === '\u0000sy' ? t : null
+}
+
+// JSON forbids raw control characters in strings: a literal with one is left to JSON.parse to refuse.
+// eslint-disable-next-line no-control-regex
+const PLAIN_LITERAL = /^"[^"\\\u0000-\u001f]*"$/
+// eslint-disable-next-line no-control-regex
+const ESCAPED_LITERAL = /^"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"$/
+
+/** The content of a chunk shaped as `t` with one JSON string literal inside, else undefined. */
+function textIn(data: string, t: TextTemplate): string | undefined {
+  if (data.length < t.head.length + t.tail.length + 2 || !data.startsWith(t.head) || !data.endsWith(t.tail)) return undefined
+  const literal = data.slice(t.head.length, data.length - t.tail.length)
+  if (PLAIN_LITERAL.test(literal)) return literal.slice(1, -1)
+  return ESCAPED_LITERAL.test(literal) ? (JSON.parse(literal) as string) : undefined
 }
 
 function fromCanonical(o: ReplyOptions = {}): StreamFromCanonical {
