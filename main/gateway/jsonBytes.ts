@@ -29,39 +29,114 @@ export type JsonScan = {
   tooDeep: boolean
   /** The one top-level `"model"` member's string value; null when there is none, more than one, it is not a string, or the text is cut short. */
   model: ByteRange | null
+  /**
+   * The top-level object's members in order (key with its quotes, value's bytes), when the text is
+   * an object whose top level is well formed (keys, colons, commas, nothing trailing); else null. The
+   * values themselves are only bracket- and quote-balanced here, not validated.
+   */
+  members: Member[] | null
 }
+
+/** One top-level member: its key string (quotes included) and its value's bytes `[start, end)`. */
+export type Member = { key: ByteRange; start: number; end: number }
+
+const COMMA = 0x2c
+
+// Where the scan is inside the top-level object.
+const KEY = 0 // a key or the closing brace may come next
+const COLON_NEXT = 1
+const VALUE = 2 // the value starts at the next byte that is not space
+const IN_VALUE = 3 // a comma or the closing brace ends it
+const AFTER_COMMA = 4 // only a key may come next
 
 export function scanJson(bytes: Buffer, limit: number): JsonScan {
   const n = bytes.length
   let depth = 0
   let models = 0
   let model: ByteRange | null = null
-  for (let i = 0; i < n; i++) {
+  let members: Member[] | null = []
+  let state = KEY
+  let key: ByteRange = { start: 0, end: 0 }
+  let valueStart = 0
+  let closedAt = -1 // just past the last string, array or object that closed at the top level
+  const top = skipSpace(bytes, 0)
+  if (bytes[top] !== OPEN_BRACE) members = null
+  for (let i = top; i < n; i++) {
     const c = bytes[i] as number
-    if (c === QUOTE) {
-      const from = i
-      i = skipString(bytes, i + 1)
-      if (i >= n) return { tooDeep: false, model: null } // unterminated
-      if (depth !== 1 || i - from !== 6 || !isModelKey(bytes, from + 1)) continue
-      // "model" at the top level: a key when a colon follows (a string value "model" is not).
-      let j = skipSpace(bytes, i + 1)
-      if (bytes[j] !== COLON) continue
-      models++
-      j = skipSpace(bytes, j + 1)
-      if (bytes[j] !== QUOTE) {
-        model = null
-        models++ // not a string: never spliced
+    if (depth === 1 && members !== null && state !== IN_VALUE) {
+      // The top level between values: only keys, a colon, the start of a value, commas and the close.
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue
+      if (state === VALUE) {
+        state = IN_VALUE
+        valueStart = i
+      } else if (c === QUOTE && (state === KEY || state === AFTER_COMMA)) {
+        const close = skipString(bytes, i + 1)
+        if (close >= n) return { tooDeep: false, model: null, members: null }
+        key = { start: i, end: close + 1 }
+        state = COLON_NEXT
+        if (close - i === 6 && isModelKey(bytes, i + 1)) {
+          // "model": a string value is spliceable; anything else never is.
+          models++
+          let j = skipSpace(bytes, close + 1)
+          if (bytes[j] === COLON) j = skipSpace(bytes, j + 1)
+          if (bytes[j] === QUOTE) {
+            const end = skipString(bytes, j + 1)
+            model = end < n ? { start: j, end: end + 1 } : null
+          } else {
+            model = null
+            models++
+          }
+        }
+        i = close
         continue
-      }
-      const close = skipString(bytes, j + 1)
-      if (close >= n) return { tooDeep: false, model: null }
-      model = { start: j, end: close + 1 }
-      i = close
+      } else if (c === COLON && state === COLON_NEXT) {
+        state = VALUE
+        continue
+      } else if (!(c === CLOSE_BRACE && state === KEY)) members = null
+    }
+    // A second string, array or object in one top-level value (`"a": [1] [2]`): not JSON.
+    if (depth === 1 && i !== valueStart && (c === QUOTE || c === OPEN_BRACE || c === OPEN_BRACKET)) members = null
+    if (c === QUOTE) {
+      i = skipString(bytes, i + 1)
+      if (i >= n) return { tooDeep: false, model: null, members: null } // unterminated
+      if (depth === 1) closedAt = i + 1
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (++depth > limit) return { tooDeep: true, model: null }
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--
+      if (++depth > limit) return { tooDeep: true, model: null, members: null }
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (--depth === 1) closedAt = i + 1
+      else if (depth === 0 && members !== null) {
+        if (c !== CLOSE_BRACE || state === COLON_NEXT || state === VALUE || state === AFTER_COMMA) members = null
+        else if (state === IN_VALUE) members = pushMember(members, bytes, key, valueStart, i, closedAt)
+        if (skipSpace(bytes, i + 1) !== n) members = null // text after the object
+        state = KEY
+      }
+    } else if (c === COMMA && depth === 1 && members !== null) {
+      members = pushMember(members, bytes, key, valueStart, i, closedAt)
+      state = AFTER_COMMA
+    }
   }
-  return { tooDeep: false, model: models === 1 && depth === 0 ? model : null }
+  if (depth !== 0) members = null
+  return { tooDeep: false, model: models === 1 && depth === 0 ? model : null, members }
+}
+
+/** The member whose value runs from `start` to just before `i`; null when a string, array or object value has more after it. */
+function pushMember(members: Member[], bytes: Buffer, key: ByteRange, start: number, i: number, closedAt: number): Member[] | null {
+  const end = trimEnd(bytes, start, i)
+  const first = bytes[start]
+  if ((first === QUOTE || first === OPEN_BRACE || first === OPEN_BRACKET) && end !== closedAt) return null
+  members.push({ key, start, end })
+  return members
+}
+
+/** The end of a value that runs from `start` to just before `i`, spaces before `i` left out. */
+function trimEnd(bytes: Buffer, start: number, i: number): number {
+  let e = i
+  while (e > start) {
+    const c = bytes[e - 1] as number
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break
+    e--
+  }
+  return e
 }
 
 /**

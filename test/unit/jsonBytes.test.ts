@@ -157,3 +157,32 @@ test('lastTopLevelMember reads one top-level member alone, and NOT_FOUND where t
   ]
   for (const [text, expected] of cases) assert.deepEqual(lastTopLevelMember(b(text), 'usage'), expected, text)
 })
+
+test('scanJson: lists the top-level members of a well-formed object, and none when its top level is not', () => {
+  const members = (text: string) => {
+    const m = scanJson(b(text), 512).members
+    return m && m.map((x) => [text.slice(x.key.start, x.key.end), text.slice(x.start, x.end)])
+  }
+  const cases: Array<[string, Array<[string, string]> | null]> = [
+    ['{}', []],
+    [' { } ', []],
+    ['{"a":1}', [['"a"', '1']]],
+    ['{ "a" : [1, {"b":"}"}] ,\n"c":"x\\"y", "d": null ,"e":{"f":[]}}', [['"a"', '[1, {"b":"}"}]'], ['"c"', '"x\\"y"'], ['"d"', 'null'], ['"e"', '{"f":[]}']]],
+    ['{"a":1,"a":2}', [['"a"', '1'], ['"a"', '2']]],
+    ['{"a":1,}', null], // trailing comma
+    ['{"a" 1}', null], // no colon
+    ['{"a":}', [['"a"', '']]], // an empty value: its own parse refuses it
+    ['{"a":1 "b":2}', null], // a missing comma
+    ['{"a":[1] 2}', null], // more after an array
+    ['{"a":"x" "y"}', null], // more after a string
+    ['{"a":1 [2]}', null], // an array after a scalar
+    ['{"a":[1] [2]}', null],
+    ['{"a":{} {}, "b":1}', null],
+    ['{"a":1} x', null], // text after the object
+    ['{"a":1}{}', null],
+    ['[1,2]', null], // not an object
+    ['{"a":[1,2}', null], // cut short
+    ['{1:2}', null], // a key that is not a string
+  ]
+  for (const [text, expected] of cases) assert.deepEqual(members(text), expected, text)
+})
