@@ -8,6 +8,7 @@ import { traceId } from '../ids.ts'
 import { GatewayError } from './GatewayError.ts'
 import { parseJsonBytes, scanJson } from './jsonBytes.ts'
 import { hopsOf } from './hops.ts'
+import { deferredArray, LAZY_BODY_BYTES, lazyBody } from './lazyBody.ts'
 import { keepRaw } from './wireBody.ts'
 import type { Call, GatewayRequest, RouteHeaders } from './types.ts'
 
@@ -28,11 +29,14 @@ export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
   // Deeper than any real request (tool schemas nest a few dozen levels): refused before anything parses or walks it.
   const scan = scanJson(req.body, MAX_JSON_DEPTH)
   if (scan.tooDeep) throw new GatewayError('invalid_request', `request body nests deeper than ${MAX_JSON_DEPTH} levels`)
-  let body: unknown
-  try {
-    body = parseJsonBytes(req.body)
-  } catch (err) {
-    throw new GatewayError('invalid_json', `request body is not valid JSON: ${(err as Error).message}`)
+  // A large body's large members (an agent's tools) are parsed when a stage first reads them (lazyBody.ts).
+  let body: unknown = scan.members && req.body.length >= LAZY_BODY_BYTES ? lazyBody(req.body, scan.members) : null
+  if (body === null) {
+    try {
+      body = parseJsonBytes(req.body)
+    } catch (err) {
+      throw new GatewayError('invalid_json', `request body is not valid JSON: ${(err as Error).message}`)
+    }
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new GatewayError('invalid_request', 'request body must be a JSON object')
@@ -41,7 +45,7 @@ export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
   if (b.model !== undefined && typeof b.model !== 'string') {
     throw new GatewayError('invalid_request', "'model' must be a string", { param: 'model' })
   }
-  if ((endpoint === 'chat' || endpoint === 'messages' || endpoint === 'count_tokens') && !Array.isArray(b.messages)) {
+  if ((endpoint === 'chat' || endpoint === 'messages' || endpoint === 'count_tokens') && !(deferredArray(b, 'messages') ?? Array.isArray(b.messages))) {
     throw new GatewayError('invalid_request', "'messages' is required and must be an array", { param: 'messages' })
   }
   if (endpoint === 'completions' && b.prompt === undefined) {

@@ -9,6 +9,7 @@ import type { ChatRequest } from '../dialects/canonical.ts'
 import { translateRequest } from '../dialects/translate.ts'
 import { GatewayError } from './GatewayError.ts'
 import { upstreamOptions } from './upstreamOptions.ts'
+import { copyBody } from './lazyBody.ts'
 import { forwardWithModel } from './wireBody.ts'
 import type { Call, Route } from './types.ts'
 
@@ -16,7 +17,8 @@ export type Outgoing = { body: Record<string, unknown>; canonical: ChatRequest |
 
 export function translate(route: Route, call: Call): Outgoing {
   if (!route.translate) {
-    const body: Record<string, unknown> = { ...call.body, model: route.model }
+    const body = copyBody(call.body) // members a large body has not parsed stay unparsed
+    body.model = route.model
     const dropped = route.spec.dropParams?.some((p) => p in call.body) ?? false
     for (const p of route.spec.dropParams ?? []) delete body[p]
     // Only the model differs: the caller's bytes go out with it spliced in, not a re-serialisation.

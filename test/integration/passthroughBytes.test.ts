@@ -65,3 +65,62 @@ test('a body the gateway changes (stream usage requested for the caller) is seri
   assert.notEqual(sent, body.replace('"@up/gpt-4o"', '"gpt-4o"'))
   assert.deepEqual(JSON.parse(sent), { model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'hi' }], temperature: 1, stream_options: { include_usage: true } })
 })
+
+/** An agent-sized body: ~60 KB of tool schemas in its own formatting, deferred by parse (lazyBody.ts). */
+function agentBody(extra: string, tools = Array.from({ length: 200 }, (_, i) => ({ type: 'function', function: { name: `tool_${i}`, description: `Tool ${i} — reads → writes`, parameters: { type: 'object', properties: { path: { type: 'string' } } } } }))): string {
+  return `{"model": "@up/gpt-4o", "messages": [{"role":"user","content":"hi"}],\n "tools": ${JSON.stringify(tools, null, 1)}${extra} }`
+}
+
+test('an agent-sized body goes out as the caller sent it, its tool schemas never parsed', async () => {
+  const body = agentBody(', "temperature": 1.0')
+  assert.ok(body.length > 32 * 1024)
+  const res = await send(body)
+  assert.equal(res.status, 200)
+  await res.json()
+  assert.equal(received.at(-1)?.toString('utf8'), body.replace('"@up/gpt-4o"', '"gpt-4o"'))
+})
+
+test('an agent-sized body the gateway must change is serialised whole, the deferred tools included', async () => {
+  const body = agentBody(', "stream": true')
+  const res = await send(body)
+  assert.equal(res.status, 200)
+  await res.text()
+  const sent = JSON.parse(received.at(-1)?.toString('utf8') ?? '{}') as Record<string, unknown>
+  const expected = JSON.parse(body) as Record<string, unknown>
+  assert.deepEqual(sent, { ...expected, model: 'gpt-4o', stream_options: { include_usage: true } })
+})
+
+test('an agent-sized body whose top level is not JSON is refused by the gateway, in the caller’s format', async () => {
+  const before = received.length
+  for (const broken of [agentBody(',, "n": 1'), agentBody(' "n": 1'), agentBody(', "n": [1] [2]'), `${agentBody('')} trailing`]) {
+    const res = await send(broken)
+    assert.equal(res.status, 400, broken.slice(-40))
+    const err = (await res.json()) as { error: { type: string; message: string } }
+    assert.equal(err.error.type, 'invalid_request_error')
+    assert.match(err.error.message, /not valid JSON/)
+  }
+  assert.equal(received.length, before, 'nothing reached the upstream')
+})
+
+test('a broken tool schema in an agent-sized body: refused when the gateway reads the tools, the provider judges it when it does not', async () => {
+  const tools = JSON.stringify(Array.from({ length: 400 }, (_, i) => ({ name: `tool_${i}`, description: `Tool ${i}`, input_schema: { type: 'object' } }))).replace('"tool_7"', '"tool_7" oops')
+  // Anthropic caller, OpenAI upstream: translating reads the tools, and the call is refused in Anthropic's format.
+  const before = received.length
+  const translated = await fetch(`${gw.url}/v1/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: `{"model":"@up/gpt-4o","max_tokens":16,"messages":[{"role":"user","content":"hi"}],"tools":${tools}}`,
+  })
+  assert.equal(translated.status, 400)
+  const err = (await translated.json()) as { type: string; error: { type: string; message: string } }
+  assert.equal(err.type, 'error')
+  assert.equal(err.error.type, 'invalid_request_error')
+  assert.match(err.error.message, /not valid JSON.*'tools'/)
+  assert.equal(received.length, before)
+  // Passthrough: the bytes go as sent, as through any proxy (this upstream accepts anything).
+  const body = `{"model":"@up/gpt-4o","messages":[{"role":"user","content":"hi"}],"tools":${tools}}`
+  const passed = await send(body)
+  assert.equal(passed.status, 200)
+  await passed.json()
+  assert.equal(received.at(-1)?.toString('utf8'), body.replace('"@up/gpt-4o"', '"gpt-4o"'))
+})

@@ -1,0 +1,99 @@
+/**
+ * A large request body as an object whose large array and object members are parsed on first read.
+ * Claude Code sends ~30–100 KB of tool schemas with every call; a passthrough call forwards the
+ * caller's own bytes (wireBody.ts) and no stage reads `tools`, so parsing them, and collecting what
+ * that parse built, was most of the gateway's CPU for such a request. Every member is still there:
+ * reading one (a translation, guardrails, a re-serialisation, spread, JSON.stringify) parses it then,
+ * once, and a member that is not valid JSON refuses the call at that point with `invalid_json`. A
+ * member nobody reads is forwarded as the caller sent it, checked only for balanced brackets and
+ * quotes (the scan), and judged by the provider, as it would be through any proxy.
+ *
+ * The getters are one pair per member name, shared by every body, reading the body's own cells (a
+ * hidden symbol property): a getter made per body would give each body its own hidden class, which
+ * V8 allocates in the old generation, and measured, that churn cost more in major GCs than the parse saved.
+ */
+import { GatewayError } from './GatewayError.ts'
+import { parseJsonBytes, type Member } from './jsonBytes.ts'
+
+/** Bodies below this size are parsed whole: one JSON.parse beats a parse per member. */
+export const LAZY_BODY_BYTES = 16 * 1024
+/** Array and object members at least this large wait for their first read. */
+const LAZY_MEMBER_BYTES = 8 * 1024
+
+/** One deferred member's bytes and, once read, its value; shared by a body and its copies (as spread shares values). */
+type Cell = { bytes: Buffer; array: boolean; parsed: boolean; value: unknown }
+/** A body's deferred members by name; a copy gets its own record (assignments stay its own) of the same cells. */
+type Cells = Record<string, Cell>
+
+const CELLS = Symbol('deferred members')
+const accessors = new Map<string, PropertyDescriptor>()
+
+/** The body, or null when it has no member worth deferring, or a member name that only a whole parse gets right. */
+export function lazyBody(bytes: Buffer, members: readonly Member[]): Record<string, unknown> | null {
+  if (!members.some((m) => deferrable(bytes, m))) return null
+  const body: Record<string, unknown> = {}
+  const cells: Cells = Object.create(null) as Cells
+  Object.defineProperty(body, CELLS, { value: cells, writable: true })
+  for (const m of members) {
+    const key = parseJsonBytes(bytes.subarray(m.key.start, m.key.end)) as string
+    // `__proto__` is an own property only JSON.parse makes; a duplicate name keeps its first place with its last value there. Both are parsed whole.
+    if (key === '__proto__' || Object.hasOwn(body, key)) return null
+    if (deferrable(bytes, m)) {
+      cells[key] = { bytes: bytes.subarray(m.start, m.end), array: bytes[m.start] === 0x5b, parsed: false, value: undefined }
+      Object.defineProperty(body, key, accessorFor(key))
+    } else body[key] = parseMember(bytes.subarray(m.start, m.end), key)
+  }
+  return body
+}
+
+/** A large array or object (a large string costs one copy to parse: nothing to save). */
+function deferrable(bytes: Buffer, m: Member): boolean {
+  return m.end - m.start >= LAZY_MEMBER_BYTES && (bytes[m.start] === 0x5b || bytes[m.start] === 0x7b)
+}
+
+/** Whether `key` of `body` is a member not parsed yet whose value is an array (true), another value (false), or not deferred (null). */
+export function deferredArray(body: object, key: string): boolean | null {
+  const cell = (body as { [CELLS]?: Cells })[CELLS]?.[key]
+  return cell && !cell.parsed ? cell.array : null
+}
+
+/** A shallow copy that leaves deferred members deferred (spread would parse them all). */
+export function copyBody(body: Record<string, unknown>): Record<string, unknown> {
+  const cells = (body as { [CELLS]?: Cells })[CELLS]
+  if (!cells) return { ...body }
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(body)) as Record<string, unknown>
+  Object.defineProperty(copy, CELLS, { value: Object.assign(Object.create(null), cells) as Cells, writable: true })
+  return copy
+}
+
+function accessorFor(key: string): PropertyDescriptor {
+  let a = accessors.get(key)
+  if (!a) {
+    a = {
+      configurable: true,
+      enumerable: true,
+      get(this: { [CELLS]: Cells }) {
+        const cell = this[CELLS][key] as Cell
+        if (!cell.parsed) {
+          cell.value = parseMember(cell.bytes, key)
+          cell.parsed = true
+        }
+        return cell.value
+      },
+      set(this: { [CELLS]: Cells }, value: unknown) {
+        this[CELLS][key] = { bytes: Buffer.alloc(0), array: false, parsed: true, value }
+      },
+    }
+    // Member names come from callers: keep the shared pairs few.
+    if (accessors.size < 64) accessors.set(key, a)
+  }
+  return a
+}
+
+function parseMember(bytes: Buffer, key: string): unknown {
+  try {
+    return parseJsonBytes(bytes)
+  } catch (err) {
+    throw new GatewayError('invalid_json', `request body is not valid JSON: ${(err as Error).message} (in '${key}')`, { param: key })
+  }
+}
