@@ -48,10 +48,11 @@ export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
   if ((endpoint === 'chat' || endpoint === 'messages' || endpoint === 'count_tokens') && !(deferredArray(b, 'messages') ?? Array.isArray(b.messages))) {
     throw new GatewayError('invalid_request', "'messages' is required and must be an array", { param: 'messages' })
   }
-  if (endpoint === 'completions' && b.prompt === undefined) {
+  // `in`, not `=== undefined`: JSON has no undefined, and reading a deferred member would parse it.
+  if (endpoint === 'completions' && !('prompt' in b)) {
     throw new GatewayError('invalid_request', "'prompt' is required", { param: 'prompt' })
   }
-  if ((endpoint === 'embeddings' || endpoint === 'responses') && b.input === undefined) {
+  if ((endpoint === 'embeddings' || endpoint === 'responses') && !('input' in b)) {
     throw new GatewayError('invalid_request', "'input' is required", { param: 'input' })
   }
   keepRaw(b, req.body, scan.model) // passthrough may forward these bytes instead of re-serialising
