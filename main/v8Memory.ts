@@ -21,7 +21,7 @@ export function youngGenerationGrows(grows: boolean): void {
   v8.setFlagsFromString(`--semi-space-growth-factor=${grows ? DEFAULT_GROWTH : 1}`)
 }
 
-type GcOptions = { type: 'major'; execution: 'sync'; flavor: 'last-resort' }
+type GcOptions = { type: 'major'; execution: 'sync'; flavor: 'last-resort' } | { type: 'minor' }
 
 /** V8's gc() without --expose-gc on the command line: exposed to one new context, then hidden again. */
 function exposeGc(): (o: GcOptions) => void {
@@ -73,4 +73,29 @@ export function releaseMemoryWhenIdle(o: { checkMs?: number; idleBelow?: number;
   }, checkMs)
   timer.unref()
   return { stop: () => clearInterval(timer), releases: () => count }
+}
+
+/** Large bodies between two young-generation GCs that make the gateway ask for one. */
+const LARGE_BODIES_PER_GC = 8 * 1024 * 1024
+let largeSinceGc = 0
+
+/**
+ * Called with the size of each large request body (≥ 16 KB). Their bytes live outside V8's heap and
+ * die with the request, but only a GC frees them, and a gateway that allocates little on its heap per
+ * request (large bodies' tools are not parsed) scavenges rarely: the bytes then pile up until V8's
+ * external-memory limit forces full mark-compacts. Measured on 108 KB agent requests (1,000 after a
+ * 3,000-request warm-up): 1 scavenge and 15 mark-compacts, 116 ms of pauses; asking for one
+ * young-generation GC per 8 MB of bodies: 13 scavenges and 2 mark-compacts, 34 ms, and ~40 % less
+ * gateway CPU. It runs at once, as the body ends (~1 ms): run from setImmediate instead, the same
+ * runs still had 17 mark-compacts.
+ */
+export function noteLargeBody(bytes: number): void {
+  largeSinceGc += bytes
+  if (largeSinceGc < LARGE_BODIES_PER_GC) return
+  largeSinceGc = 0
+  minorGc()
+}
+
+function minorGc(): void {
+  ;(gcFn ??= exposeGc())({ type: 'minor' })
 }

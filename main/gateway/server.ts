@@ -22,6 +22,8 @@ import { attachResponsesWebSocket } from './responsesWebSocket.ts'
 import { serveStatic } from './serveStatic.ts'
 import { watchTimeout } from './watchTimeout.ts'
 import type { Abort, GatewayRequest } from './types.ts'
+import { LAZY_BODY_BYTES } from './lazyBody.ts'
+import { noteLargeBody } from '../v8Memory.ts'
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
 
@@ -194,6 +196,7 @@ export function createBodyReader(limits: BodyLimits): BodyReader {
       req.on('end', () => {
         timer.clear()
         release()
+        if (size >= LAZY_BODY_BYTES) noteLargeBody(size)
         resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))
       })
       req.on('error', (err) => {

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import v8 from 'node:v8'
-import { releaseMemoryWhenIdle } from '../../main/v8Memory.ts'
+import { PerformanceObserver, constants } from 'node:perf_hooks'
+import { noteLargeBody, releaseMemoryWhenIdle } from '../../main/v8Memory.ts'
 
 const youngMb = () => (v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0) / 2 ** 20
 
@@ -38,5 +39,23 @@ test('busy, then idle: one release, and the young generation shrinks back', asyn
     assert.equal(idle.releases(), 1, 'no work since: no second release')
   } finally {
     idle.stop()
+  }
+})
+
+test('large request bodies: one young-generation GC per 8 MB of them, none before', async () => {
+  const kinds: number[] = []
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) kinds.push((e.detail as { kind: number }).kind)
+  })
+  observer.observe({ entryTypes: ['gc'] })
+  try {
+    for (let i = 0; i < 7; i++) noteLargeBody(1024 * 1024) // 7 MB: below the mark
+    await sleep(20)
+    assert.equal(kinds.filter((k) => k === constants.NODE_PERFORMANCE_GC_MINOR).length, 0)
+    noteLargeBody(1024 * 1024)
+    await sleep(20)
+    assert.ok(kinds.filter((k) => k === constants.NODE_PERFORMANCE_GC_MINOR).length >= 1)
+  } finally {
+    observer.disconnect()
   }
 })
