@@ -45,7 +45,7 @@ test('busy, then idle: one release, and the young generation shrinks back', asyn
 test('large request bodies: one young-generation GC per 8 MB of them, none before', async () => {
   const kinds: number[] = []
   const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) kinds.push((e.detail as { kind: number }).kind)
+    for (const e of list.getEntries()) kinds.push((e as PerformanceEntry & { detail: { kind: number } }).detail.kind)
   })
   observer.observe({ entryTypes: ['gc'] })
   try {
