@@ -7,6 +7,8 @@
  *   - Codex: `<cwd>/path</cwd>` in the `<environment_context>` of an early user input item.
  * The project is the folder's name; only these two short values are kept, never the rest of the prompt.
  */
+import { firstItems } from '../gateway/lazyBody.ts'
+
 export type Attribution = { project?: string; branch?: string }
 
 const MAX_VALUE = 200
@@ -39,7 +41,7 @@ function texts(content: unknown): string[] {
 }
 
 function fromClaudeCode(body: Record<string, unknown>): Attribution {
-  const first = Array.isArray(body.messages) ? (body.messages[0] as { role?: unknown; content?: unknown } | undefined) : undefined
+  const first = firstItems(body, 'messages', 1)?.[0] as { role?: unknown; content?: unknown } | undefined
   const places = [...(first?.role === 'user' ? texts(first.content) : []), ...texts(body.system)]
   let cwd: string | undefined
   let branch: string | undefined
@@ -55,8 +57,7 @@ function fromClaudeCode(body: Record<string, unknown>): Attribution {
 const CODEX_ITEMS = 6
 
 function fromCodex(body: Record<string, unknown>): Attribution {
-  if (!Array.isArray(body.input)) return {}
-  for (const item of body.input.slice(0, CODEX_ITEMS) as Array<{ role?: unknown; content?: unknown }>) {
+  for (const item of (firstItems(body, 'input', CODEX_ITEMS) ?? []) as Array<{ role?: unknown; content?: unknown }>) {
     if (item?.role !== 'user') continue
     for (const t of texts(item.content)) {
       if (!t.startsWith('<environment_context>')) continue

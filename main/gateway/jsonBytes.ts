@@ -281,6 +281,27 @@ export function lastTopLevelMember(bytes: Buffer, key: string): unknown {
   }
 }
 
+/**
+ * The byte ranges of the first `n` elements of the JSON array `bytes` (which starts with `[`), found
+ * by bracket matching without parsing them; null when the text is not shaped as an array.
+ */
+export function arrayItems(bytes: Buffer, n: number): ByteRange[] | null {
+  if (bytes[0] !== OPEN_BRACKET) return null
+  const out: ByteRange[] = []
+  let i = skipSpace(bytes, 1)
+  if (bytes[i] === CLOSE_BRACKET) return out
+  while (out.length < n) {
+    const end = valueEnd(bytes, i)
+    if (end < 0) return null
+    out.push({ start: i, end })
+    i = skipSpace(bytes, end)
+    if (bytes[i] === CLOSE_BRACKET) return out
+    if (bytes[i] !== COMMA) return null
+    i = skipSpace(bytes, i + 1)
+  }
+  return out
+}
+
 /** The index just past the JSON value starting at `i` (an object, array, string or scalar), or -1. */
 function valueEnd(bytes: Buffer, i: number): number {
   const n = bytes.length

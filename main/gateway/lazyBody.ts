@@ -13,7 +13,7 @@
  * V8 allocates in the old generation, and measured, that churn cost more in major GCs than the parse saved.
  */
 import { GatewayError } from './GatewayError.ts'
-import { parseJsonBytes, type Member } from './jsonBytes.ts'
+import { arrayItems, parseJsonBytes, type Member } from './jsonBytes.ts'
 
 /** Bodies below this size are parsed whole: one JSON.parse beats a parse per member. */
 export const LAZY_BODY_BYTES = 16 * 1024
@@ -55,6 +55,21 @@ function deferrable(bytes: Buffer, m: Member): boolean {
 export function deferredArray(body: object, key: string): boolean | null {
   const cell = (body as { [CELLS]?: Cells })[CELLS]?.[key]
   return cell && !cell.parsed ? cell.array : null
+}
+
+/**
+ * The first `n` elements of the array member `key` (undefined when it is not an array). From a deferred
+ * member, only those elements are parsed: attribution reads the first message of an agent's
+ * conversation, whose history grows to hundreds of KB over a session.
+ */
+export function firstItems(body: Record<string, unknown>, key: string, n: number): unknown[] | undefined {
+  const cell = (body as { [CELLS]?: Cells })[CELLS]?.[key]
+  if (cell && !cell.parsed && cell.array && key in body) {
+    const ranges = arrayItems(cell.bytes, n)
+    if (ranges) return ranges.map((r) => parseMember(cell.bytes.subarray(r.start, r.end), key))
+  }
+  const value = body[key]
+  return Array.isArray(value) ? value.slice(0, n) : undefined
 }
 
 /** A shallow copy that leaves deferred members deferred (spread would parse them all). */

@@ -1,7 +1,7 @@
 /** Reading JSON bytes: the depth and model scan, and a parse that must equal JSON.parse of the UTF-8 text. */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { lastTopLevelMember, NOT_FOUND, parseJsonBytes, scanJson } from '../../main/gateway/jsonBytes.ts'
+import { arrayItems, lastTopLevelMember, NOT_FOUND, parseJsonBytes, scanJson } from '../../main/gateway/jsonBytes.ts'
 
 const b = (s: string) => Buffer.from(s, 'utf8')
 
@@ -185,4 +185,16 @@ test('scanJson: lists the top-level members of a well-formed object, and none wh
     ['{1:2}', null], // a key that is not a string
   ]
   for (const [text, expected] of cases) assert.deepEqual(members(text), expected, text)
+})
+
+test('arrayItems: the first elements of an array by bracket matching, or null when it is not one', () => {
+  const items = (text: string, n: number) => arrayItems(b(text), n)?.map((r) => text.slice(r.start, r.end)) ?? null
+  assert.deepEqual(items('[]', 2), [])
+  assert.deepEqual(items('[ ]', 2), [])
+  assert.deepEqual(items('[{"a":"]"}, [1,[2]] ,"x\\"]", 3]', 3), ['{"a":"]"}', '[1,[2]]', '"x\\"]"'])
+  assert.deepEqual(items('[1,2,3]', 2), ['1', '2'])
+  assert.deepEqual(items('[1 ]', 5), ['1 '])
+  assert.equal(items('{"a":1}', 1), null)
+  assert.equal(items('[{"a":1}', 1), null)
+  assert.equal(items('[{} {}]', 2), null)
 })

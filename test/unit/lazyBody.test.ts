@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { GatewayError } from '../../main/gateway/GatewayError.ts'
 import { scanJson } from '../../main/gateway/jsonBytes.ts'
-import { copyBody, deferredArray, lazyBody } from '../../main/gateway/lazyBody.ts'
+import { copyBody, deferredArray, firstItems, lazyBody } from '../../main/gateway/lazyBody.ts'
 
 const tool = (i: number) => ({ name: `tool_${i}`, description: `Does thing ${i} — with “quotes” and → arrows`, input_schema: { type: 'object', properties: { path: { type: 'string' } } } })
 const tools = Array.from({ length: 120 }, (_, i) => tool(i))
@@ -83,4 +83,23 @@ test('a copy keeps members deferred, shares what they parse to, and keeps its ow
   const plain = { a: 1 }
   assert.deepEqual(copyBody(plain), plain)
   assert.notEqual(copyBody(plain), plain)
+})
+
+test('firstItems parses only the first elements of a deferred array, and reads parsed or plain bodies as they are', () => {
+  const history = Array.from({ length: 300 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `turn ${i} — ${'x'.repeat(40)}` }))
+  // Broken after the first message: only a full parse would see it.
+  const text = JSON.stringify({ model: 'm', messages: history }).replace('"turn 5 ', '"turn 5" oops "')
+  const body = lazy(text) as Record<string, unknown>
+  assert.deepEqual(firstItems(body, 'messages', 2), history.slice(0, 2))
+  assert.equal(deferredArray(body, 'messages'), true, 'still deferred')
+  assert.equal(firstItems(body, 'model', 1), undefined)
+  assert.equal(firstItems(body, 'absent', 1), undefined)
+  const whole = lazy(JSON.stringify({ model: 'm', messages: history })) as Record<string, unknown>
+  assert.ok(Array.isArray(whole.messages))
+  assert.deepEqual(firstItems(whole, 'messages', 1), history.slice(0, 1))
+  assert.deepEqual(firstItems({ messages: history }, 'messages', 3), history.slice(0, 3))
+  const copy = copyBody(lazy(JSON.stringify({ model: 'm', messages: history })) as Record<string, unknown>)
+  assert.equal(deferredArray(copy, 'messages'), true)
+  delete copy.messages
+  assert.equal(firstItems(copy, 'messages', 1), undefined, 'a deleted member is gone')
 })

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { folderName, readAttribution } from '../../main/attribution/readAttribution.ts'
+import { scanJson } from '../../main/gateway/jsonBytes.ts'
+import { deferredArray, lazyBody } from '../../main/gateway/lazyBody.ts'
 
 const claudeEnv =
   '<system-reminder>\n# Environment\nYou have been invoked in the following environment: \n - Primary working directory: /tmp/fr-cc/repo\n - Is a git repository: true\n - Platform: linux\n - Shell: bash\n</system-reminder>'
@@ -46,4 +48,21 @@ test('folder names', () => {
   assert.equal(folderName('/home/dev/my-app/'), 'my-app')
   assert.equal(folderName('C:\\Users\\dev\\repo'), 'repo')
   assert.equal(folderName('/'), undefined)
+})
+
+test('large bodies, their history and inputs deferred, read as the parsed ones', () => {
+  const bulk = Array.from({ length: 200 }, (_, i) => ({ role: i % 2 ? 'user' : 'assistant', content: `Current branch: later-${i}\nPrimary working directory: /x/later-${i}` }))
+  const claude = { system: [{ type: 'text', text: 'You are Claude Code.' }], messages: [{ role: 'user', content: [{ type: 'text', text: claudeEnv }, { type: 'text', text: claudeGit }] }, ...bulk] }
+  const codexItems = [{ role: 'user', content: [{ type: 'input_text', text: '<environment_context>\n  <cwd>/home/dev/codex-app</cwd>\n</environment_context>' }] }, ...bulk]
+  for (const [endpoint, plain, expected] of [
+    ['messages', claude, { project: 'repo', branch: 'feature/attrib-x' }],
+    ['responses', { input: codexItems }, { project: 'codex-app' }],
+  ] as const) {
+    const bytes = Buffer.from(JSON.stringify(plain))
+    const body = lazyBody(bytes, scanJson(bytes, 512).members ?? [])
+    assert.ok(body, 'deferred')
+    assert.deepEqual(readAttribution(endpoint, body), expected)
+    assert.deepEqual(readAttribution(endpoint, plain as Record<string, unknown>), expected)
+    assert.equal(deferredArray(body, endpoint === 'messages' ? 'messages' : 'input'), true, 'only the first items were parsed')
+  }
 })
