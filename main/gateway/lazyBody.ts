@@ -76,8 +76,13 @@ export function firstItems(body: Record<string, unknown>, key: string, n: number
 export function copyBody(body: Record<string, unknown>): Record<string, unknown> {
   const cells = (body as { [CELLS]?: Cells })[CELLS]
   if (!cells) return { ...body }
-  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(body)) as Record<string, unknown>
+  const copy: Record<string, unknown> = {}
   Object.defineProperty(copy, CELLS, { value: Object.assign(Object.create(null), cells) as Cells, writable: true })
+  for (const key of Object.keys(body)) {
+    // A deferred member stays one (its getter, the shared cell); a member deleted and set again is data.
+    if (key in cells && Object.getOwnPropertyDescriptor(body, key)?.get) Object.defineProperty(copy, key, accessorFor(key))
+    else copy[key] = body[key]
+  }
   return copy
 }
 

@@ -103,3 +103,12 @@ test('firstItems parses only the first elements of a deferred array, and reads p
   delete copy.messages
   assert.equal(firstItems(copy, 'messages', 1), undefined, 'a deleted member is gone')
 })
+
+test('a copy of a body whose deferred member was deleted and set again copies the value set', () => {
+  const body = lazy(JSON.stringify(big)) as Record<string, unknown>
+  delete body.tools
+  body.tools = 'replaced'
+  const copy = copyBody(body)
+  assert.equal(copy.tools, 'replaced')
+  assert.deepEqual(Object.keys(copy), Object.keys(body))
+})
