@@ -33,6 +33,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
+import { bodyStageCpu } from './bodyStages.ts'
 import { formatAllocations, formatSummary, summarizeAllocations, summarizeProfile, type AllocationSummary, type ProfileSummary } from './profileSummary.ts'
 
 const { values: argv } = parseArgs({
@@ -1008,6 +1009,10 @@ async function main(): Promise<void> {
   add({ id: 'T', metric: 'Claude Code-sized request CPU ÷ 1 KB request', value: ccRatio, unit: '×', target: '≤ 2×', ok: Number.isFinite(ccRatio) ? ccRatio <= 2 : null, detail: Number.isFinite(ccRatio) ? `${med((r) => r.paths.ccBig).toFixed(3)} vs ${med((r) => r.paths.ccSmall).toFixed(3)} ms (${(bodies.ccBytes[1] / 1024).toFixed(0)} KB vs ${(bodies.ccBytes[0] / 1024).toFixed(1)} KB bodies, non-streamed /v1/messages passthrough)` : 'no ../shared Claude Code fixture: not measured', range: rSpread((r) => r.paths.ccBig / r.paths.ccSmall) })
   const proxyCcRatio = pairedRatio((r) => r.paths.proxyCcBig / r.paths.proxyCcSmall)
   add({ id: 'T', metric: '  reference: the same two bodies through the bare proxy', value: proxyCcRatio, unit: '×', target: '(info)', ok: null, detail: Number.isFinite(proxyCcRatio) ? `${med((r) => r.paths.proxyCcBig).toFixed(3)} vs ${med((r) => r.paths.proxyCcSmall).toFixed(3)} ms: relaying ~100 KB more, no JSON; the gateway adds ${(med((r) => r.paths.ccBig) - med((r) => r.paths.ccSmall) - (med((r) => r.paths.proxyCcBig) - med((r) => r.paths.proxyCcSmall))).toFixed(3)} ms over that` : 'not measured', range: rSpread((r) => r.paths.proxyCcBig / r.paths.proxyCcSmall) })
+  if (bodies.ccSmall && bodies.ccBig) {
+    const own = bodyStageCpu(bodies.ccSmall, bodies.ccBig)
+    add({ id: 'T', metric: '  reference: the gateway’s own stages on the two bodies', value: own.ratio, unit: '×', target: '(info)', ok: null, detail: `${own.big.toFixed(1)} vs ${own.small.toFixed(1)} µs in one process, no sockets (bench/bodyStages.ts: parse, attribution, estimate, the passthrough body): the rest of the gateway's figure is relaying and Node's HTTP` })
+  }
   const youngRatio = pairedRatio((r) => r.gatewayYoung.cpuPerReqC16 / r.proxy.cpuPerReqC16)
   add({ id: 'T', metric: `  lead: gateway with ${YOUNG_FLAG}, CPU c16 ÷ floor`, value: youngRatio, unit: '×', target: '(info)', ok: null, detail: `vs ${cpuRatio.toFixed(2)}× with V8's default young generation; RSS after start ${(youngAfterStartKb / 1024).toFixed(1)} vs ${(rssAfterStartKb / 1024).toFixed(1)} MB, after the rounds ${(youngEndKb / 1024).toFixed(1)} vs ${(rssKb0End / 1024).toFixed(1)} MB`, range: rSpread((r) => r.gatewayYoung.cpuPerReqC16 / r.proxy.cpuPerReqC16) })
   add({ id: 'T', metric: 'RSS flat over a 10-minute soak at c16', value: Number.NaN, unit: '', target: 'flat', ok: null, detail: 'its own run: npm run bench -- --soak' })
