@@ -7,7 +7,7 @@
  *   - Codex: `<cwd>/path</cwd>` in the `<environment_context>` of an early user input item.
  * The project is the folder's name; only these two short values are kept, never the rest of the prompt.
  */
-import { firstItems } from '../gateway/lazyBody.ts'
+import { deferredBytes, firstItemBytes, firstItems, parseMember } from '../gateway/lazyBody.ts'
 
 export type Attribution = { project?: string; branch?: string }
 
@@ -40,35 +40,99 @@ function texts(content: unknown): string[] {
   return out
 }
 
-function fromClaudeCode(body: Record<string, unknown>): Attribution {
-  const first = firstItems(body, 'messages', 1)?.[0] as { role?: unknown; content?: unknown } | undefined
-  const places = [...(first?.role === 'user' ? texts(first.content) : []), ...texts(body.system)]
-  let cwd: string | undefined
-  let branch: string | undefined
-  for (const t of places) {
-    cwd ??= lineAfter(t, 'Primary working directory: ') ?? lineAfter(t, 'Working directory: ')
-    branch ??= lineAfter(t, '\nCurrent branch: ')
-    if (cwd && branch) break
+type Found = { cwd?: string; branch?: string }
+
+function scanTexts(ts: readonly string[], found: Found): Found {
+  for (const t of ts) {
+    found.cwd ??= lineAfter(t, 'Primary working directory: ') ?? lineAfter(t, 'Working directory: ')
+    found.branch ??= lineAfter(t, '\nCurrent branch: ')
+    if (found.cwd && found.branch) break
   }
+  return found
+}
+
+/** Claude Code's first messages that carry its environment: the first (a user message) and `system` entries (2.1.x puts the environment in one). */
+const CLAUDE_ITEMS = 3
+/** In the bytes of every message that holds what fromClaudeCode reads ("Primary working directory: ", "Working directory: "). */
+const CLAUDE_MARKERS = ['orking directory: ', 'Current branch: ']
+
+function claudeItem(item: unknown, index: number): Found {
+  const m = item as { role?: unknown; content?: unknown } | null
+  if (!((m?.role === 'user' && index === 0) || m?.role === 'system')) return {}
+  return scanTexts(texts(m.content), {})
+}
+
+function fromClaudeCode(body: Record<string, unknown>): Attribution {
+  const found: Found = {}
+  for (const f of leadingItems(body, 'messages', CLAUDE_ITEMS, CLAUDE_MARKERS, claudeItem, claudeSeen)) {
+    found.cwd ??= f.cwd
+    found.branch ??= f.branch
+  }
+  // Before 2.x the system prompt's <env> held both; since then it holds neither, so it is read only when the messages had no directory.
+  const system = deferredBytes(body, 'system')
+  if (!found.cwd && (!system || CLAUDE_MARKERS.some((m) => system.includes(m)))) scanTexts(texts(body.system), found)
+  const { cwd, branch } = found
   return { ...(cwd ? { project: folderName(cwd) } : {}), ...(branch ? { branch } : {}) }
 }
+
+/**
+ * `read(item, index)` of each of the first `n` elements of the array member `key`. An element still
+ * in the caller's bytes (a large body's deferred member) is parsed only when those bytes hold one of
+ * `markers` (otherwise there is nothing to find in it), and what was read is remembered by the bytes:
+ * an agent sends the same first messages on every call of a session.
+ */
+function leadingItems<T extends object>(body: Record<string, unknown>, key: string, n: number, markers: readonly string[], read: (item: unknown, index: number) => T, seen: BytesMemo<T>): T[] {
+  const raw = firstItemBytes(body, key, n)
+  if (!raw) return (firstItems(body, key, n) ?? []).map(read)
+  const out: T[] = []
+  raw.forEach((bytes, index) => {
+    if (!markers.some((m) => bytes.includes(m))) return
+    let found = seen.get(bytes, index)
+    if (!found) seen.set(bytes, index, (found = read(parseMember(bytes, key), index)))
+    out.push(found)
+  })
+  return out
+}
+
+/** Results remembered by the bytes (and position) they were read from; a few, each small. */
+class BytesMemo<T> {
+  private entries: Array<{ bytes: Buffer; index: number; value: T }> = []
+  get(bytes: Buffer, index: number): T | undefined {
+    for (const e of this.entries) if (e.index === index && e.bytes.length === bytes.length && e.bytes.equals(bytes)) return e.value
+    return undefined
+  }
+  set(bytes: Buffer, index: number, value: T): void {
+    if (bytes.length > MAX_REMEMBERED_BYTES) return
+    if (this.entries.length >= MAX_REMEMBERED) this.entries.shift()
+    this.entries.push({ bytes: Buffer.from(bytes), index, value })
+  }
+}
+const MAX_REMEMBERED = 8
+const MAX_REMEMBERED_BYTES = 64 * 1024
+const claudeSeen = new BytesMemo<Found>()
+const codexSeen = new BytesMemo<Attribution & { env?: true }>()
 
 /** Codex sends its environment context among the first few input items. */
 const CODEX_ITEMS = 6
 
-function fromCodex(body: Record<string, unknown>): Attribution {
-  for (const item of (firstItems(body, 'input', CODEX_ITEMS) ?? []) as Array<{ role?: unknown; content?: unknown }>) {
-    if (item?.role !== 'user') continue
-    for (const t of texts(item.content)) {
-      if (!t.startsWith('<environment_context>')) continue
-      const open = t.indexOf('<cwd>')
-      const close = t.indexOf('</cwd>', open)
-      if (open < 0 || close < 0 || close - open > MAX_VALUE) return {}
-      const project = folderName(t.slice(open + 5, close).trim())
-      return project ? { project } : {}
-    }
+/** One input item: `{ env: true, project }` from a user item's environment context (the first one decides), else `{}`. */
+function codexItem(item: unknown): Attribution & { env?: true } {
+  const m = item as { role?: unknown; content?: unknown } | null
+  if (m?.role !== 'user') return {}
+  for (const t of texts(m.content)) {
+    if (!t.startsWith('<environment_context>')) continue
+    const open = t.indexOf('<cwd>')
+    const close = t.indexOf('</cwd>', open)
+    if (open < 0 || close < 0 || close - open > MAX_VALUE) return { env: true }
+    const project = folderName(t.slice(open + 5, close).trim())
+    return project ? { env: true, project } : { env: true }
   }
   return {}
+}
+
+function fromCodex(body: Record<string, unknown>): Attribution {
+  const env = leadingItems(body, 'input', CODEX_ITEMS, ['<environment_context>'], codexItem, codexSeen).find((f) => f.env)
+  return env?.project ? { project: env.project } : {}
 }
 
 export function readAttribution(endpoint: string, body: Record<string, unknown>): Attribution {

@@ -18,7 +18,7 @@ import { arrayItems, parseJsonBytes, type Member } from './jsonBytes.ts'
 /** Bodies below this size are parsed whole: one JSON.parse beats a parse per member. */
 export const LAZY_BODY_BYTES = 16 * 1024
 /** Array and object members at least this large wait for their first read. */
-const LAZY_MEMBER_BYTES = 8 * 1024
+const LAZY_MEMBER_BYTES = 2 * 1024
 
 /** One deferred member's bytes and, once read, its value; shared by a body and its copies (as spread shares values). */
 type Cell = { bytes: Buffer; array: boolean; parsed: boolean; value: unknown }
@@ -35,7 +35,7 @@ export function lazyBody(bytes: Buffer, members: readonly Member[]): Record<stri
   const cells: Cells = Object.create(null) as Cells
   Object.defineProperty(body, CELLS, { value: cells, writable: true })
   for (const m of members) {
-    const key = parseJsonBytes(bytes.subarray(m.key.start, m.key.end)) as string
+    const key = keyOf(bytes, m.key.start, m.key.end)
     // `__proto__` is an own property only JSON.parse makes; a duplicate name keeps its first place with its last value there. Both are parsed whole.
     if (key === '__proto__' || Object.hasOwn(body, key)) return null
     if (deferrable(bytes, m)) {
@@ -44,6 +44,15 @@ export function lazyBody(bytes: Buffer, members: readonly Member[]): Record<stri
     } else body[key] = parseMember(bytes.subarray(m.start, m.end), key)
   }
   return body
+}
+
+/** The key string `[start, end)` (quotes included) decodes to: its bytes when they are plain ASCII without escapes, as keys almost always are. */
+function keyOf(bytes: Buffer, start: number, end: number): string {
+  for (let i = start + 1; i < end - 1; i++) {
+    const c = bytes[i] as number
+    if (c === 0x5c || c >= 0x80) return parseJsonBytes(bytes.subarray(start, end)) as string
+  }
+  return bytes.toString('latin1', start + 1, end - 1)
 }
 
 /** A large array or object (a large string costs one copy to parse: nothing to save). */
@@ -59,17 +68,37 @@ export function deferredArray(body: object, key: string): boolean | null {
 
 /**
  * The first `n` elements of the array member `key` (undefined when it is not an array). From a deferred
- * member, only those elements are parsed: attribution reads the first message of an agent's
+ * member, only those elements are parsed: attribution reads the first messages of an agent's
  * conversation, whose history grows to hundreds of KB over a session.
  */
 export function firstItems(body: Record<string, unknown>, key: string, n: number): unknown[] | undefined {
-  const cell = (body as { [CELLS]?: Cells })[CELLS]?.[key]
-  if (cell && !cell.parsed && cell.array && key in body) {
-    const ranges = arrayItems(cell.bytes, n)
-    if (ranges) return ranges.map((r) => parseMember(cell.bytes.subarray(r.start, r.end), key))
-  }
+  const raw = firstItemBytes(body, key, n)
+  if (raw) return raw.map((b) => parseMember(b, key))
   const value = body[key]
   return Array.isArray(value) ? value.slice(0, n) : undefined
+}
+
+/** The bytes of the first `n` elements of the array member `key` while it is deferred and not parsed yet; null otherwise (read the value then). */
+export function firstItemBytes(body: Record<string, unknown>, key: string, n: number): Buffer[] | null {
+  const cell = (body as { [CELLS]?: Cells })[CELLS]?.[key]
+  if (!cell || cell.parsed || !cell.array || !(key in body)) return null
+  const ranges = arrayItems(cell.bytes, n)
+  return ranges && ranges.map((r) => cell.bytes.subarray(r.start, r.end))
+}
+
+/** The bytes of member `key` while it is deferred and not parsed yet; null otherwise. */
+export function deferredBytes(body: Record<string, unknown>, key: string): Buffer | null {
+  const cell = (body as { [CELLS]?: Cells })[CELLS]?.[key]
+  return cell && !cell.parsed && key in body ? cell.bytes : null
+}
+
+/** An element's or member's bytes parsed; not JSON: `invalid_json`, naming the member. */
+export function parseMember(bytes: Buffer, key: string): unknown {
+  try {
+    return parseJsonBytes(bytes)
+  } catch (err) {
+    throw new GatewayError('invalid_json', `request body is not valid JSON: ${(err as Error).message} (in '${key}')`, { param: key })
+  }
 }
 
 /** A shallow copy that leaves deferred members deferred (spread would parse them all). */
@@ -108,12 +137,4 @@ function accessorFor(key: string): PropertyDescriptor {
     if (accessors.size < 64) accessors.set(key, a)
   }
   return a
-}
-
-function parseMember(bytes: Buffer, key: string): unknown {
-  try {
-    return parseJsonBytes(bytes)
-  } catch (err) {
-    throw new GatewayError('invalid_json', `request body is not valid JSON: ${(err as Error).message} (in '${key}')`, { param: key })
-  }
 }

@@ -23,6 +23,24 @@ test('Claude Code 2.x: environment and git status in the first user message', ()
   assert.deepEqual(readAttribution('messages', body), { project: 'repo', branch: 'feature/attrib-x' })
 })
 
+test('Claude Code 2.1.330 (captured request): the environment is a `system` entry in messages; read plain and from a large body, twice', () => {
+  const captured = JSON.parse(readFileSync(new URL('../../../shared/fixtures/clients/claude-code-api-key/002-POST_v1_messages.json', import.meta.url), 'utf8')) as { body: Record<string, unknown> & { messages: unknown[] } }
+  const plain = captured.body
+  assert.deepEqual(readAttribution('messages', plain), { project: 'project' })
+  // A later turn of that session: the same first messages, a long history after them.
+  const later = { ...plain, messages: [...plain.messages, ...Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? 'user' : 'assistant', content: `turn ${i} `.repeat(100) }))] }
+  for (let turn = 0; turn < 2; turn++) {
+    const bytes = Buffer.from(JSON.stringify(later))
+    const body = lazyBody(bytes, scanJson(bytes, 512).members ?? [])
+    assert.ok(body)
+    assert.deepEqual(readAttribution('messages', body), { project: 'project' }, `turn ${turn}`)
+    assert.equal(deferredArray(body, 'messages'), true)
+  }
+  // Only the first message and system entries: a system entry's place is taken by a user message.
+  const moved = { ...plain, messages: [plain.messages[0], { role: 'user', content: (plain.messages[1] as { content: unknown }).content }] }
+  assert.deepEqual(readAttribution('messages', moved), {})
+})
+
 test('Claude Code before 2.x: <env> in the system prompt; no git repository, no branch', () => {
   const body = { system: 'You are Claude Code.\n<env>\nWorking directory: /home/dev/my-app\nIs directory a git repo: No\n</env>', messages: [{ role: 'user', content: 'hi' }] }
   assert.deepEqual(readAttribution('messages', body), { project: 'my-app' })
