@@ -12,6 +12,7 @@
  *    `"model"` string is, so a passthrough can splice the upstream's model in without a second pass.
  */
 import { isAscii } from 'node:buffer'
+import { noteMember, REPEATED_MEMBER_BYTES, repeatedMemberEnd } from './repeatedMembers.ts'
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -59,6 +60,7 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
   let key: ByteRange = { start: 0, end: 0 }
   let valueStart = 0
   let closedAt = -1 // just past the last string, array or object that closed at the top level
+  let skippedAt = -1 // where the last member stepped over as a repeated one starts
   const top = skipSpace(bytes, 0)
   if (bytes[top] !== OPEN_BRACE) members = null
   for (let i = top; i < n; i++) {
@@ -69,6 +71,16 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
       if (state === VALUE) {
         state = IN_VALUE
         valueStart = i
+        if ((c === OPEN_BRACKET || c === OPEN_BRACE) && n >= REPEATED_MEMBER_BYTES) {
+          const end = repeatedMemberEnd(bytes, i, limit)
+          if (end > 0) {
+            // A member seen before, byte for byte: the same balanced value (repeatedMembers.ts).
+            skippedAt = i
+            closedAt = end
+            i = end - 1
+            continue
+          }
+        }
       } else if (c === QUOTE && (state === KEY || state === AFTER_COMMA)) {
         const close = skipString(bytes, i + 1)
         if (close >= n) return { tooDeep: false, model: null, members: null }
@@ -106,12 +118,12 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
       if (--depth === 1) closedAt = i + 1
       else if (depth === 0 && members !== null) {
         if (c !== CLOSE_BRACE || state === COLON_NEXT || state === VALUE || state === AFTER_COMMA) members = null
-        else if (state === IN_VALUE) members = pushMember(members, bytes, key, valueStart, i, closedAt)
+        else if (state === IN_VALUE) members = pushMember(members, bytes, key, valueStart, i, closedAt, skippedAt, limit)
         if (skipSpace(bytes, i + 1) !== n) members = null // text after the object
         state = KEY
       }
     } else if (c === COMMA && depth === 1 && members !== null) {
-      members = pushMember(members, bytes, key, valueStart, i, closedAt)
+      members = pushMember(members, bytes, key, valueStart, i, closedAt, skippedAt, limit)
       state = AFTER_COMMA
     }
   }
@@ -120,10 +132,11 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
 }
 
 /** The member whose value runs from `start` to just before `i`; null when a string, array or object value has more after it. */
-function pushMember(members: Member[], bytes: Buffer, key: ByteRange, start: number, i: number, closedAt: number): Member[] | null {
+function pushMember(members: Member[], bytes: Buffer, key: ByteRange, start: number, i: number, closedAt: number, skippedAt: number, limit: number): Member[] | null {
   const end = trimEnd(bytes, start, i)
   const first = bytes[start]
   if ((first === QUOTE || first === OPEN_BRACE || first === OPEN_BRACKET) && end !== closedAt) return null
+  if ((first === OPEN_BRACE || first === OPEN_BRACKET) && start !== skippedAt && end - start >= REPEATED_MEMBER_BYTES) noteMember(bytes, start, end, limit)
   members.push({ key, start, end })
   return members
 }
