@@ -17,7 +17,22 @@ import { scanJson, type ByteRange } from './jsonBytes.ts'
 /** A body's bytes, in order (one piece unless spliced), and where the top-level model string is in them (from parse's scan; null: not spliceable). */
 type Raw = { parts: readonly Buffer[]; model: ByteRange | null }
 
-const raws = new WeakMap<object, Raw>()
+/**
+ * Where a body keeps its bytes: a hidden (non-enumerable symbol) property, which spread, Object.keys,
+ * JSON.stringify and structuredClone all leave out. Not a WeakMap: V8's scavenger keeps a WeakMap's
+ * values alive until a full GC, so every request's bytes (100 KB for an agent's call) were promoted
+ * to the old generation and freed only by mark-compacts.
+ */
+const RAW = Symbol('wire bytes')
+
+const raws = {
+  get(body: object): Raw | undefined {
+    return (body as { [RAW]?: Raw })[RAW]
+  },
+  set(body: object, raw: Raw): void {
+    if (Object.isExtensible(body)) Object.defineProperty(body, RAW, { value: raw, configurable: true, writable: true })
+  },
+}
 
 export function keepRaw(body: object, bytes: Buffer, model: ByteRange | null): void {
   raws.set(body, { parts: [bytes], model })

@@ -49,6 +49,11 @@ test('wireBody sends remembered bytes only for the body forwarded with its model
   // A rewritten body (a new object) has no bytes remembered.
   const redacted = { ...outgoing, temperature: 0 }
   assert.equal(wireBody(redacted).toString(), '{"model":"gpt-4o","temperature":0}')
+  // Nor does any copy; and what is remembered shows nowhere a body is read, listed or serialised.
+  for (const copy of [Object.assign({}, outgoing), structuredClone(outgoing)]) assert.equal(wireBody(copy).toString(), '{"model":"gpt-4o","temperature":1}')
+  assert.deepEqual(Object.keys(outgoing), ['model', 'temperature'])
+  assert.equal(JSON.stringify(outgoing), '{"model":"gpt-4o","temperature":1}')
+  assert.deepEqual(outgoing, { model: 'gpt-4o', temperature: 1 })
   // Bytes that are not UTF-8 were parsed with replacement characters: those are what goes out.
   const bad = Buffer.concat([Buffer.from('{"model":"@up/m","x":"'), Buffer.from([0xff]), Buffer.from('"}')])
   const parsed = JSON.parse(bad.toString('utf8')) as Record<string, unknown>
