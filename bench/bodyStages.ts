@@ -27,17 +27,24 @@ function once(body: Buffer): number {
   return estimate.tokens + parts.length
 }
 
-/** CPU µs per request of each body, medians of `rounds` alternating rounds of `n` requests (after a warm-up). */
-export function bodyStageCpu(small: Buffer, big: Buffer, rounds = 7, n = 2000): { small: number; big: number; ratio: number } {
-  const cpu = (body: Buffer): number => {
-    const a = process.cpuUsage()
-    let sink = 0
-    for (let i = 0; i < n; i++) sink += once(body)
-    const d = process.cpuUsage(a)
-    if (sink < 0) throw new Error('unreachable')
-    return (d.user + d.system) / n
-  }
-  for (let i = 0; i < 3 * n; i++) once(i % 2 ? big : small) // JIT warm-up, as a gateway that has served a while
+/** CPU µs per request over `bodies` in turn: `n` requests after a warm-up. */
+function cpuOver(bodies: readonly Buffer[], n: number): number {
+  const a = process.cpuUsage()
+  let sink = 0
+  for (let i = 0; i < n; i++) sink += once(bodies[i % bodies.length] as Buffer)
+  const d = process.cpuUsage(a)
+  if (sink < 0) throw new Error('unreachable')
+  return (d.user + d.system) / n
+}
+
+const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)] as number
+
+/**
+ * CPU µs per request of the small and the big bodies (each a list sent in turn, as a session's calls
+ * are), medians of `rounds` alternating rounds of `n` requests, after a warm-up.
+ */
+export function bodyStageCpu(small: readonly Buffer[], big: readonly Buffer[], rounds = 7, n = 2000): { small: number; big: number; ratio: number } {
+  for (let i = 0; i < 3 * n; i++) once(i % 2 ? (big[i % big.length] as Buffer) : (small[i % small.length] as Buffer)) // JIT warm-up, as a gateway that has served a while
   const s: number[] = []
   const b: number[] = []
   const r: number[] = []
@@ -46,31 +53,33 @@ export function bodyStageCpu(small: Buffer, big: Buffer, rounds = 7, n = 2000): 
     let x: number
     let y: number
     if (k % 2) {
-      x = cpu(small)
-      y = cpu(big)
+      x = cpuOver(small, n)
+      y = cpuOver(big, n)
     } else {
-      y = cpu(big)
-      x = cpu(small)
+      y = cpuOver(big, n)
+      x = cpuOver(small, n)
     }
     s.push(x)
     b.push(y)
     r.push(y / x)
   }
-  const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)] as number
   return { small: median(s), big: median(b), ratio: median(r) }
 }
 
+/** CPU µs per request of bodies none of which was sent before (medians of `rounds` passes over fresh lists). */
+export function firstSightCpu(fresh: (count: number, from: number) => Buffer[], rounds = 5, count = 100): number {
+  const out: number[] = []
+  for (let k = 0; k < rounds; k++) out.push(cpuOver(fresh(count, k * count), count))
+  return median(out)
+}
+
 if (import.meta.main) {
-  const { readFileSync } = await import('node:fs')
-  const fixture = JSON.parse(readFileSync(new URL('../../shared/fixtures/clients/claude-code-api-key/002-POST_v1_messages.json', import.meta.url), 'utf8')) as { body: Record<string, unknown> & { tools: Array<{ name: string }> } }
-  const fx = fixture.body
-  const tools = [...fx.tools]
-  let big = JSON.stringify({ ...fx, model: '@anth/claude-x', stream: false, tools })
-  for (let c = 2; big.length < 102_400; c++) {
-    tools.push(...fx.tools.map((t) => ({ ...t, name: `${t.name}_${c}` })))
-    big = JSON.stringify({ ...fx, model: '@anth/claude-x', stream: false, tools })
-  }
-  const small = JSON.stringify({ model: '@anth/claude-x', max_tokens: 1024, stream: false, metadata: fx.metadata, system: [{ type: 'text', text: 'hi' }], messages: [{ role: 'user', content: [{ type: 'text', text: 'Please say hello. '.repeat(50) }] }] })
-  const r = bodyStageCpu(Buffer.from(small), Buffer.from(big))
-  console.log(`gateway stages on the body (parse, attribution, estimate, passthrough body), one process: ${r.big.toFixed(1)} µs (${(big.length / 1024).toFixed(0)} KB) vs ${r.small.toFixed(1)} µs (${(small.length / 1024).toFixed(1)} KB): ${r.ratio.toFixed(2)}×`)
+  const { agentBodies } = await import('./agentBodies.ts')
+  const bodies = agentBodies()
+  if (!bodies) throw new Error('no ../shared Claude Code fixture')
+  const r = bodyStageCpu(bodies.small, bodies.session)
+  const kb = (b: readonly Buffer[]) => (b.reduce((s, x) => s + x.length, 0) / b.length / 1024).toFixed(1)
+  console.log(`gateway stages on the body (parse, attribution, estimate, passthrough body), one process: ${r.big.toFixed(1)} µs (${kb(bodies.session)} KB, a session's calls) vs ${r.small.toFixed(1)} µs (${kb(bodies.small)} KB): ${r.ratio.toFixed(2)}×`)
+  const first = firstSightCpu(bodies.firstSight)
+  console.log(`  tools never sent before: ${first.toFixed(1)} µs (${(first / r.small).toFixed(2)}× the small body)`)
 }

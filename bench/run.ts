@@ -33,7 +33,8 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
-import { bodyStageCpu } from './bodyStages.ts'
+import { agentBodies } from './agentBodies.ts'
+import { bodyStageCpu, firstSightCpu } from './bodyStages.ts'
 import { formatAllocations, formatSummary, summarizeAllocations, summarizeProfile, type AllocationSummary, type ProfileSummary } from './profileSummary.ts'
 
 const { values: argv } = parseArgs({
@@ -286,13 +287,16 @@ async function sequential(t: Target, stream: boolean, n: number, warmup: number)
   return sequentialBody(t, bodyFor(t, stream), '/v1/chat/completions', n, warmup)
 }
 
-async function sequentialBody(t: Target, body: Buffer, path: string, n: number, warmup: number): Promise<{ total: number[]; ttfb: number[]; requests: number }> {
+/** `n` requests one at a time, after `warmup`; a list of bodies is sent in turn (a session's calls). */
+async function sequentialBody(t: Target, bodies: Buffer | readonly Buffer[], path: string, n: number, warmup: number): Promise<{ total: number[]; ttfb: number[]; requests: number }> {
+  const list = Buffer.isBuffer(bodies) ? [bodies] : bodies
+  const body = (i: number) => list[i % list.length] as Buffer
   const deadline = performance.now() + PHASE_CAP_MS
-  for (let i = 0; i < warmup; i++) await once(t, body, path)
+  for (let i = 0; i < warmup; i++) await once(t, body(i), path)
   const total: number[] = []
   const ttfb: number[] = []
   for (let i = 0; i < n && performance.now() < deadline; i++) {
-    const r = await once(t, body, path)
+    const r = await once(t, body(i), path)
     if (r.status !== 200) throw new Error(`${t.name}: HTTP ${r.status}`)
     total.push(r.totalMs)
     ttfb.push(r.ttfbMs)
@@ -317,33 +321,17 @@ async function blast(t: Target, o: { seconds?: number; amount?: number; connecti
 /**
  * Bodies of the per-path figures, all `POST /v1/messages` (what Claude Code sends):
  *   - an Anthropic stream of 100 text deltas passed through to `@anth` vs translated to `@up` (OpenAI chat);
- *   - a Claude Code-sized request (the recorded request of ../shared/fixtures, its tools repeated under
- *     new names to ≥ 100 KB) vs a 1 KB one of the same shape, both non-streamed to `@anth`, so that the
- *     answers are the same and the difference is what the gateway does with the request.
+ *   - a Claude Code-sized request vs a 1 KB one of the same shape (bench/agentBodies.ts: the calls of one
+ *     session, sent in turn), both non-streamed to `@anth`, so that the answers are the same and the
+ *     difference is what the gateway does with the request.
  */
-type PathBodies = { streamPass: Buffer; streamTrans: Buffer; ccBig: Buffer | null; ccSmall: Buffer | null; ccBytes: [number, number] }
+type PathBodies = { streamPass: Buffer; streamTrans: Buffer; ccBig: Buffer[] | null; ccSmall: Buffer[] | null; ccBytes: [number, number]; firstSight: ((count: number, from: number) => Buffer[]) | null }
 
 function pathBodies(): PathBodies {
   const ask = (model: string) => Buffer.from(JSON.stringify({ model, max_tokens: 256, stream: true, messages: [{ role: 'user', content: 'Say a hundred words.' }] }))
-  const out: PathBodies = { streamPass: ask('@anth/claude-x'), streamTrans: ask('@up/gpt-4o'), ccBig: null, ccSmall: null, ccBytes: [0, 0] }
-  const file = join(root, '..', 'shared', 'fixtures', 'clients', 'claude-code-api-key', '002-POST_v1_messages.json')
-  if (!existsSync(file)) return out
-  type Tool = { name: string }
-  const fx = (JSON.parse(readFileSync(file, 'utf8')) as { body: Record<string, unknown> & { tools: Tool[]; system: Array<{ text: string }> } }).body
-  const base = { ...fx, model: '@anth/claude-x', stream: false }
-  const tools = [...fx.tools]
-  let big = Buffer.from(JSON.stringify({ ...base, tools }))
-  for (let copy = 2; big.length < 100 * 1024; copy++) {
-    tools.push(...fx.tools.map((t) => ({ ...t, name: `${t.name}_${copy}` })))
-    big = Buffer.from(JSON.stringify({ ...base, tools }))
-  }
-  const small = { model: base.model, max_tokens: fx.max_tokens, stream: false, metadata: fx.metadata, system: [{ type: 'text', text: (fx.system[0]?.text ?? '').slice(0, 300) }], messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }
-  const pad = 1024 - Buffer.byteLength(JSON.stringify(small))
-  small.messages[0]!.content[0]!.text = 'Please say hello. '.repeat(Math.max(1, Math.ceil(pad / 18))).slice(0, Math.max(1, pad))
-  out.ccBig = big
-  out.ccSmall = Buffer.from(JSON.stringify(small))
-  out.ccBytes = [out.ccSmall.length, big.length]
-  return out
+  const agent = agentBodies()
+  const mean = (b: readonly Buffer[]) => b.reduce((s, x) => s + x.length, 0) / b.length
+  return { streamPass: ask('@anth/claude-x'), streamTrans: ask('@up/gpt-4o'), ccBig: agent?.session ?? null, ccSmall: agent?.small ?? null, ccBytes: agent ? [mean(agent.small), mean(agent.session)] : [0, 0], firstSight: agent?.firstSight ?? null }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -527,7 +515,7 @@ async function measureRound(targets: Target[], procs: Record<Target['name'], Chi
   // The /v1/messages paths, gateway only, each pair measured back to back in alternating order.
   const gwTarget = targets.find((t) => t.name === 'gateway') as Target
   const pxTarget = targets.find((t) => t.name === 'proxy') as Target
-  const pathCpu = async (body: Buffer | null, t = gwTarget, proc: Child = gw): Promise<number> => {
+  const pathCpu = async (body: Buffer | readonly Buffer[] | null, t = gwTarget, proc: Child = gw): Promise<number> => {
     if (!body) return Number.NaN
     await sequentialBody(t, body, '/v1/messages', 0, 20)
     const a = await proc.rpc('cpu')
@@ -535,7 +523,7 @@ async function measureRound(targets: Target[], procs: Record<Target['name'], Chi
     const b = await proc.rpc('cpu')
     return cpuMs(a.cpu, b.cpu) / s.requests
   }
-  const pair = async (x: Buffer | null, y: Buffer | null, t = gwTarget, proc: Child = gw): Promise<[number, number]> => {
+  const pair = async (x: Buffer | readonly Buffer[] | null, y: Buffer | readonly Buffer[] | null, t = gwTarget, proc: Child = gw): Promise<[number, number]> => {
     if (r % 2) {
       const b = await pathCpu(y, t, proc)
       return [await pathCpu(x, t, proc), b]
@@ -1012,6 +1000,10 @@ async function main(): Promise<void> {
   if (bodies.ccSmall && bodies.ccBig) {
     const own = bodyStageCpu(bodies.ccSmall, bodies.ccBig)
     add({ id: 'T', metric: '  reference: the gateway’s own stages on the two bodies', value: own.ratio, unit: '×', target: '(info)', ok: null, detail: `${own.big.toFixed(1)} vs ${own.small.toFixed(1)} µs in one process, no sockets (bench/bodyStages.ts: parse, attribution, estimate, the passthrough body): the rest of the gateway's figure is relaying and Node's HTTP` })
+    if (bodies.firstSight) {
+      const first = firstSightCpu(bodies.firstSight)
+      add({ id: 'T', metric: '  reference: own stages, tools never sent before', value: first / own.small, unit: '×', target: '(info)', ok: null, detail: `${first.toFixed(1)} µs: an agent's first two calls, before its repeated tools are recognised (main/gateway/repeatedMembers.ts)` })
+    }
   }
   const youngRatio = pairedRatio((r) => r.gatewayYoung.cpuPerReqC16 / r.proxy.cpuPerReqC16)
   add({ id: 'T', metric: `  lead: gateway with ${YOUNG_FLAG}, CPU c16 ÷ floor`, value: youngRatio, unit: '×', target: '(info)', ok: null, detail: `vs ${cpuRatio.toFixed(2)}× with V8's default young generation; RSS after start ${(youngAfterStartKb / 1024).toFixed(1)} vs ${(rssAfterStartKb / 1024).toFixed(1)} MB, after the rounds ${(youngEndKb / 1024).toFixed(1)} vs ${(rssKb0End / 1024).toFixed(1)} MB`, range: rSpread((r) => r.gatewayYoung.cpuPerReqC16 / r.proxy.cpuPerReqC16) })
