@@ -12,7 +12,7 @@
  *    `"model"` string is, so a passthrough can splice the upstream's model in without a second pass.
  */
 import { isAscii } from 'node:buffer'
-import { noteMember, REPEATED_MEMBER_BYTES, repeatedMemberEnd } from './repeatedMembers.ts'
+import { noteMember, REPEATED_MEMBER_BYTES, repeatedMember } from './repeatedMembers.ts'
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -36,6 +36,8 @@ export type JsonScan = {
    * values themselves are only bracket- and quote-balanced here, not validated.
    */
   members: Member[] | null
+  /** Members stepped over as repeated ones whose bytes are known to be valid UTF-8, in order (repeatedMembers.ts); null when none. */
+  utf8Known: ByteRange[] | null
 }
 
 /** One top-level member: its key string (quotes included) and its value's bytes `[start, end)`. */
@@ -61,6 +63,7 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
   let valueStart = 0
   let closedAt = -1 // just past the last string, array or object that closed at the top level
   let skippedAt = -1 // where the last member stepped over as a repeated one starts
+  let utf8Known: ByteRange[] | null = null
   const top = skipSpace(bytes, 0)
   if (bytes[top] !== OPEN_BRACE) members = null
   for (let i = top; i < n; i++) {
@@ -72,9 +75,11 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
         state = IN_VALUE
         valueStart = i
         if ((c === OPEN_BRACKET || c === OPEN_BRACE) && n >= REPEATED_MEMBER_BYTES) {
-          const end = repeatedMemberEnd(bytes, i, limit)
-          if (end > 0) {
+          const kept = repeatedMember(bytes, i, limit)
+          if (kept) {
             // A member seen before, byte for byte: the same balanced value (repeatedMembers.ts).
+            const end = i + kept.bytes.length
+            if (kept.utf8) (utf8Known ??= []).push({ start: i, end })
             skippedAt = i
             closedAt = end
             i = end - 1
@@ -83,7 +88,7 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
         }
       } else if (c === QUOTE && (state === KEY || state === AFTER_COMMA)) {
         const close = skipString(bytes, i + 1)
-        if (close >= n) return { tooDeep: false, model: null, members: null }
+        if (close >= n) return { tooDeep: false, model: null, members: null, utf8Known: null }
         key = { start: i, end: close + 1 }
         state = COLON_NEXT
         if (close - i === 6 && isModelKey(bytes, i + 1)) {
@@ -110,10 +115,10 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
     if (depth === 1 && i !== valueStart && (c === QUOTE || c === OPEN_BRACE || c === OPEN_BRACKET)) members = null
     if (c === QUOTE) {
       i = skipString(bytes, i + 1)
-      if (i >= n) return { tooDeep: false, model: null, members: null } // unterminated
+      if (i >= n) return { tooDeep: false, model: null, members: null, utf8Known: null } // unterminated
       if (depth === 1) closedAt = i + 1
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (++depth > limit) return { tooDeep: true, model: null, members: null }
+      if (++depth > limit) return { tooDeep: true, model: null, members: null, utf8Known: null }
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       if (--depth === 1) closedAt = i + 1
       else if (depth === 0 && members !== null) {
@@ -128,7 +133,7 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
     }
   }
   if (depth !== 0) members = null
-  return { tooDeep: false, model: models === 1 && depth === 0 ? model : null, members }
+  return { tooDeep: false, model: models === 1 && depth === 0 ? model : null, members, utf8Known }
 }
 
 /** The member whose value runs from `start` to just before `i`; null when a string, array or object value has more after it. */

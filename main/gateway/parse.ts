@@ -55,7 +55,7 @@ export function parse(req: GatewayRequest, endpoint: Endpoint): Call {
   if ((endpoint === 'embeddings' || endpoint === 'responses') && !('input' in b)) {
     throw new GatewayError('invalid_request', "'input' is required", { param: 'input' })
   }
-  keepRaw(b, req.body, scan.model) // passthrough may forward these bytes instead of re-serialising
+  keepRaw(b, req.body, scan.model, scan.utf8Known) // passthrough may forward these bytes instead of re-serialising
   const stream = b.stream === true
   const streamOptions = b.stream_options as { include_usage?: unknown } | undefined
   return {

@@ -9,6 +9,7 @@
  * call (the conversation, which grows) costs one short fingerprint, never a copy. Bounded: entries,
  * total bytes and the size of one member.
  */
+import { isUtf8 } from 'node:buffer'
 
 /** Array and object members at least this large are worth keeping. */
 export const REPEATED_MEMBER_BYTES = 8 * 1024
@@ -17,7 +18,9 @@ const MAX_TOTAL_BYTES = 4 * 1024 * 1024
 const MAX_ENTRIES = 16
 const MAX_PENDING = 64
 
-type Entry = { bytes: Buffer; limit: number; used: number }
+/** A kept member; `utf8`: its bytes are valid UTF-8 (checked once, when kept), so a body holding them needs no check there. */
+export type KeptMember = { readonly bytes: Buffer; readonly limit: number; readonly utf8: boolean; used: number }
+type Entry = KeptMember
 
 const entries: Entry[] = []
 let total = 0
@@ -26,10 +29,10 @@ let tick = 0
 const pending = new Set<string>()
 
 /**
- * Just past the member value starting at `i` of `bytes` when its bytes are those of a member kept
- * (scanned with the same depth limit), else -1.
+ * The kept member whose bytes the member value starting at `i` of `bytes` are (scanned with the same
+ * depth limit; it ends at `i + bytes.length`), else null.
  */
-export function repeatedMemberEnd(bytes: Buffer, i: number, limit: number): number {
+export function repeatedMember(bytes: Buffer, i: number, limit: number): KeptMember | null {
   for (const e of entries) {
     const n = e.bytes.length
     const end = i + n
@@ -37,10 +40,10 @@ export function repeatedMemberEnd(bytes: Buffer, i: number, limit: number): numb
     if (end > bytes.length || e.limit !== limit || bytes[end - 1] !== e.bytes[n - 1] || bytes[i + (n >> 1)] !== e.bytes[n >> 1]) continue
     if (bytes.compare(e.bytes, 0, n, i, end) === 0) {
       e.used = ++tick
-      return end
+      return e
     }
   }
-  return -1
+  return null
 }
 
 /** A balanced array or object member `[start, end)` the scan went through (scanned with depth limit `limit`). */
@@ -55,7 +58,8 @@ export function noteMember(bytes: Buffer, start: number, end: number, limit: num
   }
   pending.delete(print)
   while (entries.length >= MAX_ENTRIES || (entries.length > 0 && total + n > MAX_TOTAL_BYTES)) evictLeastUsed()
-  entries.push({ bytes: Buffer.from(bytes.subarray(start, end)), limit, used: ++tick })
+  const kept = Buffer.from(bytes.subarray(start, end))
+  entries.push({ bytes: kept, limit, utf8: isUtf8(kept), used: ++tick })
   total += n
 }
 

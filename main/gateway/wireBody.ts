@@ -14,8 +14,12 @@
 import { isUtf8 } from 'node:buffer'
 import { scanJson, type ByteRange } from './jsonBytes.ts'
 
-/** A body's bytes, in order (one piece unless spliced), and where the top-level model string is in them (from parse's scan; null: not spliceable). */
-type Raw = { parts: readonly Buffer[]; model: ByteRange | null }
+/**
+ * A body's bytes, in order (one piece unless spliced), where the top-level model string is in them
+ * (from parse's scan; null: not spliceable), and ranges of them already known to be valid UTF-8 (the
+ * scan's repeated members, checked when first kept; null: none).
+ */
+type Raw = { parts: readonly Buffer[]; model: ByteRange | null; utf8Known: readonly ByteRange[] | null }
 
 /**
  * Where a body keeps its bytes: a hidden (non-enumerable symbol) property, which spread, Object.keys,
@@ -34,8 +38,8 @@ const raws = {
   },
 }
 
-export function keepRaw(body: object, bytes: Buffer, model: ByteRange | null): void {
-  raws.set(body, { parts: [bytes], model })
+export function keepRaw(body: object, bytes: Buffer, model: ByteRange | null, utf8Known: readonly ByteRange[] | null = null): void {
+  raws.set(body, { parts: [bytes], model, utf8Known })
 }
 
 /**
@@ -46,10 +50,25 @@ export function forwardWithModel(body: object, outgoing: object, model: string):
   const raw = raws.get(body)
   const bytes = raw?.parts.length === 1 ? raw.parts[0] : undefined
   // Bytes that are not UTF-8 were parsed with replacement characters: only re-serialising sends those.
-  if (!raw || !bytes || !isUtf8(bytes)) return
+  if (!raw || !bytes || !utf8(bytes, raw.utf8Known)) return
   // The caller already named the upstream's model: its bytes are the body as they are.
   if ((body as { model?: unknown }).model === model) return void raws.set(outgoing, raw)
-  if (raw.model && valueAt(bytes, raw.model) === (body as { model?: unknown }).model) raws.set(outgoing, { parts: spliceParts(bytes, raw.model, model), model: null })
+  if (raw.model && valueAt(bytes, raw.model) === (body as { model?: unknown }).model) raws.set(outgoing, { parts: spliceParts(bytes, raw.model, model), model: null, utf8Known: null })
+}
+
+/**
+ * `bytes` is valid UTF-8, checking only what lies outside `known` (ranges in order, each valid). They
+ * are whole JSON values starting and ending on ASCII brackets, so the pieces between them start and
+ * end on character boundaries too: checked apart, they are valid exactly when the whole is.
+ */
+function utf8(bytes: Buffer, known: readonly ByteRange[] | null): boolean {
+  if (!known) return isUtf8(bytes)
+  let from = 0
+  for (const r of known) {
+    if (r.start > from && !isUtf8(bytes.subarray(from, r.start))) return false
+    from = r.end
+  }
+  return from >= bytes.length || isUtf8(bytes.subarray(from))
 }
 
 /** The bytes `body` goes out as, in pieces to be written in order. */

@@ -13,6 +13,9 @@ function fresh(bytes: Buffer) {
   return scanJson(bytes, 64)
 }
 
+/** What a scan found, without the ranges it knows to be UTF-8 (only a scan that stepped over a member knows any). */
+const found = ({ utf8Known: _, ...rest }: ReturnType<typeof scanJson>) => rest
+
 /** Remember `tools` (seen twice). */
 function seed() {
   scanJson(body(tools), 64)
@@ -26,7 +29,12 @@ test('a member seen twice is kept; later scans of it, anywhere in a body, give w
     assert.equal(repeatedMembersKept().entries, 0)
     seed()
     assert.equal(repeatedMembersKept().entries, 1, 'kept the second time')
-    assert.deepEqual(scanJson(body(tools, model), 64), expected)
+    assert.equal(expected.utf8Known, null)
+    const again = scanJson(body(tools, model), 64)
+    assert.deepEqual(found(again), found(expected))
+    // Stepped over: the tools' bytes, and only those, are known to be UTF-8.
+    const start = body(tools, model).indexOf('"tools":') + 8
+    assert.deepEqual(again.utf8Known, [{ start, end: start + Buffer.byteLength(tools) }])
     assert.equal(repeatedMembersKept().entries, 1, 'not kept twice')
   }
 })
@@ -41,7 +49,7 @@ test('a member of the same length with a byte changed at its start, middle or en
       const changed = body(tools.slice(0, i) + ' ' + tools.slice(i + 1))
       const expected = fresh(changed)
       seed()
-      assert.deepEqual(scanJson(changed, 64), expected, `${what} at ${i}`)
+      assert.deepEqual(scanJson(changed, 64), expected, `${what} at ${i}`) // utf8Known too: nothing was stepped over
       if (what === 'bracket') assert.equal(expected.members, null, 'an unbalanced member is no member')
     }
   }
@@ -55,4 +63,14 @@ test('a member kept from a scan without a depth limit still counts as too deep f
   scanJson(bytes, Number.POSITIVE_INFINITY)
   assert.equal(scanJson(bytes, 64).tooDeep, true)
   assert.equal(scanJson(bytes, Number.POSITIVE_INFINITY).tooDeep, false)
+})
+
+test('a repeated member that is not valid UTF-8 is stepped over but not known to be UTF-8', () => {
+  forgetRepeatedMembers()
+  const bad = Buffer.concat([Buffer.from(`{"model":"m","tools":`), Buffer.from(tools.slice(0, -1)), Buffer.from(',"'), Buffer.from([0xff]), Buffer.from('"]}')])
+  for (let k = 0; k < 3; k++) scanJson(bad, 64)
+  assert.equal(repeatedMembersKept().entries, 1)
+  const scan = scanJson(bad, 64)
+  assert.notEqual(scan.members, null)
+  assert.equal(scan.utf8Known, null)
 })

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { scanJson } from '../../main/gateway/jsonBytes.ts'
+import { forgetRepeatedMembers } from '../../main/gateway/repeatedMembers.ts'
 import { forwardWithModel, keepRaw, spliceModel, wireBody, wireParts } from '../../main/gateway/wireBody.ts'
 
 test('splices the one top-level model string and leaves every other byte as the caller sent it', () => {
@@ -61,4 +62,33 @@ test('wireBody sends remembered bytes only for the body forwarded with its model
   const out = { ...parsed, model: 'm' }
   forwardWithModel(parsed, out, 'm')
   assert.equal(wireBody(out).toString('utf8'), '{"model":"m","x":"\ufffd"}')
+})
+
+test('a body whose repeated members are known UTF-8 is still checked everywhere else: an invalid byte outside them is re-serialised', () => {
+  forgetRepeatedMembers()
+  const tools = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ name: `tool_${i}`, description: `Does thing ${i} — “quoted”` })))
+  const bodyOf = (x: Buffer) => Buffer.concat([Buffer.from(`{"model":"@up/m","tools":${tools},"x":"`), x, Buffer.from('"}')])
+  const forwarded = (raw: Buffer) => {
+    const scan = scanJson(raw, 512)
+    const parsed = JSON.parse(raw.toString('utf8')) as Record<string, unknown>
+    keepRaw(parsed, raw, scan.model, scan.utf8Known)
+    const out = { ...parsed, model: 'm' }
+    forwardWithModel(parsed, out, 'm')
+    return { scan, wire: wireBody(out), pieces: wireParts(out).length }
+  }
+  for (let k = 0; k < 2; k++) forwarded(bodyOf(Buffer.from('ok')))
+  const good = forwarded(bodyOf(Buffer.from('é')))
+  assert.equal(good.scan.utf8Known?.length, 1, 'the tools were stepped over as known UTF-8')
+  assert.deepEqual(good.wire, Buffer.from(bodyOf(Buffer.from('é')).toString('utf8').replace('"@up/m"', '"m"')), 'the caller\'s bytes')
+  assert.equal(good.pieces, 3, 'spliced, not re-serialised')
+  for (const bad of [Buffer.from([0xff]), Buffer.from([0xc3]), Buffer.from([0xe2, 0x80])]) {
+    const raw = bodyOf(bad)
+    const { scan, wire, pieces } = forwarded(raw)
+    assert.equal(scan.utf8Known?.length, 1)
+    // Re-serialised from the parse, replacement characters and all: the invalid bytes do not go out.
+    // Compared as bytes: decoding would turn the invalid ones into replacement characters too.
+    assert.deepEqual(wire, Buffer.from(JSON.stringify({ ...(JSON.parse(raw.toString('utf8')) as object), model: 'm' })), bad.toString('hex'))
+    assert.ok(wire.subarray(-8).includes(Buffer.from('\ufffd')))
+    assert.equal(pieces, 1)
+  }
 })
