@@ -12,6 +12,7 @@
  *    `"model"` string is, so a passthrough can splice the upstream's model in without a second pass.
  */
 import { isAscii } from 'node:buffer'
+import { type Grown, noteGrowing, resumeGrowing } from './growingMembers.ts'
 import { noteMember, REPEATED_MEMBER_BYTES, repeatedMember } from './repeatedMembers.ts'
 
 const QUOTE = 0x22
@@ -64,6 +65,8 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
   let closedAt = -1 // just past the last string, array or object that closed at the top level
   let skippedAt = -1 // where the last member stepped over as a repeated one starts
   let utf8Known: ByteRange[] | null = null
+  let resumed: Grown | null = null // the earlier member the scan of the member at `resumedAt` resumed from (growingMembers.ts)
+  let resumedAt = -1
   const top = skipSpace(bytes, 0)
   if (bytes[top] !== OPEN_BRACE) members = null
   for (let i = top; i < n; i++) {
@@ -83,6 +86,15 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
             skippedAt = i
             closedAt = end
             i = end - 1
+            continue
+          }
+          const from = c === OPEN_BRACKET ? resumeGrowing(bytes, i, limit) : null
+          if (from) {
+            // The previous call's member plus more (growingMembers.ts): on from inside it, between two elements.
+            resumed = from
+            resumedAt = i
+            depth = 2
+            i = valueStart + (from.end - from.start - 1) - 1
             continue
           }
         }
@@ -123,12 +135,12 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
       if (--depth === 1) closedAt = i + 1
       else if (depth === 0 && members !== null) {
         if (c !== CLOSE_BRACE || state === COLON_NEXT || state === VALUE || state === AFTER_COMMA) members = null
-        else if (state === IN_VALUE) members = pushMember(members, bytes, key, valueStart, i, closedAt, skippedAt, limit)
+        else if (state === IN_VALUE) members = pushMember(members, bytes, key, valueStart, i, closedAt, skippedAt, limit, resumedAt === valueStart ? resumed : null)
         if (skipSpace(bytes, i + 1) !== n) members = null // text after the object
         state = KEY
       }
     } else if (c === COMMA && depth === 1 && members !== null) {
-      members = pushMember(members, bytes, key, valueStart, i, closedAt, skippedAt, limit)
+      members = pushMember(members, bytes, key, valueStart, i, closedAt, skippedAt, limit, resumedAt === valueStart ? resumed : null)
       state = AFTER_COMMA
     }
   }
@@ -137,11 +149,12 @@ export function scanJson(bytes: Buffer, limit: number): JsonScan {
 }
 
 /** The member whose value runs from `start` to just before `i`; null when a string, array or object value has more after it. */
-function pushMember(members: Member[], bytes: Buffer, key: ByteRange, start: number, i: number, closedAt: number, skippedAt: number, limit: number): Member[] | null {
+function pushMember(members: Member[], bytes: Buffer, key: ByteRange, start: number, i: number, closedAt: number, skippedAt: number, limit: number, resumed: Grown | null): Member[] | null {
   const end = trimEnd(bytes, start, i)
   const first = bytes[start]
   if ((first === QUOTE || first === OPEN_BRACE || first === OPEN_BRACKET) && end !== closedAt) return null
   if ((first === OPEN_BRACE || first === OPEN_BRACKET) && start !== skippedAt && end - start >= REPEATED_MEMBER_BYTES) noteMember(bytes, start, end, limit)
+  if (first === OPEN_BRACKET && start !== skippedAt) noteGrowing(bytes, start, end, limit, resumed)
   members.push({ key, start, end })
   return members
 }
