@@ -7,12 +7,15 @@
  * per MB) and a scan of the new turn, instead of a scan of the whole history (~15 ns per string).
  *
  * The previous bodies are kept by reference, not copied: request bodies are never written to once
- * read. A few are kept, so interleaved sessions (two agents, a subagent) each find their own.
+ * read. A few are kept, so interleaved sessions (two agents, a subagent) each find their own; a body
+ * over 2 MB is not kept (its history is scanned in full, as before).
  */
 
 /** Array members at least this large are worth remembering. */
 export const GROWING_MEMBER_BYTES = 8 * 1024
 const MAX_KEPT = 4
+/** Bodies kept are held whole (what they share a buffer with too): at most this large, so at most 8 MB in all. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024
 
 /** A member `[start, end)` of `bytes` (an array, `]` at `end - 1`) scanned with depth limit `limit`. */
 export type Grown = { bytes: Buffer; start: number; end: number; limit: number; used: number }
@@ -39,7 +42,7 @@ export function resumeGrowing(bytes: Buffer, i: number, limit: number): Grown | 
 
 /** A balanced array member `[start, end)` the scan went through; `from`: the kept member it resumed, which this one replaces. */
 export function noteGrowing(bytes: Buffer, start: number, end: number, limit: number, from: Grown | null): void {
-  if (end - start < GROWING_MEMBER_BYTES) return
+  if (end - start < GROWING_MEMBER_BYTES || bytes.buffer.byteLength > MAX_BODY_BYTES) return
   const g: Grown = { bytes, start, end, limit, used: ++tick }
   const at = from ? kept.indexOf(from) : -1
   if (at >= 0) kept[at] = g

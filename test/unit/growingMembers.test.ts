@@ -81,3 +81,12 @@ test('interleaved sessions each resume their own conversation', () => {
     }
   }
 })
+
+test('a body over 2 MB is not kept', () => {
+  const huge = (k: number) => [{ role: 'user', content: 'h'.repeat(2.1 * 1024 * 1024) }, ...Array.from({ length: k }, (_, i) => turn(i)).flat()]
+  forgetGrowingMembers()
+  scanJson(body(JSON.stringify(huge(0))), 64)
+  const next = body(JSON.stringify(huge(1)))
+  assert.equal(resumeGrowing(next, next.indexOf('['), 64), null)
+  assert.deepEqual(scanJson(next, 64), fresh(next))
+})
