@@ -7,6 +7,7 @@
  *   - Codex: `<cwd>/path</cwd>` in the `<environment_context>` of an early user input item.
  * The project is the folder's name; only these two short values are kept, never the rest of the prompt.
  */
+import type { KnownEnd } from '../gateway/jsonBytes.ts'
 import { deferredBytes, firstItemBytes, firstItems, parseMember } from '../gateway/lazyBody.ts'
 
 export type Attribution = { project?: string; branch?: string }
@@ -54,7 +55,7 @@ function scanTexts(ts: readonly string[], found: Found): Found {
 /** Claude Code's first messages that carry its environment: the first (a user message) and `system` entries (2.1.x puts the environment in one). */
 const CLAUDE_ITEMS = 3
 /** In the bytes of every message that holds what fromClaudeCode reads ("Primary working directory: ", "Working directory: "). */
-const CLAUDE_MARKERS = ['orking directory: ', 'Current branch: ']
+const CLAUDE_MARKERS = [Buffer.from('orking directory: '), Buffer.from('Current branch: ')]
 
 function claudeItem(item: unknown, index: number): Found {
   const m = item as { role?: unknown; content?: unknown } | null
@@ -81,30 +82,44 @@ function fromClaudeCode(body: Record<string, unknown>): Attribution {
  * `markers` (otherwise there is nothing to find in it), and what was read is remembered by the bytes:
  * an agent sends the same first messages on every call of a session.
  */
-function leadingItems<T extends object>(body: Record<string, unknown>, key: string, n: number, markers: readonly string[], read: (item: unknown, index: number) => T, seen: BytesMemo<T>): T[] {
-  const raw = firstItemBytes(body, key, n)
+function leadingItems<T extends object>(body: Record<string, unknown>, key: string, n: number, markers: readonly Buffer[], read: (item: unknown, index: number) => T, seen: BytesMemo<T>): T[] {
+  const raw = firstItemBytes(body, key, n, seen.knownEnd)
   if (!raw) return (firstItems(body, key, n) ?? []).map(read)
   const out: T[] = []
   raw.forEach((bytes, index) => {
-    if (!markers.some((m) => bytes.includes(m))) return
     let found = seen.get(bytes, index)
-    if (!found) seen.set(bytes, index, (found = read(parseMember(bytes, key), index)))
-    out.push(found)
+    if (found === undefined) {
+      // Without a marker there is nothing to find: remembered as nothing, not parsed.
+      found = markers.some((m) => bytes.includes(m)) ? read(parseMember(bytes, key), index) : null
+      seen.set(bytes, index, found)
+    }
+    if (found) out.push(found)
   })
   return out
 }
 
-/** Results remembered by the bytes (and position) they were read from; a few, each small. */
+/**
+ * What was read from an element (null: nothing to read), remembered by the bytes and position it
+ * was read from; a few, each small. The walk to the first elements steps over one remembered at
+ * its position with one memcmp instead of scanning it (knownEnd).
+ */
 class BytesMemo<T> {
-  private entries: Array<{ bytes: Buffer; index: number; value: T }> = []
-  get(bytes: Buffer, index: number): T | undefined {
+  private entries: Array<{ bytes: Buffer; index: number; value: T | null }> = []
+  get(bytes: Buffer, index: number): T | null | undefined {
     for (const e of this.entries) if (e.index === index && e.bytes.length === bytes.length && e.bytes.equals(bytes)) return e.value
     return undefined
   }
-  set(bytes: Buffer, index: number, value: T): void {
+  set(bytes: Buffer, index: number, value: T | null): void {
     if (bytes.length > MAX_REMEMBERED_BYTES) return
     if (this.entries.length >= MAX_REMEMBERED) this.entries.shift()
     this.entries.push({ bytes: Buffer.from(bytes), index, value })
+  }
+  readonly knownEnd: KnownEnd = (bytes, i, index) => {
+    for (const e of this.entries) {
+      const end = i + e.bytes.length
+      if (e.index === index && end <= bytes.length && bytes[end - 1] === e.bytes[e.bytes.length - 1] && bytes.compare(e.bytes, 0, e.bytes.length, i, end) === 0) return end
+    }
+    return -1
   }
 }
 const MAX_REMEMBERED = 8
@@ -114,6 +129,7 @@ const codexSeen = new BytesMemo<Attribution & { env?: true }>()
 
 /** Codex sends its environment context among the first few input items. */
 const CODEX_ITEMS = 6
+const CODEX_MARKERS = [Buffer.from('<environment_context>')]
 
 /** One input item: `{ env: true, project }` from a user item's environment context (the first one decides), else `{}`. */
 function codexItem(item: unknown): Attribution & { env?: true } {
@@ -131,7 +147,7 @@ function codexItem(item: unknown): Attribution & { env?: true } {
 }
 
 function fromCodex(body: Record<string, unknown>): Attribution {
-  const env = leadingItems(body, 'input', CODEX_ITEMS, ['<environment_context>'], codexItem, codexSeen).find((f) => f.env)
+  const env = leadingItems(body, 'input', CODEX_ITEMS, CODEX_MARKERS, codexItem, codexSeen).find((f) => f.env)
   return env?.project ? { project: env.project } : {}
 }
 

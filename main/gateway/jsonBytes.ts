@@ -316,13 +316,14 @@ export function lastTopLevelMember(bytes: Buffer, key: string): unknown {
  * The byte ranges of the first `n` elements of the JSON array `bytes` (which starts with `[`), found
  * by bracket matching without parsing them; null when the text is not shaped as an array.
  */
-export function arrayItems(bytes: Buffer, n: number): ByteRange[] | null {
+export function arrayItems(bytes: Buffer, n: number, knownEnd?: KnownEnd): ByteRange[] | null {
   if (bytes[0] !== OPEN_BRACKET) return null
   const out: ByteRange[] = []
   let i = skipSpace(bytes, 1)
   if (bytes[i] === CLOSE_BRACKET) return out
   while (out.length < n) {
-    const end = valueEnd(bytes, i)
+    const known = knownEnd && bytes[i] === OPEN_BRACE ? knownEnd(bytes, i, out.length) : -1
+    const end = known > 0 ? known : valueEnd(bytes, i)
     if (end < 0) return null
     out.push({ start: i, end })
     i = skipSpace(bytes, end)
@@ -332,6 +333,13 @@ export function arrayItems(bytes: Buffer, n: number): ByteRange[] | null {
   }
   return out
 }
+
+/**
+ * Just past the object element `index` starting at `i` when its bytes there are those of an object
+ * the caller knows (one it read before), else -1: the walk steps over it without scanning it. An
+ * object's bytes end at its closing brace, so a known object found at `i` is the whole element.
+ */
+export type KnownEnd = (bytes: Buffer, i: number, index: number) => number
 
 /** The index just past the JSON value starting at `i` (an object, array, string or scalar), or -1. */
 function valueEnd(bytes: Buffer, i: number): number {

@@ -13,7 +13,7 @@
  * V8 allocates in the old generation, and measured, that churn cost more in major GCs than the parse saved.
  */
 import { GatewayError } from './GatewayError.ts'
-import { arrayItems, parseJsonBytes, type Member } from './jsonBytes.ts'
+import { arrayItems, parseJsonBytes, type KnownEnd, type Member } from './jsonBytes.ts'
 
 /** Bodies below this size are parsed whole: one JSON.parse beats a parse per member. */
 export const LAZY_BODY_BYTES = 16 * 1024
@@ -101,10 +101,10 @@ export function firstItems(body: Record<string, unknown>, key: string, n: number
 }
 
 /** The bytes of the first `n` elements of the array member `key` while it is deferred and not parsed yet; null otherwise (read the value then). */
-export function firstItemBytes(body: Record<string, unknown>, key: string, n: number): Buffer[] | null {
+export function firstItemBytes(body: Record<string, unknown>, key: string, n: number, knownEnd?: KnownEnd): Buffer[] | null {
   const cell = (body as { [CELLS]?: Cells })[CELLS]?.[key]
   if (!cell || cell.parsed || !cell.array || !(key in body)) return null
-  const ranges = arrayItems(cell.bytes, n)
+  const ranges = arrayItems(cell.bytes, n, knownEnd)
   return ranges && ranges.map((r) => cell.bytes.subarray(r.start, r.end))
 }
 

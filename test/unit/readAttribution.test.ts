@@ -41,6 +41,33 @@ test('Claude Code 2.1.330 (captured request): the environment is a `system` entr
   assert.deepEqual(readAttribution('messages', moved), {})
 })
 
+test('first messages remembered from earlier calls are stepped over by their bytes; one that differs by a byte is read again', () => {
+  const first = (dir: string, branch: string) => ({ role: 'user', content: [{ type: 'text', text: claudeEnv.replace('/tmp/fr-cc/repo', dir) }, { type: 'text', text: claudeGit.replace('feature/attrib-x', branch) }] })
+  const history = Array.from({ length: 30 }, (_, i) => ({ role: i % 2 ? 'user' : 'assistant', content: `turn ${i} `.repeat(100) }))
+  const read = (messages: unknown[]) => {
+    const bytes = Buffer.from(JSON.stringify({ model: 'm', tools: Array.from({ length: 300 }, (_, i) => ({ name: `t${i}` })), messages }))
+    const body = lazyBody(bytes, scanJson(bytes, 512).members ?? [])
+    assert.ok(body && deferredArray(body, 'messages'))
+    return readAttribution('messages', body)
+  }
+  // A plain message and a system entry before the history, as Claude Code 2.1 sends them.
+  const sys = (text: string) => ({ role: 'system', content: text })
+  for (let call = 0; call < 3; call++) assert.deepEqual(read([first('/w/app', 'main'), sys('x'), ...history]), { project: 'app', branch: 'main' }, `call ${call}`)
+  // Same length, one byte apart (app → apq, main → mail): not the remembered element.
+  assert.deepEqual(read([first('/w/apq', 'main'), sys('x'), ...history]), { project: 'apq', branch: 'main' })
+  assert.deepEqual(read([first('/w/app', 'mail'), sys('x'), ...history]), { project: 'app', branch: 'mail' })
+  // A remembered element at another position is not taken for this one.
+  assert.deepEqual(read([sys('x'), first('/w/app', 'main'), ...history]), {})
+  // The second element was remembered as holding nothing; one with the environment in it is read.
+  assert.deepEqual(read([{ role: 'user', content: 'hi' }, sys(claudeEnv.replace('/tmp/fr-cc/repo', '/w/sys')), ...history]), { project: 'sys' })
+  // A first message whose bytes match a remembered (shorter) one's only where it ends ("}," inside its text) is scanned, not cut there.
+  const short = JSON.stringify({ role: 'user', content: 'hi' })
+  const head = '{"role":"user","content":"'
+  const tricky = { role: 'user', content: `${'x'.repeat(short.length - 1 - head.length)}},${claudeEnv.replace('/tmp/fr-cc/repo', '/w/tricky')}` }
+  assert.equal(JSON.stringify(tricky).slice(short.length - 1, short.length + 1), '},')
+  assert.deepEqual(read([tricky, ...history]), { project: 'tricky' })
+})
+
 test('Claude Code before 2.x: <env> in the system prompt; no git repository, no branch', () => {
   const body = { system: 'You are Claude Code.\n<env>\nWorking directory: /home/dev/my-app\nIs directory a git repo: No\n</env>', messages: [{ role: 'user', content: 'hi' }] }
   assert.deepEqual(readAttribution('messages', body), { project: 'my-app' })
