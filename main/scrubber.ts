@@ -27,12 +27,17 @@ export function redact(value: string): void {
 
 /** Registers a request's own key (bring-your-own); kept among the most recent few hundred. */
 export function redactRecent(value: string): void {
-  if (value.length < MIN_SECRET || permanent.has(value)) return
+  // Already the newest: nothing to reorder. One caller's key arrives on every request, and a Map that
+  // an entry leaves and joins each time rehashes every few requests (see watchTimeout.ts on what such
+  // churn costs the young generation).
+  if (value.length < MIN_SECRET || value === newest || permanent.has(value)) return
   const b = recent.get(value) ?? Buffer.from(value)
   recent.delete(value)
   recent.set(value, b)
+  newest = value
   if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value as string)
 }
+let newest = ''
 
 /** Masks every known secret in a text (log lines, error messages, columns). */
 export function scrub(text: string): string {

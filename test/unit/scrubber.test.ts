@@ -5,7 +5,7 @@ import { GatewayError } from '../../main/gateway/GatewayError.ts'
 import { renderError } from '../../main/dialects/renderError.ts'
 import { sse } from '../../main/dialects/sse.ts'
 import type { LimitDenial } from '../../main/limits/LimitDenial.ts'
-import { createChunkScrubber, credentialsIn, redact, scrub, scrubberFor } from '../../main/scrubber.ts'
+import { createChunkScrubber, credentialsIn, redact, redactRecent, scrub, scrubberFor } from '../../main/scrubber.ts'
 
 const VAULT = 'sk-vault-secret-0123456789'
 const BYO = 'sk-byo-secret-9876543210'
@@ -57,4 +57,15 @@ test('one exit for errors: body and stream renderings agree, a budget refusal is
     assert.ok(!JSON.stringify(renderError[d].body(e)).includes(VAULT), d)
     assert.ok(!sse.write(renderError[d].stream(e)).includes(VAULT), d)
   }
+})
+
+test('the recent keys keep the most recently used few hundred: a key used again outlives those used once since', () => {
+  const key = (i: number) => `sk-recent-lru-${String(i).padStart(6, '0')}-abcdef`
+  for (let i = 0; i < 300; i++) redactRecent(key(i)) // only these are left
+  redactRecent(key(50)) // used again: the newest
+  redactRecent(key(50)) // and again: still the newest
+  for (let i = 300; i < 300 + 250; i++) redactRecent(key(i)) // 250 newer keys push out the oldest of the rest
+  assert.equal(scrub(key(50)), '[redacted]', 'used again, kept')
+  assert.equal(scrub(key(51)), key(51), 'used once before, pushed out')
+  assert.equal(scrub(key(549)), '[redacted]')
 })
