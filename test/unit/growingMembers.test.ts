@@ -70,15 +70,25 @@ test('a member remembered from a scan with another depth limit is not resumed', 
   assert.equal(scanJson(body(deep(2)), Number.POSITIVE_INFINITY).tooDeep, false)
 })
 
-test('interleaved sessions each resume their own conversation', () => {
-  const other = (k: number) => [{ role: 'user', content: 'o'.repeat(9000) }, ...Array.from({ length: k }, (_, i) => turn(i + 100)).flat()]
+test('interleaved sessions each resume their own conversation; a fifth evicts the least recently used', () => {
+  const other = (c: string) => (k: number) => [{ role: 'user', content: c.repeat(9000) }, ...Array.from({ length: k }, (_, i) => turn(i + 100)).flat()]
+  // Four sessions fill the slots; each call's member replaces its session's, so all four keep resuming.
+  const sessions = [history, other('o'), other('p'), other('q')]
   forgetGrowingMembers()
   for (let k = 0; k < 4; k++) {
-    for (const h of [history, other]) {
+    sessions.forEach((h, s) => {
       const b = body(JSON.stringify(h(k)))
-      if (k > 0) assert.ok(resumeGrowing(b, b.indexOf('['), 64), `session resumed at call ${k}`)
+      if (k > 0) assert.ok(resumeGrowing(b, b.indexOf('['), 64), `session ${s} resumed at call ${k}`)
       scanJson(b, 64)
-    }
+    })
+  }
+  // A fifth session takes the slot of the one used longest ago (session 0), and the others still resume.
+  scanJson(body(JSON.stringify(other('r')(0))), 64)
+  const stale = body(JSON.stringify(history(4)))
+  assert.equal(resumeGrowing(stale, stale.indexOf('['), 64), null)
+  for (const h of sessions.slice(1)) {
+    const b = body(JSON.stringify(h(4)))
+    assert.ok(resumeGrowing(b, b.indexOf('['), 64))
   }
 })
 

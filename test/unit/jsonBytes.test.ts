@@ -198,3 +198,20 @@ test('arrayItems: the first elements of an array by bracket matching, or null wh
   assert.equal(items('[{"a":1}', 1), null)
   assert.equal(items('[{} {}]', 2), null)
 })
+
+test('arrayItems: an object element the caller knows (knownEnd) is stepped over at the end it gives, not scanned', () => {
+  const text = '[{"k":"known ] } ,"}, {"n":2}, 3]'
+  const known = '{"k":"known ] } ,"}'
+  const asked: Array<[number, number]> = []
+  // Ends one byte short of the real end on purpose: the walk must take the caller's word, not rescan.
+  const ranges = arrayItems(b(text), 3, (bytes, i, index) => {
+    asked.push([i, index])
+    return index === 0 && bytes.toString('latin1', i, i + known.length) === known ? i + known.length : -1
+  })
+  assert.deepEqual(ranges?.map((r) => text.slice(r.start, r.end)), [known, '{"n":2}', '3'])
+  // Asked for each object element at its position and index; not for scalars.
+  assert.deepEqual(asked, [[1, 0], [text.indexOf('{"n"'), 1]])
+  // An end the caller gives is where the next element is looked for: a wrong one shows in the result.
+  const shifted = arrayItems(b(text), 2, (_bytes, i, index) => (index === 0 ? i + known.length - 1 : -1))
+  assert.equal(shifted, null)
+})
