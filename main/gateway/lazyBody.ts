@@ -9,10 +9,11 @@
  * quotes (the scan), and judged by the provider, as it would be through any proxy.
  *
  * The getters are one pair per member name, shared by every body, reading the body's own cells (a
- * hidden symbol property): a getter made per body would give each body its own hidden class, which
+ * hidden slot, hiddenSlot.ts): a getter made per body would give each body its own hidden class, which
  * V8 allocates in the old generation, and measured, that churn cost more in major GCs than the parse saved.
  */
 import { GatewayError } from './GatewayError.ts'
+import { hiddenSlot } from './hiddenSlot.ts'
 import { arrayItems, parseJsonBytes, type KnownEnd, type Member } from './jsonBytes.ts'
 
 /** Bodies below this size are parsed whole: one JSON.parse beats a parse per member. */
@@ -25,15 +26,23 @@ type Cell = { bytes: Buffer; array: boolean; parsed: boolean; value: unknown }
 /** A body's deferred members by name; a copy gets its own record (assignments stay its own) of the same cells. */
 type Cells = Record<string, Cell>
 
-const CELLS = Symbol('deferred members')
+/** A body's cells, hidden from everything that copies or serialises it. */
+const CELLS = hiddenSlot<Cells>()
+/**
+ * The prototype of every Cells record: it has no properties, so no member name finds Object.prototype's,
+ * and records made from it stay in V8's fast mode (`Object.create(null)` makes a dictionary: copying
+ * one cost ~850 ns against ~60, measured).
+ */
+const NO_NAMES = Object.create(null) as object
+const newCells = (): Cells => Object.create(NO_NAMES) as Cells
 const accessors = new Map<string, PropertyDescriptor>()
 
 /** The body, or null when it has no member worth deferring, or a member name that only a whole parse gets right. */
 export function lazyBody(bytes: Buffer, members: readonly Member[]): Record<string, unknown> | null {
   if (!members.some((m) => deferrable(bytes, m))) return null
   const body: Record<string, unknown> = {}
-  const cells: Cells = Object.create(null) as Cells
-  Object.defineProperty(body, CELLS, { value: cells, writable: true })
+  const cells = newCells()
+  CELLS.set(body, cells)
   // The small members, as `{"k": v, …}` text parsed once below: one JSON.parse costs less than one each.
   const small: Buffer[] = [OPEN]
   for (const m of members) {
@@ -68,13 +77,32 @@ const OPEN = Buffer.from('{')
 const COMMA = Buffer.from(',')
 const CLOSE = Buffer.from('}')
 
+/**
+ * Plain member names seen before, internalized: an agent sends the same ten on every call, and a
+ * name fresh from the bytes costs a string-table lookup at each use as a property key (measured:
+ * most of what building a large body's object cost).
+ */
+const knownKeys: string[] = []
+const MAX_KNOWN_KEYS = 64
+
 /** The key string `[start, end)` (quotes included) decodes to: its bytes when they are plain ASCII without escapes, as keys almost always are. */
 function keyOf(bytes: Buffer, start: number, end: number): string {
+  const n = end - start - 2
+  search: for (const k of knownKeys) {
+    if (k.length !== n) continue
+    for (let j = 0; j < n; j++) if (k.charCodeAt(j) !== bytes[start + 1 + j]) continue search
+    return k
+  }
   for (let i = start + 1; i < end - 1; i++) {
     const c = bytes[i] as number
     if (c === 0x5c || c >= 0x80) return parseJsonBytes(bytes.subarray(start, end)) as string
   }
-  return bytes.toString('latin1', start + 1, end - 1)
+  const key = bytes.toString('latin1', start + 1, end - 1)
+  if (knownKeys.length >= MAX_KNOWN_KEYS) return key
+  // A property key of an object literal is the internalized string.
+  const interned = Object.keys({ [key]: 0 })[0] as string
+  knownKeys.push(interned)
+  return interned
 }
 
 /** A large array or object (a large string costs one copy to parse: nothing to save). */
@@ -84,7 +112,7 @@ function deferrable(bytes: Buffer, m: Member): boolean {
 
 /** Whether `key` of `body` is a member not parsed yet whose value is an array (true), another value (false), or not deferred (null). */
 export function deferredArray(body: object, key: string): boolean | null {
-  const cell = (body as { [CELLS]?: Cells })[CELLS]?.[key]
+  const cell = CELLS.get(body)?.[key]
   return cell && !cell.parsed ? cell.array : null
 }
 
@@ -102,7 +130,7 @@ export function firstItems(body: Record<string, unknown>, key: string, n: number
 
 /** The bytes of the first `n` elements of the array member `key` while it is deferred and not parsed yet; null otherwise (read the value then). */
 export function firstItemBytes(body: Record<string, unknown>, key: string, n: number, knownEnd?: KnownEnd): Buffer[] | null {
-  const cell = (body as { [CELLS]?: Cells })[CELLS]?.[key]
+  const cell = CELLS.get(body)?.[key]
   if (!cell || cell.parsed || !cell.array || !(key in body)) return null
   const ranges = arrayItems(cell.bytes, n, knownEnd)
   return ranges && ranges.map((r) => cell.bytes.subarray(r.start, r.end))
@@ -110,7 +138,7 @@ export function firstItemBytes(body: Record<string, unknown>, key: string, n: nu
 
 /** The bytes of member `key` while it is deferred and not parsed yet; null otherwise. */
 export function deferredBytes(body: Record<string, unknown>, key: string): Buffer | null {
-  const cell = (body as { [CELLS]?: Cells })[CELLS]?.[key]
+  const cell = CELLS.get(body)?.[key]
   return cell && !cell.parsed && key in body ? cell.bytes : null
 }
 
@@ -125,10 +153,10 @@ export function parseMember(bytes: Buffer, key: string): unknown {
 
 /** A shallow copy that leaves deferred members deferred (spread would parse them all). */
 export function copyBody(body: Record<string, unknown>): Record<string, unknown> {
-  const cells = (body as { [CELLS]?: Cells })[CELLS]
+  const cells = CELLS.get(body)
   if (!cells) return { ...body }
   const copy: Record<string, unknown> = {}
-  Object.defineProperty(copy, CELLS, { value: Object.assign(Object.create(null), cells) as Cells, writable: true })
+  CELLS.set(copy, Object.assign(newCells(), cells))
   for (const key of Object.keys(body)) {
     // A deferred member stays one (its getter, the shared cell); a member deleted and set again is data.
     if (key in cells && Object.getOwnPropertyDescriptor(body, key)?.get) Object.defineProperty(copy, key, accessorFor(key))
@@ -143,16 +171,16 @@ function accessorFor(key: string): PropertyDescriptor {
     a = {
       configurable: true,
       enumerable: true,
-      get(this: { [CELLS]: Cells }) {
-        const cell = this[CELLS][key] as Cell
+      get(this: object) {
+        const cell = (CELLS.get(this) as Cells)[key] as Cell
         if (!cell.parsed) {
           cell.value = parseMember(cell.bytes, key)
           cell.parsed = true
         }
         return cell.value
       },
-      set(this: { [CELLS]: Cells }, value: unknown) {
-        this[CELLS][key] = { bytes: Buffer.alloc(0), array: false, parsed: true, value }
+      set(this: object, value: unknown) {
+        ;(CELLS.get(this) as Cells)[key] = { bytes: Buffer.alloc(0), array: false, parsed: true, value }
       },
     }
     // Member names come from callers: keep the shared pairs few.

@@ -12,6 +12,7 @@
  * the caller's 100 KB.
  */
 import { isUtf8 } from 'node:buffer'
+import { hiddenSlot } from './hiddenSlot.ts'
 import { scanJson, type ByteRange } from './jsonBytes.ts'
 
 /**
@@ -22,19 +23,17 @@ import { scanJson, type ByteRange } from './jsonBytes.ts'
 type Raw = { parts: readonly Buffer[]; model: ByteRange | null; utf8Known: readonly ByteRange[] | null }
 
 /**
- * Where a body keeps its bytes: a hidden (non-enumerable symbol) property, which spread, Object.keys,
+ * Where a body keeps its bytes: a hidden slot (hiddenSlot.ts), which spread, Object.keys,
  * JSON.stringify and structuredClone all leave out. Not a WeakMap: V8's scavenger keeps a WeakMap's
  * values alive until a full GC, so every request's bytes (100 KB for an agent's call) were promoted
  * to the old generation and freed only by mark-compacts.
  */
-const RAW = Symbol('wire bytes')
+const slot = hiddenSlot<Raw>()
 
 const raws = {
-  get(body: object): Raw | undefined {
-    return (body as { [RAW]?: Raw })[RAW]
-  },
+  get: slot.get,
   set(body: object, raw: Raw): void {
-    if (Object.isExtensible(body)) Object.defineProperty(body, RAW, { value: raw, configurable: true, writable: true })
+    if (Object.isExtensible(body)) slot.set(body, raw)
   },
 }
 

@@ -33,6 +33,21 @@ test('a large body reads as JSON.parse reads it: values, key order, re-serialisa
   }
 })
 
+test('member names read right whether seen before or not: escapes, non-ASCII, same length, more names than are remembered', () => {
+  // As they appear in the JSON text; each group of four is one body, its first member the large one.
+  const names = ['"tools"', '"toolz"', '"t\\u006fols2"', '"caf\\u00e9"', '"café"', '"a\\"b"', '""', '"name"', ...Array.from({ length: 80 }, (_, i) => `"name_${i}"`)]
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < names.length; i += 4) {
+      const text = `{${names.slice(i, i + 4).map((n, j) => `${n}:${j === 0 ? JSON.stringify(tools) : j}`).join(',')}}`
+      const expected = JSON.parse(text) as Record<string, unknown>
+      const body = lazy(text)
+      assert.ok(body, text.slice(0, 40))
+      assert.deepEqual(Object.keys(body), Object.keys(expected), `round ${round}: ${text.slice(0, 40)}`)
+      assert.equal(JSON.stringify(body), JSON.stringify(expected))
+    }
+  }
+})
+
 test('a large member is parsed on its first read, once; small members are there from the start', () => {
   const body = lazy(JSON.stringify(big)) as Record<string, unknown>
   assert.equal(deferredArray(body, 'tools'), true)
