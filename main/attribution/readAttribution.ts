@@ -83,6 +83,7 @@ function fromClaudeCode(body: Record<string, unknown>): Attribution {
  * an agent sends the same first messages on every call of a session.
  */
 function leadingItems<T extends object>(body: Record<string, unknown>, key: string, n: number, markers: readonly Buffer[], read: (item: unknown, index: number) => T, seen: BytesMemo<T>): T[] {
+  seen.startWalk()
   const raw = firstItemBytes(body, key, n, seen.knownEnd)
   if (!raw) return (firstItems(body, key, n) ?? []).map(read)
   const out: T[] = []
@@ -105,7 +106,14 @@ function leadingItems<T extends object>(body: Record<string, unknown>, key: stri
  */
 class BytesMemo<T> {
   private entries: Array<{ bytes: Buffer; index: number; value: T | null }> = []
+  /** By element index, the entries this walk stepped over: their bytes were just compared, not again in `get`. */
+  private stepped: Array<{ value: T | null } | undefined> = []
+  startWalk(): void {
+    this.stepped.length = 0
+  }
   get(bytes: Buffer, index: number): T | null | undefined {
+    const s = this.stepped[index]
+    if (s) return s.value
     for (const e of this.entries) if (e.index === index && e.bytes.length === bytes.length && e.bytes.equals(bytes)) return e.value
     return undefined
   }
@@ -117,7 +125,10 @@ class BytesMemo<T> {
   readonly knownEnd: KnownEnd = (bytes, i, index) => {
     for (const e of this.entries) {
       const end = i + e.bytes.length
-      if (e.index === index && end <= bytes.length && bytes[end - 1] === e.bytes[e.bytes.length - 1] && bytes.compare(e.bytes, 0, e.bytes.length, i, end) === 0) return end
+      if (e.index === index && end <= bytes.length && bytes[end - 1] === e.bytes[e.bytes.length - 1] && bytes.compare(e.bytes, 0, e.bytes.length, i, end) === 0) {
+        this.stepped[index] = e
+        return end
+      }
     }
     return -1
   }

@@ -44,7 +44,8 @@ export function lazyBody(bytes: Buffer, members: readonly Member[]): Record<stri
   const cells = newCells()
   CELLS.set(body, cells)
   // The small members, as `{"k": v, …}` text parsed once below: one JSON.parse costs less than one each.
-  const small: Buffer[] = [OPEN]
+  // Latin-1 text, one character per byte, so that bytes past ASCII are found and decoded as UTF-8 below.
+  let small = ''
   for (const m of members) {
     const key = keyOf(bytes, m.key.start, m.key.end)
     // `__proto__` is an own property only JSON.parse makes; a duplicate name keeps its first place with its last value there. Both are parsed whole.
@@ -54,15 +55,14 @@ export function lazyBody(bytes: Buffer, members: readonly Member[]): Record<stri
       Object.defineProperty(body, key, accessorFor(key))
     } else {
       body[key] = undefined // its place in the order; its value below
-      if (small.length > 1) small.push(COMMA)
-      small.push(bytes.subarray(m.key.start, m.end))
+      small += `${small ? ',' : '{'}${bytes.toString('latin1', m.key.start, m.end)}`
     }
   }
-  if (small.length > 1) {
-    small.push(CLOSE)
+  if (small) {
+    small += '}'
     let values: Record<string, unknown>
     try {
-      values = parseJsonBytes(Buffer.concat(small)) as Record<string, unknown>
+      values = (PAST_ASCII.test(small) ? parseJsonBytes(Buffer.from(small, 'latin1')) : JSON.parse(small)) as Record<string, unknown>
     } catch {
       // One of them is not JSON: parsed one by one, the error names it.
       for (const m of members) if (!deferrable(bytes, m)) parseMember(bytes.subarray(m.start, m.end), keyOf(bytes, m.key.start, m.key.end))
@@ -73,9 +73,7 @@ export function lazyBody(bytes: Buffer, members: readonly Member[]): Record<stri
   return body
 }
 
-const OPEN = Buffer.from('{')
-const COMMA = Buffer.from(',')
-const CLOSE = Buffer.from('}')
+const PAST_ASCII = /[\u0080-\u00ff]/
 
 /**
  * Plain member names seen before, internalized: an agent sends the same ten on every call, and a
