@@ -57,6 +57,11 @@ export type Dialect = {
   stream: {
     toCanonical(): StreamToCanonical
     fromCanonical(o?: ReplyOptions): StreamFromCanonical
+    /**
+     * True for an event that, by its name alone, carries no usage, no end of the stream and no error
+     * (a text or argument delta): a passthrough stream, which reads only those, does not parse it.
+     */
+    usageFree?(e: SseEvent): boolean
   }
   error: {
     /** An upstream error body (HTTP error, or an in-stream error event with `status` 0). */

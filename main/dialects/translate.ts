@@ -72,6 +72,8 @@ export type StreamTranslator = {
 export function createStreamTranslator(upstream: DialectId, caller: DialectId, o?: ReplyOptions): StreamTranslator {
   const from = dialects[upstream].stream.toCanonical()
   const identity = caller === upstream
+  // Passthrough reads only usage, the end and errors: the deltas between are not parsed.
+  const skip = identity ? (dialects[upstream].stream.usageFree ?? null) : null
   const to = dialects[caller].stream.fromCanonical(o)
   const extras = loose(upstream, caller, o) ? createChatExtrasStream() : null
   let usage: ChatUsage | null = null
@@ -89,6 +91,7 @@ export function createStreamTranslator(upstream: DialectId, caller: DialectId, o
 
   return {
     push(e) {
+      if (skip?.(e)) return [e]
       const out = relay(from.push(e))
       return identity ? [e] : extras ? extras.push(e, out) : out
     },

@@ -130,6 +130,56 @@ test('same dialect: events pass through untouched while usage is read (Anthropic
   assert.deepEqual(t.usage(), { inputTokens: 100, outputTokens: 7, cacheReadTokens: 90, cacheWriteTokens: 0, reasoningTokens: 0 })
 })
 
+/** Calls of JSON.parse while `fn` runs. */
+function parsesDuring(fn: () => void): number {
+  const real = JSON.parse
+  let n = 0
+  JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+    n++
+    return real(text, reviver)
+  }) as typeof JSON.parse
+  try {
+    fn()
+  } finally {
+    JSON.parse = real
+  }
+  return n
+}
+
+test('passthrough parses only the events that can carry usage, the end or an error, not the deltas (Anthropic, Responses)', () => {
+  const deltas = (n: number, event: (i: number) => string) => Array.from({ length: n }, (_, i) => event(i)).join('')
+  const anthropicText = [
+    messageStart({ input_tokens: 10, output_tokens: 1 }),
+    named({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+    deltas(50, (i) => named({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `w${i} ` } })),
+    'event: ping\ndata: {"type": "ping"}\n\n',
+    named({ type: 'content_block_stop', index: 0 }),
+    named({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 50 } }),
+    named({ type: 'message_stop' }),
+  ].join('')
+  let a!: ReturnType<typeof translate>
+  assert.equal(parsesDuring(() => (a = translate('anthropic', 'anthropic', anthropicText))), 5)
+  assert.equal(sse.write(a.out), anthropicText)
+  assert.deepEqual(a.t.usage(), { inputTokens: 10, outputTokens: 50, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 })
+
+  const response = { id: 'resp_1', object: 'response', status: 'completed', model: 'gpt-5', output: [] as unknown[] }
+  const responsesText = [
+    named({ type: 'response.created', response: { ...response, status: 'in_progress' } }),
+    named({ type: 'response.output_item.added', output_index: 0, item: { id: 'msg_1', type: 'message', role: 'assistant', content: [] } }),
+    named({ type: 'response.content_part.added', output_index: 0, content_index: 0, part: { type: 'output_text', text: '' } }),
+    deltas(50, (i) => named({ type: 'response.output_text.delta', output_index: 0, content_index: 0, delta: `w${i} ` })),
+    named({ type: 'response.completed', response: { ...response, usage: { input_tokens: 12, output_tokens: 50, total_tokens: 62 } } }),
+  ].join('')
+  let r!: ReturnType<typeof translate>
+  assert.equal(parsesDuring(() => (r = translate('responses', 'responses', responsesText))), 4)
+  assert.equal(sse.write(r.out), responsesText)
+  assert.equal(r.t.usage()?.inputTokens, 12)
+  assert.equal(r.t.usage()?.outputTokens, 50)
+
+  // Translated, every delta is still read.
+  assert.ok(parsesDuring(() => translate('anthropic', 'openai', anthropicText)) > 50)
+})
+
 test('Anthropic server tool blocks are skipped and the remaining blocks renumbered', () => {
   const text = [
     messageStart({ input_tokens: 1, output_tokens: 1 }),

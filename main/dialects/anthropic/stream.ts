@@ -217,4 +217,9 @@ function fromCanonical(o: ReplyOptions = {}): StreamFromCanonical {
   }
 }
 
-export const anthropicStream = { toCanonical, fromCanonical }
+/** Deltas and pings: nearly every event of a stream, and none carries usage, the stop or an error. */
+function usageFree(e: SseEvent): boolean {
+  return e.event === 'content_block_delta' || e.event === 'ping'
+}
+
+export const anthropicStream = { toCanonical, fromCanonical, usageFree }

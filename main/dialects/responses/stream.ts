@@ -308,4 +308,9 @@ function fromCanonical(o: ReplyOptions = {}): StreamFromCanonical {
   }
 }
 
-export const responsesStream = { toCanonical, fromCanonical }
+/** `response.output_text.delta` and the other `.delta` events: text, arguments, reasoning; usage and the end come in others. */
+function usageFree(e: SseEvent): boolean {
+  return e.event !== undefined && e.event.endsWith('.delta')
+}
+
+export const responsesStream = { toCanonical, fromCanonical, usageFree }
