@@ -49,21 +49,33 @@ type Finish = (o: Omit<Outcome, 'ttfbMs' | 'latencyMs'>) => void
  * Every byte toward the client goes through here: scrubbed (a secret split across chunks included),
  * and counted, so a client that leaves is charged what it was sent.
  */
-type Out = { write(chunk: Buffer | string): void; end(chunk?: Buffer | string): void; delivered: DeliveredCounter }
+type Out = {
+  write(chunk: Buffer | string): void
+  end(chunk?: Buffer | string): void
+  delivered: DeliveredCounter
+  /** Something was written or the end requested (the head went out with it or will). */
+  readonly wrote: boolean
+}
 
 function clientOut(res: GatewayResponse, scrubber: ChunkScrubber, afterRecord: (write: () => void) => void): Out {
   const delivered = createDeliveredCounter()
   const live = () => !res.writableEnded && !res.destroyed
+  let wrote = false
   return {
     delivered,
+    get wrote() {
+      return wrote
+    },
     write(chunk) {
       const clean = scrubber.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
       if (clean.length && live()) {
         delivered.push(clean)
         res.write(clean)
+        wrote = true
       }
     },
     end(chunk) {
+      wrote = true
       const clean = chunk === undefined || chunk.length === 0 ? Buffer.alloc(0) : scrubber.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
       const rest = scrubber.end()
       const last = rest.length ? Buffer.concat([clean, rest]) : clean
@@ -112,11 +124,17 @@ export function streamBack(
     headers['cache-control'] = 'no-cache'
     headers['x-accel-buffering'] = 'no'
     res.writeHead(status, headers)
-    res.flushHeaders()
     const out = clientOut(res, scrubber.stream(), t.afterRecord ?? now)
+    // The head goes out with the first event when that came in the same read (one write, not two);
+    // otherwise at the end of this turn, so a client still sees the status before the model speaks.
+    setImmediate(flushHead, res, out)
     if (!route.translate && route.dialect === 'openai') return relayOpenAIStream(upstream, call, route, res, out, status, firstByte, finish)
     relayEventStream(upstream, call, route, reply, res, out, status, firstByte, finish)
   })
+}
+
+function flushHead(res: GatewayResponse, out: Out): void {
+  if (!out.wrote && !res.writableEnded && !res.destroyed) res.flushHeaders()
 }
 
 /** What a client that left was sent: the tokens delivered, the input at its estimate (recordUsage), never zero. */
