@@ -54,28 +54,25 @@ type Out = {
   end(chunk?: Buffer | string): void
   delivered: DeliveredCounter
   /** Something was written or the end requested (the head went out with it or will). */
-  readonly wrote: boolean
+  wrote: boolean
 }
 
 function clientOut(res: GatewayResponse, scrubber: ChunkScrubber, afterRecord: (write: () => void) => void): Out {
   const delivered = createDeliveredCounter()
   const live = () => !res.writableEnded && !res.destroyed
-  let wrote = false
-  return {
+  const out: Out = {
     delivered,
-    get wrote() {
-      return wrote
-    },
+    wrote: false,
     write(chunk) {
       const clean = scrubber.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
       if (clean.length && live()) {
         delivered.push(clean)
         res.write(clean)
-        wrote = true
+        out.wrote = true
       }
     },
     end(chunk) {
-      wrote = true
+      out.wrote = true
       const clean = chunk === undefined || chunk.length === 0 ? Buffer.alloc(0) : scrubber.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
       const rest = scrubber.end()
       const last = rest.length ? Buffer.concat([clean, rest]) : clean
@@ -84,6 +81,7 @@ function clientOut(res: GatewayResponse, scrubber: ChunkScrubber, afterRecord: (
       })
     },
   }
+  return out
 }
 
 export function streamBack(
