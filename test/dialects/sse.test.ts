@@ -47,6 +47,24 @@ test('every two-piece cut of the bytes (UTF-8 sequences and CRLF pairs included)
   }
 })
 
+test('ASCII chunks around broken or split UTF-8 decode as one TextDecoder over the whole stream would', () => {
+  const enc = (t: string) => new TextEncoder().encode(t)
+  const cat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]))
+  const lone = Uint8Array.of(0xe2) // a lead byte with its continuation bytes missing
+  const wave = enc('👋') // four bytes
+  const cases: Uint8Array[][] = [
+    [cat(enc('data: a'), lone), enc('bc\n\n')],
+    [cat(enc('data: a'), wave.subarray(0, 2)), wave.subarray(2), enc('bc\n\n')],
+    [cat(enc('data: a'), wave.subarray(0, 1)), enc('bc\n\n'), enc('data: d\n\n')],
+    [enc('data: é'), enc('x\n\n'), Buffer.from('data: y\n\n')],
+  ]
+  for (const chunks of cases) {
+    const whole = new TextDecoder().decode(cat(...chunks))
+    assert.deepEqual(parse(chunks), parse([whole]), JSON.stringify(whole))
+  }
+  assert.deepEqual(parse([cat(enc('data: a'), lone), enc('bc\n\n')]), [{ data: 'a\ufffdbc' }])
+})
+
 test('a last event without its blank line is still delivered at end()', () => {
   assert.deepEqual(parse(['data: {"x":1}\n\ndata: [DONE]']), [{ data: '{"x":1}' }, { data: '[DONE]' }])
   assert.deepEqual(parse(['data: [DONE]\r']), [{ data: '[DONE]' }])
