@@ -80,6 +80,8 @@ export function createStreamTranslator(upstream: DialectId, caller: DialectId, o
   let finished = false
 
   function relay(events: ChatEvent[]): SseEvent[] {
+    // One text delta in, the caller's events for it out as they are (nearly every chunk of a stream).
+    if (events.length === 1 && !identity && (events[0] as ChatEvent).type === 'text_delta') return to.push(events[0] as ChatEvent)
     const out: SseEvent[] = []
     for (const e of events) {
       if (e.type === 'usage') usage = e.usage

@@ -93,6 +93,7 @@ function toCanonical(): StreamToCanonical {
       const text = plain ? textIn(e.data, plain) : undefined
       if (text !== undefined) {
         // The same chunk as the template but for its content: what the full path below would give.
+        if (openKind === 'text' && text) return [{ type: 'text_delta', index: open, text }]
         const out: ChatEvent[] = []
         delta({ content: text }, out)
         return out
