@@ -27,6 +27,7 @@ import { createResponseCache } from './reliability/responseCache.ts'
 import { createPauseSwitch } from './gateway/pauseSwitch.ts'
 import type { LoginItem } from './desktop/loginItem.ts'
 import { version } from './version.ts'
+import { markOldGenerationByFill } from './v8Memory.ts'
 
 export type StartOptions = {
   dataDir: string
@@ -68,6 +69,7 @@ export type Running = {
 const loopback = new Set(['127.0.0.1', 'localhost', '::1'])
 
 export async function startSwitchyard(opts: StartOptions): Promise<Running> {
+  markOldGenerationByFill() // once per process, for serve, the tray app and the benches alike (v8Memory.ts)
   const dataDir = resolve(opts.dataDir)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const runtimeFile = join(dataDir, 'server.json')

@@ -21,6 +21,22 @@ export function youngGenerationGrows(grows: boolean): void {
   v8.setFlagsFromString(`--semi-space-growth-factor=${grows ? DEFAULT_GROWTH : 1}`)
 }
 
+/**
+ * When V8 starts marking the old generation: when 80 % of the room it had after the last full GC is
+ * used (95 %: at once), counting, as V8 does, the external memory (Buffers) allocated since. V8's
+ * default test is "less room left than the young generation's capacity": after a busy spell the young
+ * generation stays at 16 MB while the old one has ~24 MB of room, so the bytes of a few dozen large
+ * bodies (each read, then joined: ~2x its size in Buffers until a GC frees them) started a full
+ * mark-compact every ~100 ms. 108 KB agent requests one at a time after a c16 burst: ~40
+ * mark-compacts in 3,000 requests and 1.0-1.6 ms of gateway CPU each; with this 3-4 and 0.44-0.69 ms
+ * (gateway pinned to one core; see also npm run bench, Claude Code-sized row). At 50 % the storm stayed.
+ * V8 reads both flags at each decision, so they work when set at run time.
+ */
+export function markOldGenerationByFill(): void {
+  v8.setFlagsFromString('--incremental-marking-soft-trigger=80')
+  v8.setFlagsFromString('--incremental-marking-hard-trigger=95')
+}
+
 type GcOptions = { type: 'major'; execution: 'sync'; flavor: 'last-resort' } | { type: 'minor' }
 
 /** V8's gc() without --expose-gc on the command line: exposed to one new context, then hidden again. */
