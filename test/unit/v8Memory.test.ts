@@ -1,14 +1,17 @@
 /**
  * Memory goes back once the process has been busy and then idle for a whole check interval: one
  * memory-reducing GC, which shrinks the young generation V8 grew under the allocation; none while
- * busy, none when there was no work since the last one.
+ * busy, none when there was no work since the last one. The old generation's marking triggers are
+ * flags this Node's V8 has (V8 ignores a flag it does not know, so a rename would silently bring
+ * back the mark-compact storm the triggers prevent).
  */
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { execFileSync } from 'node:child_process'
+import { mock, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import v8 from 'node:v8'
 import { PerformanceObserver, constants } from 'node:perf_hooks'
-import { noteLargeBody, releaseMemoryWhenIdle } from '../../main/v8Memory.ts'
+import { markOldGenerationByFill, noteLargeBody, releaseMemoryWhenIdle } from '../../main/v8Memory.ts'
 
 const youngMb = () => (v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0) / 2 ** 20
 
@@ -57,5 +60,21 @@ test('large request bodies: one young-generation GC per 8 MB of them, none befor
     assert.ok(kinds.filter((k) => k === constants.NODE_PERFORMANCE_GC_MINOR).length >= 1)
   } finally {
     observer.disconnect()
+  }
+})
+
+test('old-generation marking by fill: both percentage triggers, each a flag of this V8', () => {
+  const set = mock.method(v8, 'setFlagsFromString', () => undefined) // recorded, not applied: the other tests keep V8's defaults
+  try {
+    markOldGenerationByFill()
+  } finally {
+    set.mock.restore()
+  }
+  const flags = set.mock.calls.map((c) => String(c.arguments[0]))
+  assert.deepEqual(flags, ['--incremental-marking-soft-trigger=80', '--incremental-marking-hard-trigger=95'])
+  const known = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' })
+  for (const f of flags) {
+    const name = f.slice(0, f.indexOf('='))
+    assert.match(known, new RegExp(`^\\s*${name} \\(threshold for starting incremental marking[^)]*percent`, 'm'), `${name} in node --v8-options`)
   }
 })
