@@ -49,8 +49,13 @@ export function unknownFields(o: JsonObject, known: ReadonlySet<string>): JsonOb
   return rest
 }
 
-/** `o` without its undefined fields: optional fields are set in one literal instead of one `if` each. */
+/**
+ * `o`'s defined fields in a new object: optional fields are set in one literal instead of one `if` each.
+ * Copied, not deleted in place: a `delete` turns the object into a slow dictionary for V8, and every
+ * later read, spread and JSON.stringify of it (a translated request is all three) paid for that.
+ */
 export function defined<T extends object>(o: T): T {
-  for (const key in o) if (o[key] === undefined) delete o[key]
-  return o
+  const out = {} as T
+  for (const key in o) if (o[key] !== undefined) out[key] = o[key]
+  return out
 }
