@@ -204,7 +204,8 @@ export type BlockStart =
 export type ChatEvent =
   | { type: 'message_start'; id: string; model: string; created?: number }
   | { type: 'block_start'; index: number; block: BlockStart }
-  | { type: 'text_delta'; index: number; text: string }
+  /** `literal`: the text as the upstream wrote it, a JSON string literal with its quotes, when it came as one: a JSON writer copies it instead of escaping the text again. */
+  | { type: 'text_delta'; index: number; text: string; literal?: string }
   | { type: 'tool_delta'; index: number; json: string }
   | { type: 'thinking_delta'; index: number; text: string }
   | { type: 'signature_delta'; index: number; signature: string }

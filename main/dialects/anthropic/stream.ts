@@ -184,7 +184,7 @@ function fromCanonical(o: ReplyOptions = {}): StreamFromCanonical {
         case 'text_delta': {
           // The event of nearly every chunk, written as text: JSON.stringify of the nested object cost 3× this.
           const index = blocks.get(e.index)
-          return index === undefined ? [] : [{ event: 'content_block_delta', data: `{"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":${JSON.stringify(e.text)}}}` }]
+          return index === undefined ? [] : [{ event: 'content_block_delta', data: `{"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":${e.literal ?? JSON.stringify(e.text)}}}` }]
         }
         case 'tool_delta':
           return delta(e.index, { type: 'input_json_delta', partial_json: e.json })
