@@ -8,7 +8,12 @@
 
 import { isAscii } from 'node:buffer'
 
-export type SseEvent = { event?: string; data: string }
+export type SseEvent = {
+  event?: string
+  data: string
+  /** The whole event as SSE text, when its writer built it so (`data` on one line): `write` copies it as is. */
+  wire?: string
+}
 
 export type SseParser = {
   push(chunk: Uint8Array | string): SseEvent[]
@@ -99,6 +104,10 @@ function parser(): SseParser {
 function write(events: readonly SseEvent[]): string {
   let s = ''
   for (const e of events) {
+    if (e.wire !== undefined) {
+      s += e.wire
+      continue
+    }
     if (e.event !== undefined) s += 'event: ' + e.event + '\n'
     s += (e.data.includes('\n') ? 'data: ' + e.data.split('\n').join('\ndata: ') : 'data: ' + e.data) + '\n\n'
   }

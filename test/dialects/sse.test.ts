@@ -81,6 +81,11 @@ test('the writer round-trips through the parser, multi-line data included', () =
   assert.deepEqual(parse([text]), events)
 })
 
+test("an event's wire text, when its writer made one, is written as it is", () => {
+  const text = sse.write([{ event: 'a', data: '{}', wire: 'event: a\ndata: {}\n\n' }, { data: 'x' }, { event: 'b', data: 'ignored', wire: ': as made\n\n' }])
+  assert.equal(text, 'event: a\ndata: {}\n\ndata: x\n\n: as made\n\n')
+})
+
 test('parsing cost grows linearly with the stream (4× the events cost about 4× as much)', () => {
   const data = JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x'.repeat(40) } })
   const event = `event: content_block_delta\ndata: ${data}\n\n`

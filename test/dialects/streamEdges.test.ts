@@ -269,3 +269,22 @@ test('OpenAI text chunks read through the text template translate exactly as ful
   const escaped = translate('openai', 'anthropic', cases[0]!.chunks.map((c) => `data: ${c}\n\n`).join('')).out
   assert.ok(escaped.some((e) => e.data.includes('line \\u00e9\\ud83d\\ude00')), 'the escaped literal went out as the upstream wrote it')
 })
+
+test("the Anthropic writer's text deltas carry their wire text: the event as written from its fields, the text intact", () => {
+  const to = dialects.anthropic.stream.fromCanonical({ model: 'm' })
+  const events: ChatEvent[] = [
+    { type: 'message_start', id: 'i', model: 'm' },
+    { type: 'block_start', index: 0, block: { type: 'thinking' } },
+    { type: 'thinking_delta', index: 0, text: 'hm' },
+    { type: 'block_start', index: 1, block: { type: 'text' } },
+    { type: 'text_delta', index: 1, text: 'plain "quoted"\nnew line' },
+    { type: 'text_delta', index: 1, text: 'é', literal: '"\\u00e9"' },
+    { type: 'text_delta', index: 0, text: 'into a thinking block' }, // no text head: the general path
+  ]
+  const out = events.flatMap((e) => to.push(e))
+  const deltas = out.filter((e) => e.event === 'content_block_delta')
+  assert.equal(deltas.filter((e) => e.wire !== undefined).length, 2)
+  for (const e of deltas) if (e.wire !== undefined) assert.equal(e.wire, sse.write([{ event: e.event, data: e.data }]))
+  const texts = sse.parser().push(sse.write(out)).filter((e) => e.event === 'content_block_delta').map((e) => JSON.parse(e.data) as { index: number; delta: { text?: string } })
+  assert.deepEqual(texts.map((d) => [d.index, d.delta.text]), [[0, undefined], [1, 'plain "quoted"\nnew line'], [1, 'é'], [0, 'into a thinking block']])
+})

@@ -137,6 +137,7 @@ function fromCanonical(o: ReplyOptions = {}): StreamFromCanonical {
   let done = false
   let next = 0
   const blocks = new Map<number, number>() // canonical index → Anthropic index
+  const textHeads = new Map<number, string>() // canonical index → a text delta's data up to its text
 
   const event = (type: string, payload: Record<string, unknown>): SseEvent => ({
     event: type,
@@ -171,6 +172,7 @@ function fromCanonical(o: ReplyOptions = {}): StreamFromCanonical {
           const index = next++
           blocks.set(e.index, index)
           const b = e.block
+          if (b.type === 'text') textHeads.set(e.index, `{"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":`)
           const content_block =
             b.type === 'text'
               ? { type: 'text', text: '' }
@@ -182,9 +184,12 @@ function fromCanonical(o: ReplyOptions = {}): StreamFromCanonical {
           return [event('content_block_start', { index, content_block })]
         }
         case 'text_delta': {
-          // The event of nearly every chunk, written as text: JSON.stringify of the nested object cost 3× this.
-          const index = blocks.get(e.index)
-          return index === undefined ? [] : [{ event: 'content_block_delta', data: `{"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":${e.literal ?? JSON.stringify(e.text)}}}` }]
+          // The event of nearly every chunk, written as text, wire form included: JSON.stringify of the
+          // nested object cost 3× this. A JSON string literal has no raw newline, so `data` is one line.
+          const head = textHeads.get(e.index)
+          if (head === undefined) return delta(e.index, { type: 'text_delta', text: e.text })
+          const data = head + (e.literal ?? JSON.stringify(e.text)) + '}}'
+          return [{ event: 'content_block_delta', data, wire: 'event: content_block_delta\ndata: ' + data + '\n\n' }]
         }
         case 'tool_delta':
           return delta(e.index, { type: 'input_json_delta', partial_json: e.json })
