@@ -240,7 +240,10 @@ function relayEventStream(
 
 /** An OpenAI-style in-band error: a `data:` event without a name whose JSON is `{"error": {…}}`. */
 function isInBandError(e: SseEvent): boolean {
-  return e.event === undefined && /^\{\s*"error"\s*:/.test(e.data)
+  if (e.event !== undefined) return false
+  // Every chunk of a chat stream is read here: a quote after the brace that does not start "error" settles it without the regex.
+  const second = e.data.charCodeAt(1)
+  return (second !== 34 || e.data.startsWith('"error"', 1)) && /^\{\s*"error"\s*:/.test(e.data)
 }
 
 /** The event each upstream dialect ends a complete stream with; a stream that ends without it was cut short. */

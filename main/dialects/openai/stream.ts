@@ -93,7 +93,8 @@ function toCanonical(): StreamToCanonical {
       const literal = plain ? literalIn(e.data, plain) : undefined
       if (literal !== undefined) {
         // The same chunk as the template but for its content: what the full path below would give.
-        const text = PLAIN_LITERAL.test(literal) ? literal.slice(1, -1) : (JSON.parse(literal) as string)
+        // literalIn showed it well-formed: without a backslash it is the text in quotes.
+        const text = literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1)
         if (openKind === 'text' && text) return [{ type: 'text_delta', index: open, text, literal }]
         const out: ChatEvent[] = []
         delta({ content: text }, out)
