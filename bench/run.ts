@@ -515,21 +515,28 @@ async function measureRound(targets: Target[], procs: Record<Target['name'], Chi
   // The /v1/messages paths, gateway only, each pair measured back to back in alternating order.
   const gwTarget = targets.find((t) => t.name === 'gateway') as Target
   const pxTarget = targets.find((t) => t.name === 'proxy') as Target
-  const pathCpu = async (body: Buffer | readonly Buffer[] | null, t = gwTarget, proc: Child = gw): Promise<number> => {
-    if (!body) return Number.NaN
+  const pathCpu = async (body: Buffer | readonly Buffer[], t: Target, proc: Child, n: number): Promise<{ ms: number; requests: number }> => {
     await sequentialBody(t, body, '/v1/messages', 0, 20)
     const a = await proc.rpc('cpu')
-    const s = await sequentialBody(t, body, '/v1/messages', PATH_REQUESTS, 0)
+    const s = await sequentialBody(t, body, '/v1/messages', n, 0)
     const b = await proc.rpc('cpu')
-    return cpuMs(a.cpu, b.cpu) / s.requests
+    return { ms: cpuMs(a.cpu, b.cpu), requests: s.requests }
   }
+  /**
+   * CPU per request of two bodies, each as two half runs in ABBA order (BAAB in odd rounds): a slow
+   * spell of the machine, or a GC cycle that the phase before left under way, then falls on both
+   * alike. With one run each (AB), the rounds of the translation figure ranged 0.8-1.9x around a median.
+   */
   const pair = async (x: Buffer | readonly Buffer[] | null, y: Buffer | readonly Buffer[] | null, t = gwTarget, proc: Child = gw): Promise<[number, number]> => {
-    if (r % 2) {
-      const b = await pathCpu(y, t, proc)
-      return [await pathCpu(x, t, proc), b]
-    }
-    const a = await pathCpu(x, t, proc)
-    return [a, await pathCpu(y, t, proc)]
+    if (!x || !y) return [Number.NaN, Number.NaN]
+    const [p, q] = r % 2 ? [y, x] : [x, y]
+    const half = Math.ceil(PATH_REQUESTS / 2)
+    const p1 = await pathCpu(p, t, proc, half)
+    const q1 = await pathCpu(q, t, proc, half)
+    const q2 = await pathCpu(q, t, proc, half)
+    const p2 = await pathCpu(p, t, proc, half)
+    const per = (u: { ms: number; requests: number }, v: { ms: number; requests: number }) => (u.ms + v.ms) / (u.requests + v.requests)
+    return r % 2 ? [per(q1, q2), per(p1, p2)] : [per(p1, p2), per(q1, q2)]
   }
   const [streamPass, streamTrans] = await pair(bodies.streamPass, bodies.streamTrans)
   const [ccSmall, ccBig] = await pair(bodies.ccSmall, bodies.ccBig)
