@@ -838,15 +838,17 @@ async function main(): Promise<void> {
     await blast(t, { seconds: 1, connections: 16 })
     await sequential(t, true, 100, 0)
   }
-  // Every measured path to V8's steady state, on each process that measures it.
-  const bodies = pathBodies()
-  for (const t of targets) for (const stream of [false, true]) await warmPath(t, bodyFor(t, stream), '/v1/chat/completions', WARM_PATH_REQUESTS)
-  for (const b of [bodies.streamPass, bodies.streamTrans, bodies.ccSmall, bodies.ccBig]) if (b) await warmPath(gateway, b, '/v1/messages', WARM_PATH_REQUESTS)
-  for (const b of [bodies.ccSmall, bodies.ccBig]) if (b) await warmPath(viaProxy, b, '/v1/messages', WARM_PATH_REQUESTS)
   await sleep(1000)
   const rssAfterWarmupKb = rssKb(gw.pid)
   const memAfterWarmup = await gw.rpc('mem') // full GC: shrinks the young generation, so warm up again
   const servedAtStart = (await gw.rpc('flush')).rows ?? Number.NaN
+  // Every measured path to V8's steady state, on each process that measures it. After the full GC
+  // above, not before it: a major GC while the gateway is idle throws away its optimized code
+  // (bench/jitWarmup.ts --gc-at), and the paths would be measured warming up again.
+  const bodies = pathBodies()
+  for (const t of targets) for (const stream of [false, true]) await warmPath(t, bodyFor(t, stream), '/v1/chat/completions', WARM_PATH_REQUESTS)
+  for (const b of [bodies.streamPass, bodies.streamTrans, bodies.ccSmall, bodies.ccBig]) if (b) await warmPath(gateway, b, '/v1/messages', WARM_PATH_REQUESTS)
+  for (const b of [bodies.ccSmall, bodies.ccBig]) if (b) await warmPath(viaProxy, b, '/v1/messages', WARM_PATH_REQUESTS)
   for (const t of targets) {
     await blast(t, { seconds: 1, connections: 16 })
     await sequential(t, false, 300, 0)
