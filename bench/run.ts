@@ -74,6 +74,8 @@ const quick = argv.quick === true
 const ROUNDS = Math.max(1, Math.min(15, Number(argv.rounds ?? (quick ? 3 : 5))))
 const C1_REQUESTS = quick ? 300 : 1000
 const C1_WARMUP = 50
+/** Requests (8 at a time, not measured) that bring a target back to steady state before its c1 figures. */
+const C1_REWARM = quick ? 1_000 : 3_000
 const C16_SECONDS = quick ? 1 : 3
 const STREAM_REQUESTS = quick ? 100 : 300
 const LOSS_SECONDS = quick ? 1.5 : 3
@@ -82,7 +84,9 @@ const PHASE_CAP_MS = 15_000
 /** Issue 13: RSS is read again this long after the load stops (the target is set for 60 s). */
 const IDLE_AFTER_LOAD_S = quick ? 15 : 60
 /** Translation and request-size figures: sequential requests per path per round. */
-const PATH_REQUESTS = quick ? 100 : 300
+const PATH_REQUESTS = quick ? 100 : 400
+/** Requests per block of a pair (see `pair` in measureRound). */
+const PATH_BLOCK = 50
 /**
  * Requests each measured path gets before the rounds. V8 moves a function to its optimizing tier
  * (TurboFan) only after thousands of calls, and until then compiles on its worker threads, whose CPU
@@ -499,13 +503,56 @@ type RoundResult = {
   paths: PathCpu
 }
 
-async function measureRound(targets: Target[], procs: Record<Target['name'], Child>, up: Child, gw: Child, r: number, bodies: PathBodies): Promise<RoundResult> {
+/**
+ * One round of the /v1/messages figures: each pair of bodies measured back to back, in a phase of its
+ * own after every path was warmed, so that no c16 burst or idle spell of the other figures comes
+ * between them (either leaves GC work, and a major GC while a path is idle throws its optimized code
+ * away: bench/jitWarmup.ts --gc-at).
+ */
+async function measurePaths(gwTarget: Target, gw: Child, pxTarget: Target, proxy: Child, r: number, bodies: PathBodies): Promise<RoundResult['paths']> {
+  const pathCpu = async (body: Buffer | readonly Buffer[], t: Target, proc: Child, n: number): Promise<{ ms: number; requests: number }> => {
+    await sequentialBody(t, body, '/v1/messages', 0, 5)
+    const a = await proc.rpc('cpu')
+    const s = await sequentialBody(t, body, '/v1/messages', n, 0)
+    const b = await proc.rpc('cpu')
+    return { ms: cpuMs(a.cpu, b.cpu), requests: s.requests }
+  }
+  /**
+   * CPU per request of two bodies, measured in alternating blocks of PATH_BLOCK requests (ABAB…,
+   * BABA… in odd rounds): a slow spell of the machine, or a GC cycle that the phase before left under
+   * way, then falls on both alike. With one run each (AB), the rounds of the translation figure ranged
+   * 0.8-1.9x around a median; with two half runs (ABBA), 0.99-2.10x.
+   */
+  const pair = async (x: Buffer | readonly Buffer[] | null, y: Buffer | readonly Buffer[] | null, t = gwTarget, proc: Child = gw): Promise<[number, number]> => {
+    if (!x || !y) return [Number.NaN, Number.NaN]
+    const sum = [{ ms: 0, requests: 0 }, { ms: 0, requests: 0 }]
+    for (let k = 0; k < 2 * Math.ceil(PATH_REQUESTS / PATH_BLOCK); k++) {
+      const side = (k + r) % 2
+      const m = await pathCpu(side === 0 ? x : y, t, proc, PATH_BLOCK)
+      const acc = sum[side] as { ms: number; requests: number }
+      acc.ms += m.ms
+      acc.requests += m.requests
+    }
+    const per = (u: { ms: number; requests: number } | undefined) => (u ? u.ms / u.requests : Number.NaN)
+    return [per(sum[0]), per(sum[1])]
+  }
+  const [streamPass, streamTrans] = await pair(bodies.streamPass, bodies.streamTrans)
+  const [ccSmall, ccBig] = await pair(bodies.ccSmall, bodies.ccBig)
+  // The same two bodies through the bare proxy: what relaying 100 KB more costs with no gateway at all.
+  const [proxyCcSmall, proxyCcBig] = await pair(bodies.ccSmall, bodies.ccBig, pxTarget, proxy)
+  return { streamPass, streamTrans, ccSmall, ccBig, proxyCcSmall, proxyCcBig }
+}
+
+async function measureRound(targets: Target[], procs: Record<Target['name'], Child>, up: Child, gw: Child, r: number): Promise<RoundResult> {
   // Rotate the order every round so drift (thermal, neighbours) does not always favour one target.
   const order = targets.map((_, i) => targets[(i + r) % targets.length] as Target)
   const snap = async (t: Target) => ({ own: (await procs[t.name].rpc('cpu')).cpu, up: (await up.rpc('cpu')).cpu, io: syscalls(procs[t.name].pid), th: threadCpu(procs[t.name].pid) })
   const res = Object.fromEntries(targets.map((t) => [t.name, {} as PerTarget])) as Record<Target['name'], PerTarget>
 
   for (const t of order) {
+    // Back to steady state first: the other targets' phases left this one idle, and a major GC in an
+    // idle spell throws optimized code away (bench/jitWarmup.ts --gc-at); 50 requests do not re-warm it.
+    await warmPath(t, bodyFor(t, false), '/v1/chat/completions', C1_REWARM)
     const a = await snap(t)
     const s = await sequential(t, false, C1_REQUESTS, C1_WARMUP)
     const b = await snap(t)
@@ -535,40 +582,10 @@ async function measureRound(targets: Target[], procs: Record<Target['name'], Chi
     res[t.name].ttfbP50 = median(s.ttfb)
     res[t.name].cpuPerStream = cpuMs(a.own, b.own) / s.requests
   }
-  // The /v1/messages paths, gateway only, each pair measured back to back in alternating order.
-  const gwTarget = targets.find((t) => t.name === 'gateway') as Target
-  const pxTarget = targets.find((t) => t.name === 'proxy') as Target
-  const pathCpu = async (body: Buffer | readonly Buffer[], t: Target, proc: Child, n: number): Promise<{ ms: number; requests: number }> => {
-    await sequentialBody(t, body, '/v1/messages', 0, 20)
-    const a = await proc.rpc('cpu')
-    const s = await sequentialBody(t, body, '/v1/messages', n, 0)
-    const b = await proc.rpc('cpu')
-    return { ms: cpuMs(a.cpu, b.cpu), requests: s.requests }
-  }
-  /**
-   * CPU per request of two bodies, each as two half runs in ABBA order (BAAB in odd rounds): a slow
-   * spell of the machine, or a GC cycle that the phase before left under way, then falls on both
-   * alike. With one run each (AB), the rounds of the translation figure ranged 0.8-1.9x around a median.
-   */
-  const pair = async (x: Buffer | readonly Buffer[] | null, y: Buffer | readonly Buffer[] | null, t = gwTarget, proc: Child = gw): Promise<[number, number]> => {
-    if (!x || !y) return [Number.NaN, Number.NaN]
-    const [p, q] = r % 2 ? [y, x] : [x, y]
-    const half = Math.ceil(PATH_REQUESTS / 2)
-    const p1 = await pathCpu(p, t, proc, half)
-    const q1 = await pathCpu(q, t, proc, half)
-    const q2 = await pathCpu(q, t, proc, half)
-    const p2 = await pathCpu(p, t, proc, half)
-    const per = (u: { ms: number; requests: number }, v: { ms: number; requests: number }) => (u.ms + v.ms) / (u.requests + v.requests)
-    return r % 2 ? [per(q1, q2), per(p1, p2)] : [per(p1, p2), per(q1, q2)]
-  }
-  const [streamPass, streamTrans] = await pair(bodies.streamPass, bodies.streamTrans)
-  const [ccSmall, ccBig] = await pair(bodies.ccSmall, bodies.ccBig)
-  // The same two bodies through the bare proxy: what relaying 100 KB more costs with no gateway at all.
-  const [proxyCcSmall, proxyCcBig] = await pair(bodies.ccSmall, bodies.ccBig, pxTarget, procs.proxy)
   await sleep(1000)
   const idleRssKb = rssKb(gw.pid)
   return {
-    paths: { streamPass, streamTrans, ccSmall, ccBig, proxyCcSmall, proxyCcBig },
+    paths: { streamPass: Number.NaN, streamTrans: Number.NaN, ccSmall: Number.NaN, ccBig: Number.NaN, proxyCcSmall: Number.NaN, proxyCcBig: Number.NaN }, // measurePaths
     ...res,
     addedP50: res.gateway.c1p50 - res.direct.c1p50,
     throughputRatio: res.gateway.c16rps / res.direct.c16rps,
@@ -844,20 +861,26 @@ async function main(): Promise<void> {
   const servedAtStart = (await gw.rpc('flush')).rows ?? Number.NaN
   // Every measured path to V8's steady state, on each process that measures it. After the full GC
   // above, not before it: a major GC while the gateway is idle throws away its optimized code
-  // (bench/jitWarmup.ts --gc-at), and the paths would be measured warming up again.
+  // (bench/jitWarmup.ts --gc-at), and the paths would be measured warming up again. The gateway last,
+  // so that its /v1/messages figures follow its own warm-up with no idle spell between.
   const bodies = pathBodies()
-  for (const t of targets) for (const stream of [false, true]) await warmPath(t, bodyFor(t, stream), '/v1/chat/completions', WARM_PATH_REQUESTS)
-  for (const b of [bodies.streamPass, bodies.streamTrans, bodies.ccSmall, bodies.ccBig]) if (b) await warmPath(gateway, b, '/v1/messages', WARM_PATH_REQUESTS)
-  for (const b of [bodies.ccSmall, bodies.ccBig]) if (b) await warmPath(viaProxy, b, '/v1/messages', WARM_PATH_REQUESTS)
-  for (const t of targets) {
+  for (const t of [...targets.filter((x) => x !== gateway), gateway]) {
+    for (const stream of [false, true]) await warmPath(t, bodyFor(t, stream), '/v1/chat/completions', WARM_PATH_REQUESTS)
     await blast(t, { seconds: 1, connections: 16 })
     await sequential(t, false, 300, 0)
   }
+  for (const b of [bodies.ccSmall, bodies.ccBig]) if (b) await warmPath(viaProxy, b, '/v1/messages', WARM_PATH_REQUESTS)
+  for (const b of [bodies.streamPass, bodies.streamTrans, bodies.ccSmall, bodies.ccBig]) if (b) await warmPath(gateway, b, '/v1/messages', WARM_PATH_REQUESTS)
 
+  const pathRounds: Array<RoundResult['paths']> = []
+  for (let r = 0; r < ROUNDS; r++) {
+    progress(`/v1/messages paths ${r + 1}/${ROUNDS}`)
+    pathRounds.push(await measurePaths(gateway, gw, viaProxy, proxy, r, bodies))
+  }
   const rounds: RoundResult[] = []
   for (let r = 0; r < ROUNDS; r++) {
     progress(`round ${r + 1}/${ROUNDS}`)
-    rounds.push(await measureRound(targets, procs, up, gw, r, bodies))
+    rounds.push({ ...(await measureRound(targets, procs, up, gw, r)), paths: pathRounds[r] as RoundResult['paths'] })
   }
   // Retained heap after all rounds (full GC), against the same after warm-up: what stays per request.
   const rssKb0End = rssKb(gw.pid)
