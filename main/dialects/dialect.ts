@@ -40,8 +40,27 @@ export type ReplyOptions = {
   inputTokens?: number
 }
 
-export type StreamToCanonical = { push(e: SseEvent): ChatEvent[]; end(): ChatEvent[] }
-export type StreamFromCanonical = { push(e: ChatEvent): SseEvent[]; end(): SseEvent[] }
+/**
+ * A stream's common event as text: an upstream event is exactly `prefix` + one JSON string literal +
+ * `suffix` (blank line included) and means one text delta into canonical block `index`; the caller's
+ * event for such a delta is `head` + the same literal + `tail`. Lets a translated stream copy that
+ * event's text without parsing it (dialects/translate.ts, textLane).
+ */
+export type TextLaneIn = { prefix: string; suffix: string; index: number }
+export type TextLaneOut = { head: string; tail: string }
+
+export type StreamToCanonical = {
+  push(e: SseEvent): ChatEvent[]
+  end(): ChatEvent[]
+  /** The lane while a template event would give exactly one text delta (or none, empty) and change nothing else; else null. */
+  textLane?(): TextLaneIn | null
+}
+export type StreamFromCanonical = {
+  push(e: ChatEvent): SseEvent[]
+  end(): SseEvent[]
+  /** The caller's text around a text delta's literal for canonical block `index`, when push writes exactly that; else null. */
+  textLane?(index: number): TextLaneOut | null
+}
 
 export type Dialect = {
   id: DialectId

@@ -17,6 +17,12 @@ export type SseEvent = {
 
 export type SseParser = {
   push(chunk: Uint8Array | string): SseEvent[]
+  /**
+   * As push, for a reader with a fast lane: at each event boundary `lane(text, at)` may read one whole
+   * event itself and return where it ends (-1: it did not); every other event goes to `event`, all in
+   * stream order.
+   */
+  pushLane(chunk: Uint8Array, lane: (text: string, at: number) => number, event: (e: SseEvent) => void): void
   end(): SseEvent[]
 }
 
@@ -28,9 +34,15 @@ function parser(): SseParser {
   let afterCR = false
   let event: string | undefined
   let data: string | undefined
+  /** pushLane's reader of whole events: dispatched events go to it instead of `out`. */
+  let sink: ((e: SseEvent) => void) | null = null
 
   function dispatch(out: SseEvent[]): void {
-    if (data !== undefined) out.push(event === undefined ? { data } : { event, data })
+    if (data !== undefined) {
+      const e = event === undefined ? { data } : { event, data }
+      if (sink === null) out.push(e)
+      else sink(e)
+    }
     data = undefined
     event = undefined
   }
@@ -55,7 +67,7 @@ function parser(): SseParser {
     }
   }
 
-  function feed(text: string, out: SseEvent[]): void {
+  function feed(text: string, out: SseEvent[], lane: ((text: string, at: number) => number) | null = null): void {
     if (!text) return
     if (afterCR && text.charCodeAt(0) === 10) text = text.slice(1)
     afterCR = text.charCodeAt(text.length - 1) === 13
@@ -64,7 +76,16 @@ function parser(): SseParser {
     const s = pending ? pending + text : text
     let start = 0
     let nl: number
-    while ((nl = s.indexOf('\n', start)) !== -1) {
+    for (;;) {
+      // A boundary: no field of an event read yet (a line that was only a comment or an id leaves none).
+      if (lane !== null && data === undefined && event === undefined) {
+        const end = lane(s, start)
+        if (end >= 0) {
+          start = end
+          continue
+        }
+      }
+      if ((nl = s.indexOf('\n', start)) === -1) break
       line(s, start, nl, out)
       start = nl + 1
     }
@@ -88,6 +109,14 @@ function parser(): SseParser {
       const out: SseEvent[] = []
       feed(typeof chunk === 'string' ? chunk : decode(chunk), out)
       return out
+    },
+    pushLane(chunk, lane, event) {
+      sink = event
+      try {
+        feed(decode(chunk), [], lane)
+      } finally {
+        sink = null
+      }
     },
     end() {
       const out: SseEvent[] = []

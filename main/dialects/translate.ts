@@ -67,6 +67,12 @@ export type StreamTranslator = {
   fail(error: ChatError): SseEvent[]
   /** The last usage the upstream reported, or null. */
   usage(): ChatUsage | null
+  /**
+   * For `SseParser.pushLane`: reads the upstream event at `at` in `text` when it is the stream's common
+   * text delta, appends the caller's event for it to `out.text`, and returns where it ended; else -1
+   * (then it is pushed as usual). Null when the dialects have no such lane.
+   */
+  lane: ((text: string, at: number, out: { text: string }) => number) | null
 }
 
 export function createStreamTranslator(upstream: DialectId, caller: DialectId, o?: ReplyOptions): StreamTranslator {
@@ -91,7 +97,26 @@ export function createStreamTranslator(upstream: DialectId, caller: DialectId, o
     return out
   }
 
+  /**
+   * The common event of a chat stream written as the caller's without parsing it: what push gives for
+   * it (from's template shows the event is one text delta; to writes the same literal), ~10x cheaper.
+   */
+  function lane(text: string, at: number, out: { text: string }): number {
+    const a = from.textLane?.()
+    if (!a) return -1
+    const b = to.textLane?.(a.index)
+    if (!b) return -1
+    const q = at + a.prefix.length
+    if (text.length < q + 2 + a.suffix.length || text.slice(at, q) !== a.prefix) return -1
+    const end = literalEnd(text, q)
+    if (end < 0 || text.slice(end, end + a.suffix.length) !== a.suffix) return -1
+    // `""`: push gives no event for an empty text.
+    if (end - q > 2) out.text += b.head + text.slice(q, end) + b.tail
+    return end + a.suffix.length
+  }
+
   return {
+    lane: !identity && !extras && from.textLane && to.textLane ? lane : null,
     push(e) {
       if (skip?.(e)) return [e]
       const out = relay(from.push(e))
@@ -107,6 +132,30 @@ export function createStreamTranslator(upstream: DialectId, caller: DialectId, o
     },
     usage: () => usage,
   }
+}
+
+/**
+ * Where the JSON string literal starting at `from` in `s` ends (after its closing quote), or -1 when
+ * there is none there or it is not well-formed (a raw control character, an unknown escape): then
+ * JSON.parse has the last word.
+ */
+export function literalEnd(s: string, from: number): number {
+  if (s.charCodeAt(from) !== 34) return -1
+  for (let i = from + 1; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 34) return i + 1
+    if (c < 32) return -1
+    if (c !== 92) continue
+    const x = s.charCodeAt(++i)
+    if (x === 117) {
+      for (let k = 0; k < 4; k++) if (!isHex(s.charCodeAt(++i))) return -1
+    } else if (x !== 34 && x !== 92 && x !== 47 && x !== 98 && x !== 102 && x !== 110 && x !== 114 && x !== 116) return -1
+  }
+  return -1
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)
 }
 
 /** Portkey's non-strict mode applies to OpenAI chat answers from Anthropic. */

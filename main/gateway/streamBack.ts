@@ -196,19 +196,35 @@ function relayEventStream(
     if (!route.translate || events.length === 0) return
     out.write(sse.write(events))
   }
+  const read = (e: SseEvent): SseEvent[] => {
+    seen.events++
+    if (seen.created === null && e.event === 'response.created') seen.created = e.data
+    if (e.event === 'error' || e.event === 'response.failed' || isInBandError(e)) streamError ??= errorText(e.data)
+    if (isTerminator(route.dialect, e)) terminated = true
+    return translator.push(e)
+  }
   // The caller's events from one upstream chunk go out in one write: a write per event was a system call each.
   const feed = (events: SseEvent[]) => {
     let translated: SseEvent[] = []
     for (const e of events) {
-      seen.events++
-      if (seen.created === null && e.event === 'response.created') seen.created = e.data
-      if (e.event === 'error' || e.event === 'response.failed' || isInBandError(e)) streamError ??= errorText(e.data)
-      if (isTerminator(route.dialect, e)) terminated = true
-      const out = translator.push(e)
+      const out = read(e)
       if (translated.length === 0) translated = out
       else for (const x of out) translated.push(x)
     }
     write(translated)
+  }
+  // A translated chunk's common text deltas are copied as text (translator.lane), the other events read
+  // as above, in stream order, into one string: one write per chunk still.
+  const lane = route.translate ? translator.lane : null
+  const text = { text: '' }
+  const laneEvent = (e: SseEvent) => {
+    const out = read(e)
+    if (out.length) text.text += sse.write(out)
+  }
+  const laneRead = (s: string, at: number): number => {
+    const end = lane ? lane(s, at, text) : -1
+    if (end >= 0) seen.events++
+    return end
   }
   const usageNow = () => toUsage(translator.usage())
   const shown = route.translate ? null : shownModel(call, route)
@@ -217,7 +233,10 @@ function relayEventStream(
     data(chunk) {
       firstByte()
       if (!route.translate) out.write(rename ? rename.push(chunk) : chunk)
-      feed(parser.push(chunk))
+      if (lane === null) return feed(parser.push(chunk))
+      parser.pushLane(chunk, laneRead, laneEvent)
+      if (text.text) out.write(text.text)
+      text.text = ''
     },
     end() {
       if (rename) out.write(rename.end())

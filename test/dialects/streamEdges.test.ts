@@ -8,7 +8,8 @@ import type { ChatEvent, DialectId } from '../../main/dialects/canonical.ts'
 import { chatError } from '../../main/dialects/chatError.ts'
 import type { SseEvent } from '../../main/dialects/sse.ts'
 import { sse } from '../../main/dialects/sse.ts'
-import { createStreamTranslator, dialects } from '../../main/dialects/translate.ts'
+import { createStreamTranslator, dialects, literalEnd } from '../../main/dialects/translate.ts'
+import { splits, translateStream, translateStreamLane } from './streams.ts'
 
 function chunk(delta: object, finish: string | null = null, extra: object = {}): string {
   const choices = [{ index: 0, delta, finish_reason: finish }]
@@ -287,4 +288,80 @@ test("the Anthropic writer's text deltas carry their wire text: the event as wri
   for (const e of deltas) if (e.wire !== undefined) assert.equal(e.wire, sse.write([{ event: e.event, data: e.data }]))
   const texts = sse.parser().push(sse.write(out)).filter((e) => e.event === 'content_block_delta').map((e) => JSON.parse(e.data) as { index: number; delta: { text?: string } })
   assert.deepEqual(texts.map((d) => [d.index, d.delta.text]), [[0, undefined], [1, 'plain "quoted"\nnew line'], [1, 'é'], [0, 'into a thinking block']])
+})
+
+test('literalEnd finds the end of a well-formed JSON string literal and refuses anything JSON.parse would', () => {
+  const cases: Array<[string, number]> = [
+    ['"abc"}', 5],
+    ['""', 2],
+    ['"a\\"b"', 6],
+    ['"a\\\\"b', 5],
+    ['"\\"\\/\\b\\f\\n\\r\\t"x', 16],
+    ['"\\u00e9\\uD83D"', 14],
+    ['"é 😀"', 6],
+    ['abc"', -1],
+    ['"unterminated', -1],
+    ['"bad \\x escape"', -1],
+    ['"bad \\u00g9"', -1],
+    ['"short \\u00"', -1],
+    ['"raw \u0001 control"', -1],
+    ['"raw \n newline"', -1],
+    ['"ends in a backslash \\', -1],
+  ]
+  for (const [s, end] of cases) {
+    assert.equal(literalEnd(s, 0), end, s)
+    if (end > 0) assert.equal(typeof JSON.parse(s.slice(0, end)), 'string', s)
+  }
+  assert.equal(literalEnd('x:"y"', 2), 5)
+})
+
+/**
+ * The gateway copies a translated stream's common text deltas as text (translate.ts, lane). Whatever
+ * the chunks, line ends, spacing and events between them, the caller must get byte for byte what
+ * parsing every event gives.
+ */
+test('the text lane writes exactly what translating every event writes, however the stream is cut', () => {
+  const c = (content: string, extra = '') => `{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":${content}},"finish_reason":null}]${extra}}`
+  const events = [
+    '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}',
+    c('"Hello"'),
+    c('" world"'),
+    c('" \\"quoted\\" \\\\ back\\nline \\u00e9\\ud83d\\ude00 é 😀"'),
+    c('""'),
+    c('"\\"},\\"finish_reason\\":null}]}"'),
+    c('"bad \\x escape"'),
+    c('"a"', ',"usage":null'),
+    c('"after"'),
+    '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get","arguments":"{}"}}]},"finish_reason":null}]}',
+    c('"text again"'),
+    c('"and more"'),
+    '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}',
+    '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":9,"total_tokens":12}}',
+    '[DONE]',
+  ]
+  const styles: Record<string, string> = {
+    lf: events.map((e) => `data: ${e}\n\n`).join(''),
+    crlf: events.map((e) => `data: ${e}\r\n\r\n`).join(''),
+    'no space, comments, ids': events.map((e, i) => (i % 3 ? `data:${e}\n\n` : `: keep-alive\nid: ${i}\ndata: ${e}\n\n`)).join(''),
+    'data in two lines': events.map((e, i) => (i === 3 ? `data: ${e.slice(0, 20)}\ndata: ${e.slice(20)}\n\n` : `data: ${e}\n\n`)).join(''),
+  }
+  let read = 0
+  for (const [style, text] of Object.entries(styles)) {
+    for (const { name, chunks } of splits(new TextEncoder().encode(text), 8)) {
+      const expected = translateStream(chunks, 'openai', 'anthropic', { model: 'm' })
+      const got = translateStreamLane(chunks, 'openai', 'anthropic', { model: 'm' })
+      assert.equal(got.out, expected, `${style}, ${name}`)
+      if (style === 'lf' && name === 'whole') assert.ok(got.lane >= 5, `${got.lane} events read by the lane`)
+      read += got.lane
+    }
+  }
+  assert.ok(read > 100, `${read} events read by the lane in all`)
+})
+
+test('streams without a text lane keep the general path: passthrough, and callers other than Anthropic', () => {
+  assert.equal(createStreamTranslator('openai', 'openai').lane, null)
+  assert.equal(createStreamTranslator('anthropic', 'anthropic').lane, null)
+  assert.equal(createStreamTranslator('openai', 'responses').lane, null)
+  assert.equal(createStreamTranslator('anthropic', 'openai').lane, null)
+  assert.notEqual(createStreamTranslator('openai', 'anthropic').lane, null)
 })

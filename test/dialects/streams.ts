@@ -14,6 +14,35 @@ export function translateStream(chunks: readonly Uint8Array[], upstream: Dialect
   return out + sse.write(translator.end())
 }
 
+/**
+ * As translateStream, the way the gateway reads a translated stream (gateway/streamBack.ts): each chunk
+ * through SseParser.pushLane with the translator's text lane. Also returns how many events the lane read.
+ */
+export function translateStreamLane(chunks: readonly Uint8Array[], upstream: DialectId, caller: DialectId, o?: ReplyOptions): { out: string; lane: number } {
+  const parser = sse.parser()
+  const translator = createStreamTranslator(upstream, caller, o)
+  const lane = translator.lane
+  if (!lane) throw new Error(`no text lane from ${upstream} to ${caller}`)
+  const text = { text: '' }
+  let hits = 0
+  let out = ''
+  for (const chunk of chunks) {
+    parser.pushLane(
+      chunk,
+      (s, at) => {
+        const end = lane(s, at, text)
+        if (end >= 0) hits++
+        return end
+      },
+      (e) => (text.text += sse.write(translator.push(e))),
+    )
+    out += text.text
+    text.text = ''
+  }
+  for (const e of parser.end()) out += sse.write(translator.push(e))
+  return { out: out + sse.write(translator.end()), lane: hits }
+}
+
 /** A small deterministic PRNG (mulberry32) so random splits are the same on every run. */
 export function random(seed: number): () => number {
   return () => {

@@ -10,7 +10,7 @@
 import type { BlockStart, ChatEvent, ChatUsage, StopReason } from '../canonical.ts'
 import { zeroUsage } from '../canonical.ts'
 import { chatError, endedEarly } from '../chatError.ts'
-import type { ReplyOptions, StreamFromCanonical, StreamToCanonical } from '../dialect.ts'
+import type { ReplyOptions, StreamFromCanonical, StreamToCanonical, TextLaneOut } from '../dialect.ts'
 import { asString, defined, isObject, parseJson } from '../json.ts'
 import { flatToolName } from '../parts.ts'
 import type { SseEvent } from '../sse.ts'
@@ -138,6 +138,7 @@ function fromCanonical(o: ReplyOptions = {}): StreamFromCanonical {
   let next = 0
   const blocks = new Map<number, number>() // canonical index → Anthropic index
   const textHeads = new Map<number, string>() // canonical index → a text delta's data up to its text
+  let lane: (TextLaneOut & { index: number }) | null = null
 
   const event = (type: string, payload: Record<string, unknown>): SseEvent => ({
     event: type,
@@ -219,6 +220,15 @@ function fromCanonical(o: ReplyOptions = {}): StreamFromCanonical {
       }
     },
     end: () => [],
+    // What the text_delta case writes, as text around the literal.
+    textLane(index) {
+      if (done) return null
+      if (lane?.index === index) return lane
+      const head = textHeads.get(index)
+      if (head === undefined) return null
+      lane = { head: 'event: content_block_delta\ndata: ' + head, tail: '}}\n\n', index }
+      return lane
+    },
   }
 }
 

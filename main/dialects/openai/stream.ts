@@ -9,7 +9,7 @@
 import type { BlockStart, ChatEvent, ChatUsage, StopReason } from '../canonical.ts'
 import { zeroUsage } from '../canonical.ts'
 import { chatError, endedEarly } from '../chatError.ts'
-import type { ReplyOptions, StreamFromCanonical, StreamToCanonical } from '../dialect.ts'
+import type { ReplyOptions, StreamFromCanonical, StreamToCanonical, TextLaneIn } from '../dialect.ts'
 import { asNumber, asString, isObject, parseJson } from '../json.ts'
 import { flatToolName } from '../parts.ts'
 import type { SseEvent } from '../sse.ts'
@@ -34,6 +34,8 @@ function toCanonical(): StreamToCanonical {
   const tools = new Map<number, number>() // chat tool_calls[].index → canonical block index
   /** The text around the content string of this stream's first plain text chunk (textTemplate). */
   let plain: TextTemplate | null = null
+  /** The template as SSE text, for the block it writes into: textLane. */
+  let lane: TextLaneIn | null = null
 
   function close(out: ChatEvent[]): void {
     if (open < 0) return
@@ -135,6 +137,12 @@ function toCanonical(): StreamToCanonical {
       if (stop !== null) return finish([])
       done = true
       return [{ type: 'error', error: chatError('api_error', endedEarly, 502) }]
+    },
+    // A template chunk with a text block open is one text_delta into it (push's first branch above).
+    textLane() {
+      if (done || !plain || openKind !== 'text') return null
+      if (lane === null || lane.index !== open) lane = { prefix: 'data: ' + plain.head, suffix: plain.tail + '\n\n', index: open }
+      return lane
     },
   }
 }
