@@ -3,12 +3,13 @@
  * passthrough stream figure pays beyond relaying. Per stream of 100 text deltas (the bench upstream's):
  *   - passthrough: an Anthropic stream parsed and read for usage, as the gateway reads it;
  *   - translated: an OpenAI chat stream parsed, translated to Anthropic events and written as the
- *     bytes the client gets;
+ *     bytes the client gets, as the gateway does it (its common text deltas copied through the
+ *     translator's text lane), and with every event parsed and translated (the lane off), for reference;
  * and per request, the bench's small Anthropic body translated to an OpenAI chat body.
  * `npx node bench/translationStages.ts [--rounds 7]`. Medians of alternating rounds.
  */
 import { parseArgs } from 'node:util'
-import { sse } from '../main/dialects/sse.ts'
+import { sse, type SseEvent } from '../main/dialects/sse.ts'
 import { createStreamTranslator, translateRequest } from '../main/dialects/translate.ts'
 
 const words = Array.from({ length: 100 }, (_, i) => `word${i} `)
@@ -30,13 +31,23 @@ const anthropicStream = [
 ].map((s) => Buffer.from(s))
 const askBody = JSON.stringify({ model: '@up/gpt-4o', max_tokens: 256, stream: true, messages: [{ role: 'user', content: 'Say a hundred words.' }] })
 
-/** Bytes toward the client: passthrough relays the upstream's, translation writes its own. */
-function stream(upstream: 'openai' | 'anthropic', chunks: readonly Buffer[]): number {
+/** Bytes toward the client: passthrough relays the upstream's, translation writes its own (gateway/streamBack.ts). */
+function stream(upstream: 'openai' | 'anthropic', chunks: readonly Buffer[], useLane = true): number {
   const parser = sse.parser()
   const t = createStreamTranslator(upstream, 'anthropic', { model: 'claude-x', createdAt: 1 })
   const translated = upstream !== 'anthropic'
+  const lane = useLane ? t.lane : null
+  const text = { text: '' }
+  const read = (s: string, at: number) => (lane ? lane(s, at, text) : -1)
+  const event = (e: SseEvent) => (text.text += sse.write(t.push(e)))
   let bytes = 0
   for (const chunk of chunks) {
+    if (lane) {
+      parser.pushLane(chunk, read, event)
+      bytes += Buffer.from(text.text).length
+      text.text = ''
+      continue
+    }
     const out = []
     for (const e of parser.push(chunk)) for (const x of t.push(e)) out.push(x)
     bytes += translated ? Buffer.from(sse.write(out)).length : chunk.length
@@ -67,23 +78,29 @@ const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7'
 const rounds = Number(values.rounds)
 const pass = () => stream('anthropic', anthropicStream)
 const trans = () => stream('openai', openaiStream)
+const parsed = () => stream('openai', openaiStream, false)
+if (trans() !== parsed()) throw new Error('the lane and the parsed path wrote different bytes')
 let warm = 0
-for (let i = 0; i < 20_000; i++) warm += pass() + trans() + request() // JIT warm-up
+for (let i = 0; i < 20_000; i++) warm += pass() + trans() + parsed() + request() // JIT warm-up
 if (warm < 0) throw new Error('unreachable')
 const p: number[] = []
 const t: number[] = []
 const q: number[] = []
+const e: number[] = []
 for (let k = 0; k < rounds; k++) {
   if (k % 2) {
+    e.push(cpuUs(parsed, 5000))
     t.push(cpuUs(trans, 5000))
     p.push(cpuUs(pass, 5000))
   } else {
     p.push(cpuUs(pass, 5000))
     t.push(cpuUs(trans, 5000))
+    e.push(cpuUs(parsed, 5000))
   }
   q.push(cpuUs(request, 50_000))
 }
 console.log(`translation stages in one process, medians of ${rounds} rounds:`)
 console.log(`  stream of 100 deltas, passthrough reading   ${median(p).toFixed(1)} µs`)
 console.log(`  stream of 100 deltas, translated and written ${median(t).toFixed(1)} µs  (${(median(t) / median(p)).toFixed(2)}× passthrough; +${(median(t) - median(p)).toFixed(1)} µs)`)
+console.log(`    every event parsed (the lane off)            ${median(e).toFixed(1)} µs  (${(median(e) / median(p)).toFixed(2)}× passthrough)`)
 console.log(`  request translated, Anthropic → OpenAI chat  ${median(q).toFixed(2)} µs (JSON.parse of the body included)`)
