@@ -1,8 +1,8 @@
 /**
  * Writes usage rows so that `kill -9` at any moment loses no answered call. The pipeline records a
  * row, then holds the answer's last byte until `afterJournal` says the row is kept; in the default
- * design (`file`) the row is appended, as one JSON line with a sequence number, to a journal file next
- * to the database (the kernel keeps it when the process is killed; no fsync, like WAL at
+ * design (`file`) the row is appended, as one JSON line with a sequence number (store/journalLine.ts), to
+ * a journal file next to the database (the kernel keeps it when the process is killed; no fsync, like WAL at
  * synchronous=NORMAL). The rows of one event-loop turn share one write() (group commit: at 16
  * concurrent requests a turn ends several), made when the turn's I/O callbacks are done; then written
  * to `usage` with its indexes in a batch every 100 ms, in a transaction that also records the last
@@ -19,6 +19,7 @@
 import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs'
 import type { UsageRow } from '../../preload/contract.ts'
 import { log } from '../log.ts'
+import { journalLine, readJournalLine } from './journalLine.ts'
 import type { Db } from './openDb.ts'
 import { usageDerived } from './usageDerived.ts'
 
@@ -164,16 +165,12 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
     fd = openSync(file, 'a+')
     seq = Number(markRead.get()?.row ?? 0)
     const rows: NewUsage[] = []
-    for (const line of readFileSync(fd, 'utf8').split('\n')) {
-      if (!line) continue
-      try {
-        const [n, row] = JSON.parse(line) as [number, NewUsage]
-        if (n > seq) {
-          rows.push(row)
-          seq = n
-        }
-      } catch {
-        // the line being written when the process died
+    for (const text of readFileSync(fd, 'utf8').split('\n')) {
+      // null: the line being written when the process died
+      const line = text ? readJournalLine(text) : null
+      if (line && line.seq > seq) {
+        rows.push(line.row)
+        seq = line.seq
       }
     }
     if (rows.length) {
@@ -188,7 +185,7 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
       if (mode === 'file') {
         // Written with the turn's other rows (writeLines): a killed process keeps it, no fsync needed (as for WAL at synchronous=NORMAL).
         if (!lines) setImmediate(writeLines)
-        lines += `[${++seq},${JSON.stringify(row)}]\n`
+        lines += journalLine(++seq, row)
         return seq
       }
       return Number(journalAdd.run(JSON.stringify(row)).lastInsertRowid)
