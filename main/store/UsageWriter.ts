@@ -78,6 +78,8 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
   let lines = ''
   let waiters: Array<() => void> = []
   let timer: NodeJS.Timeout | null = null
+  /** After close(): nothing is retried on a connection that is about to close. */
+  let closed = false
   const listeners: Array<(rows: UsageRow[]) => void> = []
 
   const write = db.transaction((rows: NewUsage[], journalUpTo: number, fileUpTo = 0) => {
@@ -147,7 +149,7 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
   }
 
   function schedule(ms: number): void {
-    if (timer) return
+    if (timer || closed) return
     timer = setTimeout(flush, ms)
     timer.unref()
   }
@@ -210,7 +212,15 @@ export function createUsageWriter(db: Db, opts: { delayMs?: number; maxBatch?: n
     },
     flush,
     close() {
+      closed = true
       flush()
+      if (timer) clearTimeout(timer)
+      timer = null
+      if (queue.length) {
+        // The database refused the last batch (another process holds it): the journal keeps the rows for the next start.
+        const kept = mode === 'file' || mode === 'journal'
+        log.warn(kept ? 'usage rows not written at close; the journal keeps them for the next start' : 'usage rows not written at close are lost', { rows: queue.length })
+      }
       if (fd >= 0) closeSync(fd)
       fd = -1
     },

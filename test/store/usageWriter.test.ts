@@ -164,3 +164,27 @@ test('summary by day follows the time zone, including half-hour offsets', () => 
   store.close()
   rmSync(dir, { recursive: true, force: true })
 })
+
+test('close with the database held elsewhere: no retry outlives the writer, and the journal keeps the row for the next start', (t) => {
+  const logged: string[] = []
+  setLogSink((l) => void logged.push(l))
+  t.mock.timers.enable({ apis: ['setTimeout', 'setImmediate'] })
+  const dir = mkdtempSync(join(tmpdir(), 'sy-usage-'))
+  const file = join(dir, 'db.sqlite')
+  const store = openStore(file)
+  store.db.pragma('busy_timeout = 10')
+  const other = openDb(file)
+  other.exec('BEGIN IMMEDIATE')
+  store.usageWriter.enqueue(row(1))
+  store.close() // the batch fails: SQLITE_BUSY
+  assert.equal(logged.filter((l) => l.includes('usage write failed')).length, 1)
+  assert.ok(logged.some((l) => l.includes('the journal keeps them for the next start')))
+  t.mock.timers.tick(10_000)
+  assert.equal(logged.filter((l) => l.includes('usage write failed')).length, 1, 'no retry on a closed connection')
+  other.exec('COMMIT')
+  other.close()
+  const reopened = openStore(file)
+  assert.equal(reopened.usage.count(), 1, 'recovered at the next start')
+  reopened.close()
+  rmSync(dir, { recursive: true, force: true })
+})
