@@ -423,7 +423,23 @@ async function startupToFirstAnswer(args: string[], env: Record<string, string> 
     if (proc.exitCode === null) kill('SIGTERM')
     await Promise.race([exited, sleep(10_000)])
     if (proc.exitCode === null) kill('SIGKILL')
+    // npm can exit before the server it started has stopped: the next run on this data directory would
+    // find it still held ("already running"). A server that stopped removes its runtime file.
+    const dataDir = full[full.indexOf('--data-dir') + 1]
+    if (group && full.includes('--data-dir') && dataDir && !(await gone(join(dataDir, 'server.json'), 10_000))) {
+      try {
+        kill('SIGKILL')
+      } catch {
+        // the group is gone after all
+      }
+    }
   }
+}
+
+/** Resolves true once `file` no longer exists, false after `ms`. */
+async function gone(file: string, ms: number): Promise<boolean> {
+  for (const until = performance.now() + ms; performance.now() < until; await sleep(10)) if (!existsSync(file)) return true
+  return false
 }
 
 async function bareNode(): Promise<StartupSample> {
