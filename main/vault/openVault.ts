@@ -56,9 +56,9 @@ export async function openVault(opts: OpenVaultOptions): Promise<Vault> {
   const { db, keyStore } = opts
   const now = opts.now ?? Date.now
   const vaultId = readMeta(db, META_VAULT_ID)
-  const { key, id } =
+  const { key, id, notice } =
     vaultId === undefined ? await create(db, keyStore) : await unlock(db, keyStore, vaultId)
-  return makeVault(db, keyStore, id, key, now)
+  return makeVault(db, keyStore, id, key, now, notice)
 }
 
 function readMeta(db: Db, key: string): string | undefined {
@@ -73,7 +73,7 @@ function countSecrets(db: Db): number {
  * First open. The key is saved to the store before the meta rows are written: a crash in between
  * leaves an unused store entry, never meta rows that point at a key that does not exist.
  */
-type Unlocked = { key: Buffer; id: string }
+type Unlocked = { key: Buffer; id: string; notice?: string }
 
 async function create(db: Db, keyStore: KeyStore): Promise<Unlocked> {
   const existing = countSecrets(db)
@@ -142,6 +142,8 @@ async function unlock(db: Db, keyStore: KeyStore, id: string): Promise<Unlocked>
   const account = dataKeyAccount(id)
   const where = keyStore.location ?? BACKEND_NAMES[keyStore.backend]
   const key = await keyStore.load(account)
+  // Nothing was ever sealed with the lost key (a reset keychain, a fresh login keyring): a new key loses nothing.
+  if (key === null && countSecrets(db) === 0) return rekeyEmpty(db, keyStore, id, where)
   if (key === null) {
     throw new VaultError(
       'wrong_key',
@@ -167,12 +169,53 @@ async function unlock(db: Db, keyStore: KeyStore, id: string): Promise<Unlocked>
   return { key, id }
 }
 
+/**
+ * The vault's data key is missing from its store but no secret was stored under it: a new key and
+ * vault id replace the old ones, in one transaction that first checks that this is still so (another
+ * process may have done the same). The old entry's name goes into the notice; nothing is deleted.
+ */
+async function rekeyEmpty(db: Db, keyStore: KeyStore, oldId: string, where: string): Promise<Unlocked> {
+  const key = randomBytes(DATA_KEY_BYTES)
+  const id = randomUUID()
+  const account = dataKeyAccount(id)
+  await keyStore.save(account, key)
+  let won: boolean
+  try {
+    won = db.transaction(() => {
+      if (readMeta(db, META_VAULT_ID) !== oldId || countSecrets(db) > 0) return false
+      const upsert = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      upsert.run(META_VAULT_ID, id)
+      upsert.run(META_BACKEND, keyStore.backend)
+      upsert.run(META_KEY_CHECK, seal(key, KEY_CHECK_PLAINTEXT, keyCheckAad(id)).toString('base64'))
+      return true
+    }).immediate()
+  } catch (err) {
+    await keyStore.remove(account).catch(() => false)
+    throw err
+  }
+  if (!won) {
+    key.fill(0)
+    await keyStore.remove(account).catch(() => false)
+    const now = readMeta(db, META_VAULT_ID)
+    if (now === undefined) throw new Error('vault_id vanished while opening the vault')
+    return unlock(db, keyStore, now)
+  }
+  return {
+    key,
+    id,
+    notice:
+      `The vault's data key was missing from ${where} (entry '${dataKeyAccount(oldId)}'). No secrets were stored ` +
+      `under it, so nothing was lost: Switchyard made a new key (entry '${account}').`,
+  }
+}
+
 function makeVault(
   db: Db,
   keyStore: KeyStore,
   vaultId: string,
   key: Buffer,
   now: () => number,
+  notice?: string,
 ): Vault {
   const selectEnvelope = db.prepare<[string], { envelope: Buffer }>(
     'SELECT envelope FROM secrets WHERE id = ?',
@@ -194,6 +237,7 @@ function makeVault(
     )
   }
   warnings.push(...(keyStore.warnings ?? []))
+  if (notice) warnings.push(notice)
 
   return {
     backend: keyStore.backend,

@@ -105,6 +105,24 @@ describe('openVault with a key file', () => {
     })
   })
 
+  test('a missing key with no secret stored under it: a new key, said once, and the vault works', async () => {
+    const { dbFile, keyFile } = freshPaths()
+    const first = await openVault({ db: connect(dbFile), keyStore: keyFileStore(keyFile) })
+    const lost = dataKeyAccount(first.vaultId)
+    await keyFileStore(keyFile).remove(lost)
+    const db = connect(dbFile)
+    const vault = await openVault({ db, keyStore: keyFileStore(keyFile) })
+    assert.notEqual(vault.vaultId, first.vaultId, 'a new vault id names the new key')
+    assert.equal(meta(db, 'vault_id'), vault.vaultId)
+    const notice = vault.warnings.find((w) => w.includes('was missing from'))
+    assert.ok(notice?.includes(lost) && notice.includes(dataKeyAccount(vault.vaultId)) && /nothing was lost/.test(notice), notice)
+    vault.put('openai', 'sk-openai-after-rekey')
+    const again = await openVault({ db: connect(dbFile), keyStore: keyFileStore(keyFile) })
+    assert.equal(again.vaultId, vault.vaultId)
+    assert.equal(again.get('openai').reveal(), 'sk-openai-after-rekey')
+    assert.ok(!again.warnings.some((w) => w.includes('was missing from')), 'said once, on the start that made the key')
+  })
+
   test('a replaced key fails the key check: wrong_key, and the secrets are left alone', async () => {
     const { dbFile, keyFile } = freshPaths()
     const vault = await openVault({ db: connect(dbFile), keyStore: keyFileStore(keyFile) })
@@ -202,6 +220,18 @@ describe('openVault with the OS keychain (real Secret Service)', () => {
       code: 'wrong_key',
       message: new RegExp(`missing from the OS keychain \\(service '${keychain.service}'\\) \\(entry '${account}'\\).*cannot be decrypted`, 's'),
     })
+  })
+
+  keychainTest('a deleted keychain entry with no secret under it: a new key in the keychain', async () => {
+    const { dbFile } = freshPaths()
+    const first = await openVault({ db: connect(dbFile), keyStore: keychain.store() })
+    assert.equal(await keychainStore(keychain.service).remove(dataKeyAccount(first.vaultId)), true)
+    const vault = await openVault({ db: connect(dbFile), keyStore: keychain.store() })
+    assert.notEqual(vault.vaultId, first.vaultId)
+    assert.ok(vault.warnings.some((w) => w.includes('was missing from the OS keychain')))
+    assert.ok(await keychainStore(keychain.service).load(dataKeyAccount(vault.vaultId)), 'the new key is in the keychain')
+    vault.put('openai', 'sk-openai-keychain-4')
+    assert.equal((await openVault({ db: connect(dbFile), keyStore: keychain.store() })).get('openai').reveal(), 'sk-openai-keychain-4')
   })
 
   keychainTest('a keychain entry replaced outside Switchyard is wrong_key', async () => {
