@@ -69,12 +69,9 @@ function countSecrets(db: Db): number {
   return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM secrets').get()?.n ?? 0
 }
 
-/**
- * First open. The key is saved to the store before the meta rows are written: a crash in between
- * leaves an unused store entry, never meta rows that point at a key that does not exist.
- */
 type Unlocked = { key: Buffer; id: string; notice?: string }
 
+/** First open: a new key, unless secrets remain from a vault whose metadata is gone. */
 async function create(db: Db, keyStore: KeyStore): Promise<Unlocked> {
   const existing = countSecrets(db)
   if (existing > 0) {
@@ -85,6 +82,17 @@ async function create(db: Db, keyStore: KeyStore): Promise<Unlocked> {
         'stored secrets and enter your provider API keys again.',
     )
   }
+  return (await makeKey(db, keyStore, undefined)).unlocked
+}
+
+/**
+ * Makes a data key and writes the vault's meta rows for it if the vault id is still `expected`
+ * (undefined: no vault yet) and no secret is stored. The key is saved to the store before the rows
+ * are written: a crash in between leaves an unused store entry, never meta rows that point at a key
+ * that does not exist. When another process got there first, its vault is opened instead (`made`
+ * false).
+ */
+async function makeKey(db: Db, keyStore: KeyStore, expected: string | undefined): Promise<{ unlocked: Unlocked; made: boolean }> {
   const key = randomBytes(DATA_KEY_BYTES)
   const id = randomUUID()
   const account = dataKeyAccount(id)
@@ -92,24 +100,23 @@ async function create(db: Db, keyStore: KeyStore): Promise<Unlocked> {
   let won: boolean
   try {
     won = db.transaction(() => {
-      if (readMeta(db, META_VAULT_ID) !== undefined) return false
-      const insert = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?)')
-      insert.run(META_VAULT_ID, id)
-      insert.run(META_BACKEND, keyStore.backend)
-      insert.run(META_KEY_CHECK, seal(key, KEY_CHECK_PLAINTEXT, keyCheckAad(id)).toString('base64'))
+      if (readMeta(db, META_VAULT_ID) !== expected || countSecrets(db) > 0) return false
+      const upsert = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      upsert.run(META_VAULT_ID, id)
+      upsert.run(META_BACKEND, keyStore.backend)
+      upsert.run(META_KEY_CHECK, seal(key, KEY_CHECK_PLAINTEXT, keyCheckAad(id)).toString('base64'))
       return true
     }).immediate()
   } catch (err) {
     await keyStore.remove(account).catch(() => false)
     throw err
   }
-  if (won) return { key, id }
-  // Another process created the vault between our read and our write: use theirs.
+  if (won) return { unlocked: { key, id }, made: true }
   key.fill(0)
   await keyStore.remove(account).catch(() => false)
   const theirs = readMeta(db, META_VAULT_ID)
   if (theirs === undefined) throw new Error('vault_id vanished while opening the vault')
-  return unlock(db, keyStore, theirs)
+  return { unlocked: await unlock(db, keyStore, theirs), made: false }
 }
 
 async function unlock(db: Db, keyStore: KeyStore, id: string): Promise<Unlocked> {
@@ -175,37 +182,13 @@ async function unlock(db: Db, keyStore: KeyStore, id: string): Promise<Unlocked>
  * process may have done the same). The old entry's name goes into the notice; nothing is deleted.
  */
 async function rekeyEmpty(db: Db, keyStore: KeyStore, oldId: string, where: string): Promise<Unlocked> {
-  const key = randomBytes(DATA_KEY_BYTES)
-  const id = randomUUID()
-  const account = dataKeyAccount(id)
-  await keyStore.save(account, key)
-  let won: boolean
-  try {
-    won = db.transaction(() => {
-      if (readMeta(db, META_VAULT_ID) !== oldId || countSecrets(db) > 0) return false
-      const upsert = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-      upsert.run(META_VAULT_ID, id)
-      upsert.run(META_BACKEND, keyStore.backend)
-      upsert.run(META_KEY_CHECK, seal(key, KEY_CHECK_PLAINTEXT, keyCheckAad(id)).toString('base64'))
-      return true
-    }).immediate()
-  } catch (err) {
-    await keyStore.remove(account).catch(() => false)
-    throw err
-  }
-  if (!won) {
-    key.fill(0)
-    await keyStore.remove(account).catch(() => false)
-    const now = readMeta(db, META_VAULT_ID)
-    if (now === undefined) throw new Error('vault_id vanished while opening the vault')
-    return unlock(db, keyStore, now)
-  }
+  const { unlocked, made } = await makeKey(db, keyStore, oldId)
+  if (!made) return unlocked
   return {
-    key,
-    id,
+    ...unlocked,
     notice:
       `The vault's data key was missing from ${where} (entry '${dataKeyAccount(oldId)}'). No secrets were stored ` +
-      `under it, so nothing was lost: Switchyard made a new key (entry '${account}').`,
+      `under it, so nothing was lost: Switchyard made a new key (entry '${dataKeyAccount(unlocked.id)}').`,
   }
 }
 
