@@ -4,6 +4,7 @@
  * running server (found through its data directory) or directly to the data directory.
  * Usage: switchyard serve [--port N] [--host H] [--data-dir DIR] [--config FILE] [--insecure-key-file]
  *        switchyard apply FILE [--data-dir DIR] [--insecure-key-file]
+ *        switchyard reset-vault [--data-dir DIR] [--insecure-key-file] [--yes]
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,6 +15,7 @@ import { defaultDataDir } from './dataDir.ts'
 import { log } from './log.ts'
 import { readRuntimeFile, startSwitchyard } from './startSwitchyard.ts'
 import { isVaultError } from './vault/VaultError.ts'
+import { describeVaultReset, type VaultResetImpact } from './resetVault.ts'
 import { findUiDir } from './uiDir.ts'
 import { version } from './version.ts'
 import { releaseMemoryNow, releaseMemoryWhenIdle, youngGenerationGrows } from './v8Memory.ts'
@@ -28,6 +30,7 @@ const options = {
   config: { type: 'string' },
   'insecure-key-file': { type: 'boolean' },
   'admin-token': { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -36,6 +39,8 @@ const help = `Switchyard ${version}: a local AI gateway.
 Usage:
   switchyard serve [options]        run the gateway (headless) with its web UI at /ui
   switchyard apply FILE [options]   apply a setup file (YAML or JSON); idempotent
+  switchyard reset-vault [options]  when the vault's key is lost: delete the secrets it cannot decrypt
+                                    and start a new vault (asks first; --yes for scripts)
 
 Options (environment variable in brackets):
   --port N              port to listen on, 0 for any (SWITCHYARD_PORT, default 8787)
@@ -65,13 +70,15 @@ async function main(argv: string[]): Promise<number> {
     if (!file) throw new Error('usage: switchyard apply FILE')
     return apply(file, dataDir, insecureKeyFile)
   }
+  if (command === 'reset-vault') return resetVaultCommand(dataDir, insecureKeyFile, values.yes === true)
   throw new Error(`unknown command '${command}'\n\n${help}`)
 }
 
 async function serve(o: { port: number | undefined; host: string | undefined; dataDir: string; insecureKeyFile: boolean; config: string | undefined; adminToken: string | undefined }): Promise<number> {
   const uiDir = findUiDir(import.meta.url)
-  const start = (insecureKeyFile: boolean) =>
+  const start = (insecureKeyFile: boolean, resetVault: boolean) =>
     startSwitchyard({
+      resetVault,
       port: o.port,
       host: o.host,
       dataDir: o.dataDir,
@@ -81,11 +88,14 @@ async function serve(o: { port: number | undefined; host: string | undefined; da
     })
   let running
   try {
-    running = await start(o.insecureKeyFile)
+    running = await start(o.insecureKeyFile, false)
   } catch (err) {
-    // No keychain: a person at a terminal may opt into a key file right here; a script must pass the flag.
-    if (!isVaultError(err, 'keychain_unavailable') || !process.stdin.isTTY || !(await confirmKeyFile(err.message, o.dataDir))) throw err
-    running = await start(true)
+    // A person at a terminal may opt into a key file (no keychain) or a new vault (its key lost) right
+    // here; a script must pass the flag or run `reset-vault --yes`.
+    if (!isVaultError(err) || !process.stdin.isTTY) throw err
+    if (err.code === 'keychain_unavailable' && (await confirmKeyFile(err.message, o.dataDir))) running = await start(true, false)
+    else if (err.resetImpact && (await confirmReset(err.message, err.resetImpact))) running = await start(o.insecureKeyFile, true)
+    else throw err
   }
   const stop = async () => {
     await running.stop()
@@ -126,6 +136,43 @@ async function confirmKeyFile(reason: string, dataDir: string): Promise<boolean>
   } finally {
     rl.close()
   }
+}
+
+async function confirmReset(reason: string, impact: VaultResetImpact): Promise<boolean> {
+  out(reason)
+  out(describeVaultReset(impact, 'ahead'))
+  const rl = createInterface({ input: process.stdin, output: process.stdout })
+  try {
+    return /^y(es)?$/i.test((await rl.question('Delete them and start a new vault? [y/N] ')).trim())
+  } finally {
+    rl.close()
+  }
+}
+
+/**
+ * Starts a new vault when the current one cannot be opened, after saying what that deletes. A vault
+ * that opens is left alone: this command never destroys secrets that can still be read.
+ */
+async function resetVaultCommand(dataDir: string, insecureKeyFile: boolean, yes: boolean): Promise<number> {
+  const once = (resetVault: boolean) => startSwitchyard({ dataDir, insecureKeyFile, port: 0, resetVault })
+  let app
+  try {
+    app = await once(false)
+  } catch (err) {
+    if (!isVaultError(err) || !err.resetImpact) throw err
+    if (!yes && !process.stdin.isTTY) throw new Error(`${err.message}\n${describeVaultReset(err.resetImpact, 'ahead')} Run again with --yes to do that.`, { cause: err })
+    if (!yes && !(await confirmReset(err.message, err.resetImpact))) return (out('Nothing changed.'), 1)
+    app = await once(true)
+    try {
+      for (const w of (await app.control.invoke('system:status', {})).warnings) if (w.startsWith('A new vault')) out(w)
+    } finally {
+      await app.stop()
+    }
+    return 0
+  }
+  await app.stop()
+  out(`The vault in ${dataDir} opens with its key: nothing to reset.`)
+  return 0
 }
 
 async function apply(file: string, dataDir: string, insecureKeyFile: boolean): Promise<number> {

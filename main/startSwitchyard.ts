@@ -21,7 +21,9 @@ import { pruneUsage, readAppSettings } from './settings/appSettings.ts'
 import { keychainStore } from './vault/keychain.ts'
 import { keyFileStore } from './vault/keyFileStore.ts'
 import type { KeyStore } from './vault/KeyStore.ts'
-import { openVault } from './vault/openVault.ts'
+import { openVault, type Vault } from './vault/openVault.ts'
+import { isVaultError } from './vault/VaultError.ts'
+import { describeVaultReset, resetVault, vaultResetImpact } from './resetVault.ts'
 import { createCircuitBreaker } from './reliability/createCircuitBreaker.ts'
 import { createResponseCache } from './reliability/responseCache.ts'
 import { createPauseSwitch } from './gateway/pauseSwitch.ts'
@@ -52,6 +54,11 @@ export type StartOptions = {
   bodyLimits?: Partial<BodyLimits>
   /** How usage rows are written; default `journal` (crash-safe: store/UsageWriter.ts). */
   usageWrites?: UsageWrites
+  /**
+   * The user chose to start a new vault if the current one cannot be opened (its key lost or
+   * replaced): the secrets sealed with the old key are deleted (main/resetVault.ts).
+   */
+  resetVault?: boolean
   /** Desktop: launch at login (Electron's login item, or XDG autostart on Linux). */
   loginItem?: LoginItem
 }
@@ -85,7 +92,7 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
   const keyStore = opts.keyStore ?? (chosenKeyFile ? keyFileStore(join(dataDir, 'vault.key')) : (opts.keychain ?? keychainStore()))
   let vault
   try {
-    vault = await openVault({ db: store.db, keyStore })
+    vault = await openVaultOrReset(store, keyStore, opts.resetVault === true)
   } catch (err) {
     store.close()
     throw err
@@ -171,6 +178,27 @@ export async function startSwitchyard(opts: StartOptions): Promise<Running> {
       })()
       return stopped
     },
+  }
+}
+
+/**
+ * A vault that cannot be opened (`wrong_key`) is reset only when the user chose it; otherwise the
+ * error says what a reset would delete, for the CLI's prompt and the desktop dialog.
+ */
+async function openVaultOrReset(store: Store, keyStore: KeyStore, reset: boolean): Promise<Vault> {
+  try {
+    return await openVault({ db: store.db, keyStore })
+  } catch (err) {
+    if (!isVaultError(err, 'wrong_key')) throw err
+    if (!reset) {
+      err.resetImpact = vaultResetImpact(store.db)
+      throw err
+    }
+    log.warn('the vault could not be opened; starting a new one, as chosen', { reason: err.message })
+    const impact = resetVault(store.db)
+    const vault = await openVault({ db: store.db, keyStore })
+    vault.warnings.push(describeVaultReset(impact, 'done'))
+    return vault
   }
 }
 

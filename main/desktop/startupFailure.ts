@@ -3,12 +3,13 @@
  * the CLI has (a key file when there is no keychain, another port when ours is taken). Pure: the
  * shell shows `dialog` with Electron's message box and applies the chosen `retry` options.
  */
+import { describeVaultReset } from '../resetVault.ts'
 import { isVaultError } from '../vault/VaultError.ts'
 
 export type StartupProblem = 'no-keychain' | 'port-taken' | 'data-dir-locked' | 'vault-key' | 'other'
 
 export type StartupChoice =
-  | { label: string; kind: 'retry'; with: { insecureKeyFile?: true; port?: number } }
+  | { label: string; kind: 'retry'; with: { insecureKeyFile?: true; port?: number; resetVault?: true } }
   | { label: string; kind: 'quit' }
 
 export type StartupDialog = {
@@ -64,8 +65,18 @@ export function startupDialog(err: unknown, ctx: { port: number; dataDir: string
         choices: [{ label: 'Try again', kind: 'retry', with: {} }, quit],
         defaultIndex: 0,
       }
-    case 'vault-key':
-      return { problem, title: "The vault can't be opened", message: 'Switchyard cannot decrypt the provider keys in this data directory.', detail, choices: [quit], defaultIndex: 0 }
+    case 'vault-key': {
+      const base = { problem, title: "The vault can't be opened", message: 'Switchyard cannot decrypt the provider keys in this data directory.' }
+      // Only a lost or replaced key can be got past, by giving up the secrets; a changed backend is undone instead.
+      const impact = isVaultError(err) ? err.resetImpact : undefined
+      if (!impact) return { ...base, detail, choices: [quit], defaultIndex: 0 }
+      return {
+        ...base,
+        detail: `${detail}\n\n${describeVaultReset(impact, 'ahead')}`,
+        choices: [{ label: 'Delete the keys and start a new vault', kind: 'retry', with: { resetVault: true } }, quit],
+        defaultIndex: 1,
+      }
+    }
     case 'other':
       return { problem, title: "Switchyard couldn't start", message: 'Something went wrong while starting the gateway.', detail, choices: [{ label: 'Try again', kind: 'retry', with: {} }, quit], defaultIndex: 1 }
   }

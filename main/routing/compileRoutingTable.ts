@@ -11,6 +11,7 @@ import type { Vault } from '../vault/openVault.ts'
 import type { RouteKey, RouteProvider, RoutingTable } from './RoutingTable.ts'
 import { log, redact } from '../log.ts'
 import { revealConfigSecrets } from './config/configSecrets.ts'
+import { isVaultError } from '../vault/VaultError.ts'
 import { compileAliases } from './compileAliases.ts'
 import { loadConfig, type LoadedConfig } from './config/loadConfig.ts'
 import type { Secret } from '../vault/Secret.ts'
@@ -109,12 +110,23 @@ export function compileRoutingTable(store: Store, vault: Vault): RoutingTable {
   const guardrails = compileWorkspaceGuardrails(store)
   const configs = new Map<string, LoadedConfig>()
   for (const c of store.configs.list()) {
-    const plan = compileStoredConfig(revealConfigSecrets(c.config, vault), `config '${c.slug}'`)
+    const plan = compileStoredConfig(revealedConfig(c.config, vault, c.slug), `config '${c.slug}'`)
     if (plan) configs.set(c.id, plan).set(c.slug, plan)
   }
   const attribution = readAttributionSettings(store.db).enabled
   const bodyCapture = readAppSettings(store.db).bodyCapture
   return { version: ++version, providers, keysByHash, workspaces, aliases, network, guardrails, configs, attribution, bodyCapture }
+}
+
+/** A config whose vault key is gone (it cannot be, short of a hand-edited database) is left out, not the whole table. */
+function revealedConfig(config: unknown, vault: Vault, slug: string): unknown {
+  try {
+    return revealConfigSecrets(config, vault)
+  } catch (err) {
+    if (!isVaultError(err)) throw err
+    log.error(`config '${slug}' refers to a key the vault cannot give; ignored until it is saved with the key again`, { error: err })
+    return null
+  }
 }
 
 /** Secrets the gateway will use are registered with the logger, so none can reach a log line. */

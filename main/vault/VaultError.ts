@@ -2,6 +2,7 @@
  * The vault's one error type. Codes are stable (callers and tests match on them); messages are for
  * people and must never carry a secret, a data key or plaintext.
  */
+import type { VaultResetImpact } from '../resetVault.ts'
 
 export type VaultErrorCode =
   | 'keychain_unavailable'
@@ -13,6 +14,11 @@ export type VaultErrorCode =
 
 export class VaultError extends Error {
   readonly code: VaultErrorCode
+  /**
+   * Set by the start when a new vault would get Switchyard going again (`wrong_key`): what that
+   * would delete, for the choice the CLI and the desktop dialog offer.
+   */
+  resetImpact?: VaultResetImpact
 
   constructor(code: VaultErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)

@@ -38,6 +38,10 @@ const META_VAULT_ID = 'vault_id'
 const META_BACKEND = 'vault_backend'
 const META_KEY_CHECK = 'key_check'
 const KEY_CHECK_PLAINTEXT = 'switchyard vault key check v1'
+/** The way out of every `wrong_key`, when the key cannot be brought back (main/resetVault.ts). */
+const NEW_VAULT =
+  'start a new vault, which deletes the stored secrets (`switchyard reset-vault`, or the choice the desktop app ' +
+  'offers), and enter your provider API keys again.'
 
 /** The key store entry holding a vault's data key. */
 export function dataKeyAccount(vaultId: string): string {
@@ -78,8 +82,7 @@ async function create(db: Db, keyStore: KeyStore): Promise<Unlocked> {
     throw new VaultError(
       'wrong_key',
       `The vault's metadata is missing from this database but ${existing} encrypted secrets remain. ` +
-        'Switchyard will not create a new key over them; restore the database from a backup, or delete the ' +
-        'stored secrets and enter your provider API keys again.',
+        `Switchyard will not create a new key over them on its own; restore the database from a backup, or ${NEW_VAULT}`,
     )
   }
   return (await makeKey(db, keyStore, undefined)).unlocked
@@ -126,7 +129,7 @@ async function unlock(db: Db, keyStore: KeyStore, id: string): Promise<Unlocked>
     throw new VaultError(
       'wrong_key',
       `The vault's metadata in this database is incomplete (vault ${id}); its secrets cannot be verified. ` +
-        'Restore the database from a backup, or delete the stored secrets and enter your provider API keys again.',
+        `Restore the database from a backup, or ${NEW_VAULT}`,
     )
   }
   if (backend !== keyStore.backend) {
@@ -156,14 +159,13 @@ async function unlock(db: Db, keyStore: KeyStore, id: string): Promise<Unlocked>
       'wrong_key',
       `The data key for this vault is missing from ${where} (entry '${account}'), so the ` +
         `${countSecrets(db)} secrets stored in this database cannot be decrypted. If the database was copied ` +
-        'from another machine or user account, bring that key entry over too; otherwise delete the stored ' +
-        'secrets and enter your provider API keys again.',
+        `from another machine or user account, bring that key entry over too; otherwise ${NEW_VAULT}`,
     )
   }
   const mismatch = new VaultError(
     'wrong_key',
     `The key in ${where} (entry '${account}') does not belong to this vault, so its secrets cannot be ` +
-      'decrypted. It was replaced outside Switchyard; restore the original entry or start a new vault.',
+      `decrypted. It was replaced outside Switchyard; restore the original entry, or ${NEW_VAULT}`,
   )
   if (key.length !== DATA_KEY_BYTES) throw mismatch
   try {

@@ -214,3 +214,42 @@ aliases:
     }
   })
 })
+
+describe('reset-vault', () => {
+  test('a lost vault key: serve refuses, reset-vault says what it deletes and asks for --yes, then starts a new vault', async () => {
+    const dataDir = tempDir()
+    const file = join(dataDir, 'setup.yaml')
+    writeFileSync(file, `integrations:\n  - slug: openai\n    kind: openai\n    apiKey: \${TEST_OPENAI_KEY}\n    settings:\n      baseUrl: ${upstream.url}\n`)
+    const applied = await runCli(['apply', file, '--data-dir', dataDir, '--insecure-key-file'], { TEST_OPENAI_KEY: 'sk-from-env-0123456789' })
+    assert.equal(applied.code, 0, applied.stderr)
+    const healthy = await runCli(['reset-vault', '--data-dir', dataDir, '--yes'])
+    assert.equal(healthy.code, 0, healthy.stderr)
+    assert.match(healthy.stdout, /opens with its key: nothing to reset/)
+
+    rmSync(join(dataDir, 'vault.key'))
+    const serve = await runCli(['serve', '--port', '0', '--data-dir', dataDir])
+    assert.equal(serve.code, 1)
+    assert.match(serve.stderr, /data key for this vault is missing .*switchyard reset-vault/s)
+    const unconfirmed = await runCli(['reset-vault', '--data-dir', dataDir])
+    assert.equal(unconfirmed.code, 1)
+    assert.match(unconfirmed.stderr, /deletes the 1 stored secret that cannot be decrypted; the API keys of integration 'openai' must then be entered again.* --yes/s)
+    assert.doesNotMatch(unconfirmed.stderr, /\n\s+at /, 'no stack trace')
+
+    const reset = await runCli(['reset-vault', '--data-dir', dataDir, '--yes'])
+    assert.equal(reset.code, 0, reset.stderr)
+    assert.match(reset.stdout, /A new vault was started and the 1 stored secret that could not be decrypted was deleted; the API keys of integration 'openai' must be entered again/)
+    // The key entered again (apply from the environment) works through the new vault.
+    const again = await runCli(['apply', file, '--data-dir', dataDir], { TEST_OPENAI_KEY: 'sk-from-env-0123456789' })
+    assert.equal(again.code, 0, again.stderr)
+    assert.match(again.stdout, /updated: integration:openai/)
+    const served = await spawnServe(['--port', '0', '--data-dir', dataDir])
+    try {
+      assert.doesNotMatch(served.output(), /new vault/)
+      const client = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: served.firstKey ?? '', maxRetries: 0 })
+      const res = await client.chat.completions.create({ model: '@openai/gpt-4o', messages: [{ role: 'user', content: 'after reset' }] })
+      assert.equal(res.choices[0]?.message.content, 'Hello from gpt-4o: after reset')
+    } finally {
+      assert.equal(await served.stop(), 0)
+    }
+  })
+})

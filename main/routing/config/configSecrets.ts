@@ -90,6 +90,34 @@ export function revealConfigSecrets<T>(config: T, vault: Vault): T {
   }) as T
 }
 
+/**
+ * The config without the `api_key` members that refer to the vault (after the vault was reset, they
+ * point at nothing), and how many there were. Other members are copied only where something changed.
+ */
+export function dropVaultKeys(config: Json): { config: Json; dropped: number } {
+  let dropped = 0
+  const walk = (v: Json): Json => {
+    if (Array.isArray(v)) {
+      const next = v.map(walk)
+      return next.some((x, i) => x !== v[i]) ? next : v
+    }
+    if (v === null || typeof v !== 'object') return v
+    let out: Record<string, Json> | null = null
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'api_key' && typeof x === 'string' && REF.test(x)) {
+        dropped += 1
+        out ??= { ...(v as Record<string, Json>) }
+        delete out[k]
+        continue
+      }
+      const next = walk(x)
+      if (next !== x) (out ??= { ...(v as Record<string, Json>) })[k] = next
+    }
+    return out ?? v
+  }
+  return { config: walk(config), dropped }
+}
+
 /** The vault entries a config refers to (to remove them with it). */
 export function configSecretIds(config: unknown): string[] {
   return references(config).map((r) => r.id)
