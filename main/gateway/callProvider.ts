@@ -2,14 +2,15 @@
  * Stage 4: sends the call upstream over keep-alive connection pools and resolves with the response
  * head as soon as it arrives; the body follows through `UpstreamBody` for `streamBack`. Connection
  * failures become `provider_unreachable` naming the provider and its origin, never a key or a URL.
- * node:http, not undici: undici saves ~10 µs CPU per request here but its WebAssembly parser costs
- * ~29 MB of resident memory, and a tray app's footprint matters more than that CPU.
+ * The HTTP/1.1 client is our own (network/http1Client.ts): Node's `http.request` cost ~15 µs of CPU
+ * and ~27 µs of latency per call more, and undici's WebAssembly parser ~29 MB of resident memory.
  * Providers with a `transport` (Bedrock, Vertex AI) build the request themselves (signature, token,
  * URL); `adaptResponse` then reads their answer through the hooks they attached.
  */
-import http from 'node:http'
-import https from 'node:https'
+import type { LookupFunction } from 'node:net'
+import type http from 'node:http'
 import type { PreparedCall } from '../providers/provider.ts'
+import { http1Request, type Http1Call, type Http1Target } from '../network/http1Client.ts'
 import { wireParts } from './wireBody.ts'
 import { adaptResponse } from './adaptResponse.ts'
 import type { HostResolver } from '../network/upstreamHost.ts'
@@ -18,9 +19,6 @@ import { HOP_HEADER, refuseSelf } from './hops.ts'
 import { pinCustomHost } from './pinCustomHost.ts'
 import { watchTimeout } from './watchTimeout.ts'
 import type { Abort, Call, Route } from './types.ts'
-
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 })
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 })
 
 /**
  * The upstream's body as it arrives. Events that come before `streamBack` subscribes are kept, so
@@ -40,8 +38,8 @@ export type UpstreamResponse = {
 type Sink = { data(chunk: Buffer): void; end(): void; error(err: Error): void }
 type Pending = { kind: 'data'; chunk: Buffer } | { kind: 'end' } | { kind: 'error'; err: Error }
 
-/** `host`: the Host header Node would write for these options (given here: headers go as an array). */
-type Target = { https: boolean; origin: string; host: string; options: http.RequestOptions }
+/** `host`: the Host header for this URL (the port only when it is not the scheme's default). */
+type Target = { origin: string; host: string; path: string; connect: Http1Target }
 
 /** Parsed origin and path per upstream URL: parsing a URL on every request is measurable. */
 const targets = new Map<string, Target>()
@@ -52,15 +50,10 @@ function targetFor(url: string): Target {
     const u = new URL(url)
     const secure = u.protocol === 'https:'
     t = {
-      https: secure,
       origin: u.origin,
       host: u.host,
-      options: {
-        hostname: u.hostname.replace(/^\[|\]$/g, ''),
-        port: u.port || (secure ? 443 : 80),
-        path: u.pathname + u.search,
-        agent: secure ? httpsAgent : httpAgent,
-      },
+      path: u.pathname + u.search,
+      connect: { secure, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (secure ? 443 : 80)) },
     }
     if (targets.size > 1000) targets.clear()
     targets.set(url, t)
@@ -109,7 +102,7 @@ function send(route: Route, call: Call, prepared: Sendable, opts: SendOptions, p
 
   return new Promise((resolve, reject) => {
     if (opts.abort.aborted) return reject(new GatewayError('provider_unreachable', 'client closed the request', { status: 499 }))
-    if (!pin) refuseSelf(String(target.options.hostname ?? ''), Number(target.options.port))
+    if (!pin) refuseSelf(target.connect.hostname, target.connect.port)
     let sink: Sink | null = null
     let pending: Pending[] = []
     const emit = (p: Pending) => {
@@ -118,21 +111,7 @@ function send(route: Route, call: Call, prepared: Sendable, opts: SendOptions, p
       else if (p.kind === 'end') sink.end()
       else sink.error(p.err)
     }
-    const request = (target.https ? https : http).request({
-      ...target.options,
-      ...pin,
-      method: 'POST',
-      headers: headerList(target.host, {
-        'content-type': 'application/json',
-        accept: call.stream ? 'text/event-stream' : 'application/json',
-        // The tap must read usage from the body, so ask for it uncompressed.
-        'accept-encoding': 'identity',
-        'user-agent': opts.userAgent ?? 'Switchyard',
-        ...prepared.headers,
-        [HOP_HEADER]: String((call.hops ?? 0) + 1),
-        'content-length': String(length),
-      }),
-    })
+    let upstream: Http1Call | null = null
     const upstreamBody: UpstreamBody = {
       subscribe(on) {
         sink = on
@@ -141,16 +120,11 @@ function send(route: Route, call: Call, prepared: Sendable, opts: SendOptions, p
         for (const p of queued) emit(p)
       },
       destroy() {
-        request.destroy(new GatewayError('provider_unreachable', 'client closed the request', { status: 499 }))
+        upstream?.destroy(new GatewayError('provider_unreachable', 'client closed the request', { status: 499 }))
       },
     }
-    // The method itself, not a new arrow function: measured (bench/run.ts, --trace-gc-nvp), a fresh
-    // closure stored here made V8 promote every request's object graph to old space (~10 KB a request,
-    // 2.7 MB per minor GC at c16) and left a third of the gateway's CPU to the garbage collector.
-    opts.abort.onAbort = upstreamBody.destroy
     // Headers must arrive within the timeout; a stream may then go silent for at most as long.
-    const watch = watchTimeout(timeoutMs, () => request.destroy(new GatewayError('upstream_timeout', `${who} did not answer within ${timeoutMs} ms`)))
-    request.once('close', watch.clear)
+    const watch = watchTimeout(timeoutMs, () => upstream?.destroy(new GatewayError('upstream_timeout', `${who} did not answer within ${timeoutMs} ms`)))
     let responded = false
     // After the head, a broken connection means an answer cut short, not an unreachable host.
     const cutShort = (err: NodeJS.ErrnoException) => {
@@ -158,39 +132,59 @@ function send(route: Route, call: Call, prepared: Sendable, opts: SendOptions, p
       const cut = e.code === 'provider_unreachable' && e.status !== 499
       emit({ kind: 'error', err: cut ? new GatewayError('upstream_error', `${who} closed the connection before its answer was complete`) : e })
     }
-    request.on('response', (response) => {
-      responded = true
-      watch.touch()
-      // Redirects are never followed; from a custom host, one is an error rather than a way around the check.
-      const status = response.statusCode ?? 502
-      if (pin && status >= 300 && status < 400) {
-        response.resume()
-        return reject(new GatewayError('upstream_error', `custom host ${target.origin} answered with a redirect (HTTP ${status}); redirects are not followed`))
-      }
-      response.on('data', (chunk: Buffer) => {
-        watch.touch()
-        if (sink) sink.data(chunk)
-        else emit({ kind: 'data', chunk })
+    // A custom host is reached only at its vetted addresses, over connections of its own network policy.
+    const connect: Http1Target = pin ? { ...target.connect, lookup: pin.lookup as LookupFunction, pool: `custom:${route.customHost?.policy.key ?? ''}` } : target.connect
+    const headers = headerList(target.host, {
+      'content-type': 'application/json',
+      accept: call.stream ? 'text/event-stream' : 'application/json',
+      // The tap must read usage from the body, so ask for it uncompressed.
+      'accept-encoding': 'identity',
+      'user-agent': opts.userAgent ?? 'Switchyard',
+      ...prepared.headers,
+      [HOP_HEADER]: String((call.hops ?? 0) + 1),
+      'content-length': String(length),
+    })
+    try {
+      upstream = http1Request(connect, 'POST', target.path, headers, parts, {
+        head(status, responseHeaders) {
+          responded = true
+          watch.touch()
+          // Redirects are never followed; from a custom host, one is an error rather than a way around the check.
+          if (pin && status >= 300 && status < 400) {
+            reject(new GatewayError('upstream_error', `custom host ${target.origin} answered with a redirect (HTTP ${status}); redirects are not followed`))
+            return upstream?.destroy(new GatewayError('upstream_error', 'redirect not followed'))
+          }
+          resolve(adaptResponse({ status, headers: responseHeaders, body: upstreamBody }, prepared))
+        },
+        data(chunk) {
+          watch.touch()
+          if (sink) sink.data(chunk)
+          else emit({ kind: 'data', chunk })
+        },
+        end() {
+          watch.clear()
+          emit({ kind: 'end' })
+        },
+        error(err) {
+          watch.clear()
+          if (!responded) return reject(failure(err))
+          cutShort(err)
+        },
       })
-      response.on('end', () => emit({ kind: 'end' }))
-      response.on('error', cutShort)
-      resolve(adaptResponse({ status: response.statusCode ?? 502, headers: response.headers, body: upstreamBody }, prepared))
-    })
-    request.on('error', (err: NodeJS.ErrnoException) => {
-      if (!responded) return reject(failure(err))
-      cutShort(err)
-    })
-    // Buffered until the socket is assigned, then flushed corked: one writev for all the pieces.
-    for (let i = 0; i < parts.length - 1; i++) request.write(parts[i])
-    request.end(parts[parts.length - 1])
+    } catch (err) {
+      watch.clear()
+      return reject(err)
+    }
+    // The method itself, not a new arrow function: measured (bench/run.ts, --trace-gc-nvp), a fresh
+    // closure stored here made V8 promote every request's object graph to old space (~10 KB a request,
+    // 2.7 MB per minor GC at c16) and left a third of the gateway's CPU to the garbage collector.
+    opts.abort.onAbort = upstreamBody.destroy
   })
 }
 
 /**
- * Request headers as Node's flat [name, value, …] list, Host included: an object makes ClientRequest call
- * setHeader (a validation and a map entry) per header before validating them again when it writes
- * them; a list is written as it is. Names are lowercased first, so a later spelling of a header
- * replaces an earlier one as setHeader would.
+ * Request headers as a flat [name, value, …] list, Host first unless the provider set one (a signed
+ * request's). Names are lowercased first, so a later spelling of a header replaces an earlier one.
  */
 function headerList(host: string, headers: Record<string, string>): string[] {
   let mixedCase = false
