@@ -2,7 +2,7 @@
  * Bench-only reference: the bare proxy of `bench/proxy.ts` plus only the work any gateway that keeps
  * Switchyard's promises must do for a passthrough call, done the way Switchyard does it, and nothing
  * else: find the caller's key (a map lookup), parse the request body (JSON, for the model), forward the
- * caller's bytes, read the answer's usage, and record a usage row that survives `kill -9` (the real
+ * caller's bytes (through the gateway's own upstream client, network/http1Client.ts), read the answer's usage, and record a usage row that survives `kill -9` (the real
  * UsageWriter: journal file with group commit, batched insert into the real `usage` table and its
  * indexes). No routing table, limits, guardrails, configs, scrubbing or response headers of its own.
  * Measured beside the gateway so the report can say how much of the gap to the bare proxy is the work
@@ -13,12 +13,13 @@ import { mkdirSync } from 'node:fs'
 import http from 'node:http'
 import { join } from 'node:path'
 import { lastTopLevelMember, NOT_FOUND, parseJsonBytes } from '../main/gateway/jsonBytes.ts'
+import { http1Request } from '../main/network/http1Client.ts'
 import { usageFromOpenAI } from '../main/dialects/openai/usage.ts'
 import { openStore } from '../main/store/Store.ts'
 
 const { upstreamUrl, upstreamKey, dataDir, key } = JSON.parse(process.argv[2] ?? '{}') as { upstreamUrl: string; upstreamKey: string; dataDir: string; key: string }
 const target = new URL(upstreamUrl)
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 })
+const upstream = { secure: false, hostname: target.hostname, port: Number(target.port) }
 mkdirSync(dataDir, { recursive: true })
 const store = openStore(join(dataDir, 'floor.db'))
 const keys = new Map([[key, { id: 'key_floor', workspaceId: 'ws_floor' }]])
@@ -33,35 +34,33 @@ const server = http.createServer((req, res) => {
     if (!caller) return void res.writeHead(401).end()
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
     const model = (parseJsonBytes(body) as { model?: string }).model ?? null
-    const up = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: req.url,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': String(body.length), authorization: `Bearer ${upstreamKey}` },
+    let upstreamStatus = 502
+    // Upstream through the gateway's own HTTP/1.1 client (network/http1Client.ts), as the gateway does.
+    const answer: Buffer[] = []
+    http1Request(upstream, 'POST', req.url ?? '/', ['host', target.host, 'content-type', 'application/json', 'content-length', String(body.length), 'authorization', `Bearer ${upstreamKey}`], [body], {
+      head(status) {
+        upstreamStatus = status
       },
-      (ur) => {
-        const answer: Buffer[] = []
-        ur.on('data', (c: Buffer) => answer.push(c))
-        ur.on('end', () => {
-          const out = answer.length === 1 ? (answer[0] as Buffer) : Buffer.concat(answer)
-          const u = lastTopLevelMember(out, 'usage')
-          const usage = (u === NOT_FOUND ? null : usageFromOpenAI(u)) ?? { inputTokens: null, outputTokens: null, cachedTokens: null }
-          store.usageWriter.enqueue({
-            createdAt: receivedAt, workspaceId: caller.workspaceId, apiKeyId: caller.id, providerSlug: 'up', model, endpoint: req.url ?? '',
-            status: ur.statusCode ?? 502, stream: false, latencyMs: Math.round(performance.now() - startedAt), ttfbMs: null,
-            inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedTokens: usage.cachedTokens, costMicros: null,
-            metadata: null, traceId: `floor-${receivedAt}-${Math.random()}`, error: null, admitted: false, guardrails: null,
-          })
-          // The last byte waits for the row's journal write, as in the gateway.
-          store.usageWriter.afterJournal(() => res.writeHead(ur.statusCode ?? 502, { 'content-type': 'application/json', 'content-length': String(out.length) }).end(out))
+      data(c) {
+        answer.push(c)
+      },
+      end() {
+        const out = answer.length === 1 ? (answer[0] as Buffer) : Buffer.concat(answer)
+        const u = lastTopLevelMember(out, 'usage')
+        const usage = (u === NOT_FOUND ? null : usageFromOpenAI(u)) ?? { inputTokens: null, outputTokens: null, cachedTokens: null }
+        store.usageWriter.enqueue({
+          createdAt: receivedAt, workspaceId: caller.workspaceId, apiKeyId: caller.id, providerSlug: 'up', model, endpoint: req.url ?? '',
+          status: upstreamStatus, stream: false, latencyMs: Math.round(performance.now() - startedAt), ttfbMs: null,
+          inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedTokens: usage.cachedTokens, costMicros: null,
+          metadata: null, traceId: `floor-${receivedAt}-${Math.random()}`, error: null, admitted: false, guardrails: null,
         })
+        // The last byte waits for the row's journal write, as in the gateway.
+        store.usageWriter.afterJournal(() => res.writeHead(upstreamStatus, { 'content-type': 'application/json', 'content-length': String(out.length) }).end(out))
       },
-    )
-    up.on('error', () => res.destroy())
-    up.end(body)
+      error() {
+        res.destroy()
+      },
+    })
   })
 })
 server.keepAliveTimeout = 120_000
