@@ -96,6 +96,7 @@ function send(route: Route, call: Call, prepared: Sendable, opts: SendOptions, p
   const timeoutMs = opts.timeoutMs ?? route.timeoutMs
   const failure = (err: NodeJS.ErrnoException): GatewayError => {
     if (err instanceof GatewayError) return err
+    if (err.code?.startsWith('HPE_')) return new GatewayError('upstream_error', `${who} at ${target.origin} sent a malformed answer: ${err.message}`, { cause: err })
     const reason = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'ENOTFOUND' ? 'host not found' : (err.code ?? err.message)
     return new GatewayError('provider_unreachable', `could not reach ${who} at ${target.origin}: ${reason}`, { cause: err })
   }

@@ -68,6 +68,7 @@ type Pool = { key: string; target: Http1Target; idle: Connection[]; open: number
 const pools = new Map<string, Pool>()
 let sweeper: NodeJS.Timeout | null = null
 
+/** A malformed answer: `message` says what was wrong (the caller names the provider); codes as llhttp's. */
 function httpError(message: string, code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code })
 }
@@ -265,7 +266,7 @@ class Connection {
           if (!line) return
           at = line.next
           const size = chunkSize(line.text)
-          if (size < 0) return this.fail(httpError(`${this.origin()} sent an invalid chunk size`, 'HPE_INVALID_CHUNK_SIZE'))
+          if (size < 0) return this.fail(httpError('an invalid chunk size', 'HPE_INVALID_CHUNK_SIZE'))
           if (size === 0) this.state = 'trailers'
           else {
             this.remaining = size
@@ -277,7 +278,7 @@ class Connection {
           const line = this.line(chunk, at)
           if (!line) return
           at = line.next
-          if (line.text !== '') return this.fail(httpError(`${this.origin()} sent a chunk longer than its size`, 'HPE_INVALID_CHUNK_SIZE'))
+          if (line.text !== '') return this.fail(httpError('a chunk longer than its size', 'HPE_INVALID_CHUNK_SIZE'))
           this.state = 'chunkSize'
           break
         }
@@ -306,7 +307,7 @@ class Connection {
     const buf = this.pending ? Buffer.concat([this.pending, chunk.subarray(at)]) : at === 0 ? chunk : chunk.subarray(at)
     const end = buf.indexOf('\r\n\r\n', Math.max(0, before - 3))
     if (end < 0 ? buf.length > MAX_HEAD_BYTES : end > MAX_HEAD_BYTES) {
-      this.fail(httpError(`${this.origin()} sent response headers over ${MAX_HEAD_BYTES} bytes`, 'HPE_HEADER_OVERFLOW'))
+      this.fail(httpError(`response headers over ${MAX_HEAD_BYTES} bytes`, 'HPE_HEADER_OVERFLOW'))
       return -1
     }
     if (end < 0) {
@@ -317,12 +318,12 @@ class Connection {
     const next = at + (end + 4 - before)
     const parsed = parseHead(buf.toString('latin1', 0, end))
     if (typeof parsed === 'string') {
-      this.fail(httpError(`${this.origin()} sent ${parsed}`, 'HPE_INVALID_RESPONSE'))
+      this.fail(httpError(parsed, 'HPE_INVALID_RESPONSE'))
       return chunk.length
     }
     const { status, headers, mode, length, keepAlive, idleHintMs } = parsed
     if (status === 101) {
-      this.fail(httpError(`${this.origin()} switched protocols, which no request asked for`, 'HPE_INVALID_RESPONSE'))
+      this.fail(httpError('a 101 Switching Protocols, which no request asked for', 'HPE_INVALID_RESPONSE'))
       return chunk.length
     }
     // An interim response (100 Continue, 103 Early Hints): the real one follows.
@@ -347,14 +348,14 @@ class Connection {
     if (lf < 0) {
       const rest = chunk.subarray(at)
       this.pending = this.pending ? Buffer.concat([this.pending, rest]) : Buffer.from(rest)
-      if (this.pending.length > MAX_LINE_BYTES) this.fail(httpError(`${this.origin()} sent a line over ${MAX_LINE_BYTES} bytes in a chunked body`, 'HPE_HEADER_OVERFLOW'))
+      if (this.pending.length > MAX_LINE_BYTES) this.fail(httpError(`a line over ${MAX_LINE_BYTES} bytes in a chunked body`, 'HPE_HEADER_OVERFLOW'))
       return null
     }
     const piece = chunk.subarray(at, lf)
     const whole = this.pending ? Buffer.concat([this.pending, piece]) : piece
     this.pending = null
     if (whole.length === 0 || whole[whole.length - 1] !== 13) {
-      this.fail(httpError(`${this.origin()} sent a bare LF in a chunked body`, 'HPE_STRICT'))
+      this.fail(httpError('a bare LF in a chunked body', 'HPE_STRICT'))
       return null
     }
     return { text: whole.toString('latin1', 0, whole.length - 1), next: lf + 1 }
@@ -423,10 +424,6 @@ class Connection {
     if (waiting) waiting(new Connection(this.pool))
   }
 
-  origin(): string {
-    const t = this.pool.target
-    return `${t.secure ? 'https' : 'http'}://${t.hostname}:${t.port}`
-  }
 }
 
 type ParsedHead = { status: number; headers: Http1Headers; mode: BodyMode; length: number; keepAlive: boolean; idleHintMs: number | null }

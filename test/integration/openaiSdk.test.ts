@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { createServer, type AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import OpenAI from 'openai'
 import { startTestGateway, type TestGateway } from '../support/startTestGateway.ts'
@@ -288,6 +289,22 @@ describe('errors a program can act on', () => {
     assert.equal(err.code, 'provider_unreachable')
     assert.match(err.message, /@dead/)
     assert.doesNotMatch(err.message, /sk-dead-secret/)
+  })
+
+  test('an upstream that answers with something other than HTTP: 502 saying so, naming the provider, never its key', async () => {
+    const liar = createServer((socket) => socket.on('data', () => socket.end('SSH-2.0-OpenSSH_9.6\r\n\r\n')))
+    await new Promise<void>((r) => liar.listen(0, '127.0.0.1', r))
+    try {
+      const port = (liar.address() as AddressInfo).port
+      await gw.admin('integrations:create', { slug: 'liar', kind: 'openai', apiKey: 'sk-liar-secret-key-123456', settings: { baseUrl: `http://127.0.0.1:${port}/v1` } })
+      const err = await client.chat.completions.create({ model: '@liar/gpt-4o', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
+      assert.ok(err instanceof OpenAI.APIError)
+      assert.equal(err.status, 502)
+      assert.match(err.message, new RegExp(`@liar at http://127\\.0\\.0\\.1:${port} sent a malformed answer: an invalid status line 'SSH-2\\.0-OpenSSH_9\\.6'`))
+      assert.doesNotMatch(err.message, /sk-liar-secret/)
+    } finally {
+      liar.close()
+    }
   })
 
   test('upstream errors pass through with their status, code and Retry-After', async () => {
