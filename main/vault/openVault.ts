@@ -69,6 +69,8 @@ function readMeta(db: Db, key: string): string | undefined {
   return db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value
 }
 
+const secretsCount = (n: number): string => `${n} secret${n === 1 ? '' : 's'}`
+
 function countSecrets(db: Db): number {
   return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM secrets').get()?.n ?? 0
 }
@@ -81,7 +83,7 @@ async function create(db: Db, keyStore: KeyStore): Promise<Unlocked> {
   if (existing > 0) {
     throw new VaultError(
       'wrong_key',
-      `The vault's metadata is missing from this database but ${existing} encrypted secrets remain. ` +
+      `The vault's metadata is missing from this database but it still holds ${secretsCount(existing)}, encrypted. ` +
         `Switchyard will not create a new key over them on its own; restore the database from a backup, or ${NEW_VAULT}`,
     )
   }
@@ -158,7 +160,7 @@ async function unlock(db: Db, keyStore: KeyStore, id: string): Promise<Unlocked>
     throw new VaultError(
       'wrong_key',
       `The data key for this vault is missing from ${where} (entry '${account}'), so the ` +
-        `${countSecrets(db)} secrets stored in this database cannot be decrypted. If the database was copied ` +
+        `${secretsCount(countSecrets(db))} stored in this database cannot be decrypted. If the database was copied ` +
         `from another machine or user account, bring that key entry over too; otherwise ${NEW_VAULT}`,
     )
   }

@@ -101,7 +101,7 @@ describe('openVault with a key file', () => {
     await assert.rejects(openVault({ db: connect(dbFile), keyStore: keyFileStore(keyFile) }), {
       name: 'VaultError',
       code: 'wrong_key',
-      message: new RegExp(`missing from .*${dataKeyAccount(vault.vaultId)}.*1 secrets .*cannot be decrypted.*enter your provider API keys again`, 's'),
+      message: new RegExp(`missing from .*${dataKeyAccount(vault.vaultId)}.*the 1 secret stored .*cannot be decrypted.*enter your provider API keys again`, 's'),
     })
   })
 
@@ -157,7 +157,7 @@ describe('openVault with a key file', () => {
     const vault = await openVault({ db, keyStore: keyFileStore(keyFile) })
     vault.put('openai', 'sk-openai-123456789')
     db.prepare("DELETE FROM meta WHERE key IN ('vault_id', 'vault_backend', 'key_check')").run()
-    await assert.rejects(openVault({ db, keyStore: keyFileStore(keyFile) }), { code: 'wrong_key', message: /metadata is missing.*1 encrypted secrets/ })
+    await assert.rejects(openVault({ db, keyStore: keyFileStore(keyFile) }), { code: 'wrong_key', message: /metadata is missing.*still holds 1 secret, encrypted/ })
     assert.equal(meta(db, 'vault_id'), undefined)
   })
 
