@@ -274,19 +274,16 @@ class Connection {
           }
           break
         }
-        case 'chunkEnd': {
-          const line = this.line(chunk, at)
-          if (!line) return
-          at = line.next
-          if (line.text !== '') return this.fail(httpError('a chunk longer than its size', 'HPE_INVALID_CHUNK_SIZE'))
-          this.state = 'chunkSize'
-          break
-        }
+        case 'chunkEnd':
         case 'trailers': {
+          // The CRLF after a chunk's data, or a trailer line (dropped) until the empty one that ends the body.
           const line = this.line(chunk, at)
           if (!line) return
           at = line.next
-          if (line.text === '') this.complete(chunk.length - at)
+          if (this.state === 'trailers') {
+            if (line.text === '') this.complete(chunk.length - at)
+          } else if (line.text !== '') return this.fail(httpError('a chunk longer than its size', 'HPE_INVALID_CHUNK_SIZE'))
+          else this.state = 'chunkSize'
           break
         }
         case 'close': {
